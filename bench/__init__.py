@@ -1,0 +1,1 @@
+"""Benchmarks: run with `make bench`; figures print to stdout and land in bench/results/."""

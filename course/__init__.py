@@ -1,0 +1,66 @@
+"""The Alliance Training Platform: a Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from course import config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application; ``overrides`` replace settings (tests use them)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.update(config.load(Path(app.instance_path), overrides=overrides))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from course.web import access
+
+    # Access is decided before anything else (CSRF included): a stranger gets 302/403.
+    app.before_request(access.enforce)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _install_hooks(app)
+    from course import cli
+
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from course.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from course.admin.views import bp as admin
+    from course.auth.views import bp as auth
+    from course.web.home import bp as home
+
+    for blueprint in (home, auth, admin):
+        app.register_blueprint(blueprint)
+
+
+def _install_hooks(app: Flask) -> None:
+    from course.web import errors, security, templating
+
+    app.after_request(lambda response: security.add_headers(app, response))
+    errors.register(app)
+    templating.register(app)

@@ -1,0 +1,1 @@
+"""Administration: accounts, invitations and the audit log."""

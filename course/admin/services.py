@@ -1,0 +1,32 @@
+"""Admin operations that are not about a single account's rules."""
+
+from __future__ import annotations
+
+import secrets
+
+from course.auth.models import User
+from course.auth.services import create_user
+from course.extensions import db
+
+DEMO_ACCOUNTS = (
+    ("therapist@example.org", "therapist", "Demo Therapist", "open"),
+    ("trainer@example.org", "trainer", "Demo Trainer", None),
+    ("researcher@example.org", "researcher", "Demo Researcher", None),
+    ("admin@example.org", "admin", "Demo Admin", None),
+)
+
+
+def seed_demo_accounts() -> list[tuple[User, str]]:
+    """On an empty database, create one account per role with a random password.
+
+    Returns (user, password) pairs; empty when any account already exists.
+    """
+    if db.session.scalar(db.select(User.id).limit(1)) is not None:
+        return []
+    created = []
+    for email, role, name, arm in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(12)
+        created.append(
+            (create_user(email, role=role, password=password, name=name, arm=arm), password)
+        )
+    return created

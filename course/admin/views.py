@@ -1,0 +1,147 @@
+"""Admin pages: users, invitations, audit log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_
+
+from course.admin.forms import AccountForm, AuditFilterForm, InviteForm, UserFilterForm
+from course.audit import services as audit
+from course.audit.models import AuditEntry
+from course.auth import services as accounts
+from course.auth.models import Invitation, User
+from course.extensions import db
+from course.mail import MailError
+from course.web.access import roles
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PER_PAGE = 50
+
+
+@bp.route("/users")
+@roles("admin")
+def users():
+    """List users with search and filters."""
+    form = UserFilterForm(request.args)
+    query = db.select(User).order_by(User.role, User.email)
+    if form.validate():
+        if form.q.data:
+            like = f"%{form.q.data.strip().lower()}%"
+            query = query.where(
+                or_(User.email.like(like), User.name.ilike(like), User.study_id.ilike(like))
+            )
+        if form.role.data:
+            query = query.where(User.role == form.role.data)
+        if form.arm.data:
+            query = query.where(User.arm == form.arm.data)
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return render_template("admin/users.html", form=form, page=page)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles("admin")
+def user(user_id: int):
+    """Change one user's role, arm or active flag (audit-logged, with a reason)."""
+    person = db.get_or_404(User, user_id)
+    form = AccountForm(obj=person if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            changed = accounts.change_account(
+                current_user,
+                person,
+                role=form.role.data,
+                arm=form.arm.data or None,
+                active=form.active.data,
+                reason=form.reason.data,
+            )
+        except accounts.AuthError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.", "success")
+            return redirect(url_for("admin.user", user_id=person.id))
+    return render_template("admin/user.html", person=person, form=form)
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@roles("admin")
+def invitations():
+    """Create invitations and list them with their status."""
+    form = InviteForm()
+    new_link = None
+    if form.validate_on_submit():
+        try:
+            invitation, token = accounts.invite(
+                current_user, form.email.data, form.role.data, form.arm.data or None
+            )
+        except (accounts.AuthError, MailError) as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            new_link = url_for("auth.register", token=token, _external=True)
+            flash(f"Invitation sent to {invitation.email}.", "success")
+            form = InviteForm(formdata=None)
+    listing = db.session.scalars(
+        db.select(Invitation).order_by(Invitation.created_at.desc()).limit(200)
+    ).all()
+    return render_template(
+        "admin/invitations.html", form=form, invitations=listing, new_link=new_link
+    )
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@roles("admin")
+def revoke_invitation(invitation_id: int):
+    """Withdraw a pending invitation."""
+    invitation = db.get_or_404(Invitation, invitation_id)
+    try:
+        accounts.revoke_invitation(current_user, invitation)
+    except accounts.AuthError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"The invitation for {invitation.email} was revoked.", "success")
+    return redirect(url_for("admin.invitations"))
+
+
+@bp.route("/audit")
+@roles("admin")
+def audit_log():
+    """Read the audit log, filtered by action, actor and dates."""
+    form = AuditFilterForm(request.args)
+    filters: dict = {}
+    if form.validate():
+        filters["action"] = (form.action.data or "").strip() or None
+        if form.actor.data:
+            actor = db.session.scalar(
+                db.select(User).where(
+                    or_(
+                        User.email == accounts.normalize_email(form.actor.data),
+                        User.study_id == form.actor.data.strip().upper(),
+                    )
+                )
+            )
+            if actor is None:
+                flash("No account matches that actor.", "error")
+                filters["actor_id"] = -1  # keep the page, show no rows
+            else:
+                filters["actor_id"] = actor.id
+        if form.since.data:
+            filters["since"] = datetime.combine(form.since.data, time(), UTC)
+        if form.until.data:
+            filters["until"] = datetime.combine(form.until.data, time(), UTC) + timedelta(days=1)
+    page = db.paginate(audit.search(**filters), per_page=PER_PAGE, error_out=False)
+    actors = _actors(page.items)
+    return render_template("admin/audit.html", form=form, page=page, actors=actors)
+
+
+def _actors(entries: list[AuditEntry]) -> dict[int, User]:
+    ids = {e.actor_id for e in entries if e.actor_id}
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))}

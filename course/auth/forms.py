@@ -1,0 +1,122 @@
+"""Sign-in, registration and password forms."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from course.auth.services import MIN_PASSWORD
+
+#: Offered first, since the trial's therapists are in North America.
+COMMON_ZONES = (
+    "America/St_Johns", "America/Halifax", "America/Toronto", "America/Winnipeg",
+    "America/Regina", "America/Edmonton", "America/Vancouver", "America/Whitehorse",
+    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+)  # fmt: skip
+PROFESSIONS = (
+    ("", "Prefer not to say"), ("psychologist", "Psychologist"),
+    ("psychotherapist", "Psychotherapist"), ("social_worker", "Social worker"),
+    ("counsellor", "Counsellor"), ("psychiatrist", "Psychiatrist"), ("other", "Other"),
+)  # fmt: skip
+REGIONS = (
+    ("", "Prefer not to say"), ("AB", "Alberta"), ("BC", "British Columbia"),
+    ("MB", "Manitoba"), ("NB", "New Brunswick"), ("NL", "Newfoundland and Labrador"),
+    ("NS", "Nova Scotia"), ("NT", "Northwest Territories"), ("NU", "Nunavut"),
+    ("ON", "Ontario"), ("PE", "Prince Edward Island"), ("QC", "Quebec"),
+    ("SK", "Saskatchewan"), ("YT", "Yukon"), ("US", "United States"), ("other", "Elsewhere"),
+)  # fmt: skip
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def timezone_choices() -> list[SelectChoice]:
+    """Time zones grouped for a select: common North American ones first."""
+    rest = sorted(z for z in available_timezones() if "/" in z and z not in COMMON_ZONES)
+    return [
+        SelectChoice(z, z.replace("_", " "), optgroup="North America") for z in COMMON_ZONES
+    ] + [SelectChoice(z, z.replace("_", " "), optgroup="All time zones") for z in rest]
+
+
+def _password(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD,
+                max=200,
+                message=f"Use a password of at least {MIN_PASSWORD} characters (at most 200).",
+            ),
+        ],
+        description=f"At least {MIN_PASSWORD} characters.",
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class LoginForm(FlaskForm):
+    """E-mail and password."""
+
+    email = EmailField(
+        "E-mail",
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField("Keep me signed in on this device")
+
+
+class RegisterForm(FlaskForm):
+    """The details a new account needs; the e-mail comes from the invitation."""
+
+    name = StringField(
+        "Full name (as it should appear on your certificate)",
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    password = _password("Choose a password")
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    timezone = SelectField("Your time zone", choices=timezone_choices, default="America/Toronto")
+    profession = SelectField("Profession", choices=choices(PROFESSIONS), validators=[Optional()])
+    region = SelectField("Province or state", choices=choices(REGIONS), validators=[Optional()])
+
+
+class ForgotForm(FlaskForm):
+    """Ask for a reset link."""
+
+    email = EmailField(
+        "E-mail",
+        validators=[DataRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+
+
+class ResetForm(FlaskForm):
+    """Choose a new password."""
+
+    password = _password("New password")
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,0 +1,287 @@
+"""Account rules: creating users, signing in, invitations and password resets.
+
+Services flush but never commit; the view or CLI command that calls them commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app, url_for
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from course import clock, mail
+from course.audit.services import record
+from course.auth.models import ARMS, ROLES, Invitation, PasswordReset, User
+from course.extensions import db
+
+MIN_PASSWORD = 12
+#: Crockford base32 without look-alikes, so study IDs survive being read aloud.
+_STUDY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+class AuthError(ValueError):
+    """A rule was broken; the message tells the person what to do."""
+
+
+def normalize_email(email: str) -> str:
+    """Trim and lower-case an address, so uniqueness is case-insensitive."""
+    return email.strip().lower()
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a link token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_study_id() -> str:
+    """A random, stable pseudonym such as ``P-7KQ2M9XD``, unique among users."""
+    while True:
+        candidate = "P-" + "".join(secrets.choice(_STUDY_ALPHABET) for _ in range(8))
+        if db.session.scalar(db.select(User.id).where(User.study_id == candidate)) is None:
+            return candidate
+
+
+def check_password(password: str) -> None:
+    """Refuse a password that is too short."""
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(f"Use a password of at least {MIN_PASSWORD} characters.")
+
+
+def _check_role_arm(role: str, arm: str | None) -> str | None:
+    if role not in ROLES:
+        raise AuthError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+    if role != "therapist":
+        if arm:
+            raise AuthError("Only therapists have a trial arm.")
+        return None
+    arm = arm or "open"
+    if arm not in ARMS:
+        raise AuthError(f"Unknown arm {arm!r}; choose one of {', '.join(ARMS)}.")
+    return arm
+
+
+def _check_timezone(zone: str) -> str:
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise AuthError(f"Unknown time zone {zone!r}; use a name such as America/Toronto.") from exc
+    return zone
+
+
+def find_user(email: str) -> User | None:
+    """The user with this address, whatever its case."""
+    return db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
+
+
+def create_user(
+    email: str,
+    *,
+    role: str,
+    password: str,
+    name: str = "",
+    arm: str | None = None,
+    timezone: str | None = None,
+    profession: str | None = None,
+    region: str | None = None,
+    actor: User | None = None,
+) -> User:
+    """Create an account after checking every rule."""
+    email = normalize_email(email)
+    if "@" not in email:
+        raise AuthError("Enter a valid e-mail address.")
+    if find_user(email):
+        raise AuthError(f"An account for {email} already exists.")
+    arm = _check_role_arm(role, arm)
+    check_password(password)
+    user = User(
+        email=email,
+        name=(name or email.split("@")[0]).strip(),
+        password_hash=generate_password_hash(password, current_app.config["PASSWORD_HASH"]),
+        role=role,
+        arm=arm,
+        timezone=_check_timezone(timezone or current_app.config["DEFAULT_TIMEZONE"]),
+        study_id=new_study_id(),
+        profession=profession or None,
+        region=region or None,
+        created_at=clock.now_utc(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    record("auth.user_created", actor=actor, target=f"user:{user.id}", role=role, arm=arm)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the user when the address and password match an active account."""
+    user = find_user(email)
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        record("auth.login_failed", actor=user, target=f"user:{user.id}" if user else None)
+        return None
+    user.last_login_at = clock.now_utc()
+    record("auth.login", actor=user, target=f"user:{user.id}")
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Replace a user's password."""
+    check_password(password)
+    user.password_hash = generate_password_hash(password, current_app.config["PASSWORD_HASH"])
+
+
+def change_account(
+    actor: User, user: User, *, role: str, arm: str | None, active: bool, reason: str = ""
+) -> list[str]:
+    """Change role, arm or active flag; each change is audit-logged. Returns what changed."""
+    arm = _check_role_arm(role, arm)
+    if user.id == actor.id and (role != user.role or not active):
+        raise AuthError("You cannot change your own role or deactivate yourself.")
+    changes: list[str] = []
+    for field, new, action in (
+        ("role", role, "admin.role_changed"),
+        ("arm", arm, "admin.arm_changed"),
+        ("active", active, "admin.active_changed"),
+    ):
+        old = getattr(user, field)
+        if old != new:
+            setattr(user, field, new)
+            record(action, actor=actor, target=f"user:{user.id}", old=old, new=new, reason=reason)
+            changes.append(field)
+    db.session.flush()
+    return changes
+
+
+def invite(actor: User, email: str, role: str, arm: str | None) -> tuple[Invitation, str]:
+    """Create an invitation and e-mail its link; returns it with the one-time token."""
+    email = normalize_email(email)
+    if find_user(email):
+        raise AuthError(f"{email} already has an account.")
+    arm = _check_role_arm(role, arm)
+    token = secrets.token_urlsafe(32)
+    now = clock.now_utc()
+    invitation = Invitation(
+        token_hash=hash_token(token),
+        email=email,
+        role=role,
+        arm=arm,
+        created_by_id=actor.id,
+        created_at=now,
+        expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record("admin.invited", actor=actor, target=f"invitation:{invitation.id}", role=role, arm=arm)
+    link = url_for("auth.register", token=token, _external=True)
+    mail.send(
+        email,
+        "Your invitation to the Alliance Training Platform",
+        "invitation",
+        link=link,
+        role=role,
+        expires_at=invitation.expires_at,
+    )
+    return invitation, token
+
+
+def open_invitation(token: str) -> Invitation:
+    """The pending invitation behind a token, or an AuthError saying why it cannot be used."""
+    invitation = db.session.scalar(
+        db.select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
+    if invitation is None:
+        raise AuthError("This invitation link is not valid. Check the link in your e-mail.")
+    messages = {
+        "used": "This invitation was already used. Sign in instead.",
+        "revoked": "This invitation was withdrawn. Ask the study team for a new one.",
+        "expired": "This invitation has expired. Ask the study team for a new one.",
+    }
+    if invitation.status in messages:
+        raise AuthError(messages[invitation.status])
+    return invitation
+
+
+def register(
+    token: str,
+    *,
+    name: str,
+    password: str,
+    timezone: str,
+    profession: str | None = None,
+    region: str | None = None,
+) -> User:
+    """Create the account an invitation allows, and use the invitation up."""
+    invitation = open_invitation(token)
+    user = create_user(
+        invitation.email,
+        role=invitation.role,
+        password=password,
+        name=name,
+        arm=invitation.arm,
+        timezone=timezone,
+        profession=profession,
+        region=region,
+    )
+    invitation.used_at = clock.now_utc()
+    invitation.user_id = user.id
+    db.session.flush()
+    return user
+
+
+def revoke_invitation(actor: User, invitation: Invitation) -> None:
+    """Withdraw a pending invitation."""
+    if invitation.status != "pending":
+        raise AuthError(
+            f"This invitation is {invitation.status}; only pending ones can be revoked."
+        )
+    invitation.revoked_at = clock.now_utc()
+    record("admin.invitation_revoked", actor=actor, target=f"invitation:{invitation.id}")
+
+
+def request_reset(email: str) -> None:
+    """E-mail a reset link when the address has an active account; say nothing otherwise."""
+    user = find_user(email)
+    if user is None or not user.active:
+        record("auth.reset_unknown")
+        return
+    token = secrets.token_urlsafe(32)
+    now = clock.now_utc()
+    reset = PasswordReset(
+        token_hash=hash_token(token),
+        user_id=user.id,
+        created_at=now,
+        expires_at=now + timedelta(minutes=current_app.config["RESET_MINUTES"]),
+    )
+    db.session.add(reset)
+    record("auth.reset_requested", actor=user, target=f"user:{user.id}")
+    link = url_for("auth.reset_password", token=token, _external=True)
+    mail.send(
+        user.email,
+        "Reset your password",
+        "password_reset",
+        link=link,
+        minutes=current_app.config["RESET_MINUTES"],
+    )
+
+
+def open_reset(token: str) -> PasswordReset:
+    """The usable reset behind a token, or an AuthError saying why not."""
+    reset = db.session.scalar(
+        db.select(PasswordReset).where(PasswordReset.token_hash == hash_token(token))
+    )
+    if reset is None or reset.used_at is not None:
+        raise AuthError("This reset link is not valid or was already used. Ask for a new one.")
+    if reset.expires_at <= clock.now_utc():
+        raise AuthError("This reset link has expired. Ask for a new one.")
+    return reset
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password through a reset link, which then stops working."""
+    reset = open_reset(token)
+    set_password(reset.user, password)
+    reset.used_at = clock.now_utc()
+    record("auth.password_reset", actor=reset.user, target=f"user:{reset.user_id}")
+    return reset.user

@@ -1,0 +1,141 @@
+"""Settings: the one place that reads the environment (prefix ``COURSE_``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PREFIX = "COURSE_"
+ENVIRONMENTS = ("production", "development", "testing")
+DEFAULT_SECRET = "change-me"  # noqa: S105 - the value we refuse in production
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One ``COURSE_`` variable: its Flask config key, default, parser and meaning."""
+
+    name: str
+    default: Any
+    parse: Any = str
+    help: str = ""
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown IANA time zone {value!r}") from exc
+    return value
+
+
+#: Every setting the platform reads. docs/deploy.md mirrors this table.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ENV", "production", str, "production, development or testing"),
+    Setting("SECRET_KEY", None, str, "signs sessions and tokens; required outside development"),
+    Setting("DATABASE_URL", None, str, "SQLAlchemy URL; default SQLite under instance/"),
+    Setting("BASE_URL", "http://127.0.0.1:5000", str, "public address used in e-mails and QR"),
+    Setting("REDIS_URL", None, str, "shared rate-limit storage; memory when unset"),
+    Setting("STORAGE_DIR", None, str, "certificates and uploads; default instance/storage"),
+    Setting("MAIL_SERVER", "localhost", str, "SMTP host"),
+    Setting("MAIL_PORT", 25, int, "SMTP port"),
+    Setting("MAIL_USE_TLS", False, _bool, "STARTTLS"),
+    Setting("MAIL_USE_SSL", False, _bool, "SMTP over TLS"),
+    Setting("MAIL_USERNAME", None, str, "SMTP user"),
+    Setting("MAIL_PASSWORD", None, str, "SMTP password"),
+    Setting("MAIL_SENDER", "Alliance Training <no-reply@localhost>", str, "From address"),
+    Setting("MAIL_OUTBOX", None, str, "development: write mail to this folder, not SMTP"),
+    Setting("DEFAULT_TIMEZONE", "America/Toronto", _timezone, "zone for new accounts"),
+    Setting("INVITATION_DAYS", 14, int, "days an invitation link stays valid"),
+    Setting("RESET_MINUTES", 60, int, "minutes a password-reset link stays valid"),
+    Setting("LOGIN_LIMIT", "5 per 15 minutes", str, "failed sign-ins per account and address"),
+    Setting("LOGIN_ADDRESS_LIMIT", "50 per 15 minutes", str, "failed sign-ins per address"),
+    Setting("PASSWORD_HASH", "scrypt", str, "werkzeug password hash method"),
+)
+
+
+def _default_database(instance_path: Path) -> str:
+    return f"sqlite:///{instance_path / 'course.db'}"
+
+
+def load(
+    instance_path: Path,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Read, parse and validate the settings; return Flask config keys."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    errors: list[str] = []
+    for setting in SETTINGS:
+        raw = environ.get(PREFIX + setting.name)
+        if raw is None:
+            values[setting.name] = setting.default
+            continue
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ValueError as exc:
+            errors.append(f"{PREFIX}{setting.name}: {exc}")
+    overrides = dict(overrides or {})
+    names = {setting.name for setting in SETTINGS}
+    values.update({k: v for k, v in overrides.items() if k in names})
+    if errors:
+        raise ConfigError("Invalid settings:\n  " + "\n  ".join(errors))
+    config = _finish(values, instance_path)
+    config.update({k: v for k, v in overrides.items() if k not in names})
+    return config
+
+
+def _finish(values: dict[str, Any], instance_path: Path) -> dict[str, Any]:
+    env = values["ENV"]
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"{PREFIX}ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
+    secret = values["SECRET_KEY"]
+    if env == "production" and (not secret or secret == DEFAULT_SECRET or len(secret) < 32):
+        raise ConfigError(
+            f"{PREFIX}SECRET_KEY is missing, default or shorter than 32 characters. "
+            "Set it to a long random value, e.g. "
+            '`python -c "import secrets; print(secrets.token_urlsafe(48))"`, '
+            f"or set {PREFIX}ENV=development for local use."
+        )
+    production = env == "production"
+    config: dict[str, Any] = {
+        **values,
+        "SECRET_KEY": secret or DEFAULT_SECRET,
+        "TESTING": env == "testing",
+        "SQLALCHEMY_DATABASE_URI": values["DATABASE_URL"] or _default_database(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "STORAGE_DIR": values["STORAGE_DIR"] or str(instance_path / "storage"),
+        "MAIL_DEFAULT_SENDER": values["MAIL_SENDER"],
+        "MAIL_SUPPRESS_SEND": bool(values["MAIL_OUTBOX"]),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_STORAGE_URI": values["REDIS_URL"] or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+    }
+    if env == "development" and not values["MAIL_OUTBOX"]:
+        config["MAIL_OUTBOX"] = str(instance_path / "mail")
+        config["MAIL_SUPPRESS_SEND"] = True
+    return config

@@ -1,0 +1,51 @@
+"""What every template can use: the role's navigation and time formatting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app, request
+from flask_login import current_user
+
+from course.clock import local
+from course.web.access import access_of
+
+#: (endpoint, label) in menu order; an entry shows when it exists and the role may open it.
+NAVIGATION = (
+    ("learning.home", "My course"),
+    ("consultations.index", "Consultations"),
+    ("certificates.mine", "Certificate"),
+    ("authoring.index", "Course content"),
+    ("research.dashboard", "Research dashboard"),
+    ("research.exports", "Exports"),
+    ("admin.users", "Users"),
+    ("admin.invitations", "Invitations"),
+    ("admin.audit_log", "Audit log"),
+)
+
+
+def navigation() -> list[tuple[str, str, bool]]:
+    """Menu entries for the signed-in user: (endpoint, label, is_current)."""
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for endpoint, label in NAVIGATION:
+        if endpoint not in current_app.view_functions:
+            continue
+        if current_user.role in (access_of(endpoint) or ()):
+            items.append((endpoint, label, request.endpoint == endpoint))
+    return items
+
+
+def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M %Z") -> str:
+    """Format a stored UTC time in the viewer's zone (UTC when signed out)."""
+    if value is None:
+        return ""
+    zone = current_user.timezone if current_user.is_authenticated else "UTC"
+    return local(value, zone).strftime(fmt)
+
+
+def register(app: Flask) -> None:
+    """Install the context processor and filters."""
+    app.context_processor(lambda: {"navigation": navigation})
+    app.add_template_filter(localtime, "localtime")

@@ -1,0 +1,289 @@
+"""Fixtures shared by the whole suite: app, client, runner, users, login, mail sink.
+
+The backend is SQLite unless COURSE_TEST_DATABASE_URL names a PostgreSQL database;
+``make test`` runs the suite once on each. Every test gets a fresh database.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from course import create_app
+from course.extensions import db
+
+PG_URL = os.environ.get("COURSE_TEST_DATABASE_URL")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "correct horse battery staple"
+BACKEND = "postgresql" if PG_URL else "sqlite"
+
+
+def pytest_report_header(config) -> str:
+    """Say which database this pass uses."""
+    return f"database backend: {BACKEND}" + (" (CI: nothing may skip)" if IN_CI else "")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """PostgreSQL-only tests (concurrency) belong to the PostgreSQL pass, not this one."""
+    if PG_URL:
+        return
+    kept = [i for i in items if i.get_closest_marker("postgres_only") is None]
+    deselected = [i for i in items if i.get_closest_marker("postgres_only") is not None]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+def unavailable(reason: str) -> None:
+    """Skip locally; fail under CI=true, where every test must really run."""
+    if IN_CI:
+        pytest.fail(f"CI=true and this test cannot run: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+# --- databases ------------------------------------------------------------------------
+
+
+@dataclass
+class SQLiteTemplate:
+    """A migrated-schema SQLite file copied for each test."""
+
+    path: Path
+
+    def fresh(self, tmp_path: Path) -> tuple[str, dict]:
+        target = tmp_path / "test.db"
+        shutil.copyfile(self.path, target)
+        return f"sqlite:///{target}", {}
+
+    def cleanup(self) -> None:
+        """Nothing to do: files live in pytest's temporary folder."""
+
+
+@dataclass
+class PostgresSchema:
+    """One schema per test session; tables are emptied between tests."""
+
+    url: str
+    schema: str
+    engine: sa.Engine = field(repr=False)
+
+    def options(self) -> dict:
+        return {"connect_args": {"options": f"-csearch_path={self.schema}"}, "pool_pre_ping": True}
+
+    def fresh(self, tmp_path: Path) -> tuple[str, dict]:
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        with self.engine.begin() as conn:
+            conn.execute(sa.text("SET session_replication_role = replica"))  # skip audit trigger
+            conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            conn.execute(sa.text("SET session_replication_role = DEFAULT"))
+        return self.url, self.options()
+
+    def cleanup(self) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE"))
+        self.engine.dispose()
+
+
+def _build_schema(url: str, options: dict) -> None:
+    app = create_app(_settings(url, options, mail_port=25))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory) -> Iterator[SQLiteTemplate | PostgresSchema]:
+    """The session's database template (SQLite) or schema (PostgreSQL)."""
+    if PG_URL:
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        engine = sa.create_engine(PG_URL)
+        try:
+            with engine.begin() as conn:
+                conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        except sa.exc.OperationalError as exc:
+            pytest.exit(f"COURSE_TEST_DATABASE_URL is set but unreachable: {exc}", returncode=3)
+        engine.dispose()
+        path_engine = sa.create_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+        store = PostgresSchema(PG_URL, schema, path_engine)
+        _build_schema(PG_URL, store.options())
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        _build_schema(f"sqlite:///{path}", {})
+        store = SQLiteTemplate(path)
+    yield store
+    store.cleanup()
+
+
+# --- mail -----------------------------------------------------------------------------
+
+
+class Sink:
+    """aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(message)
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Sink, int]]:
+    """A real SMTP server on loopback for the whole session."""
+    sink = Sink()
+    port = _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield sink, port
+    controller.stop()
+
+
+@pytest.fixture
+def outbox(smtp_server) -> list:
+    """The messages delivered over SMTP during this test."""
+    sink, _ = smtp_server
+    sink.messages.clear()
+    return sink.messages
+
+
+# --- app ------------------------------------------------------------------------------
+
+
+def _settings(url: str, options: dict, mail_port: int, **extra) -> dict:
+    return {
+        "ENV": "testing",
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-production",
+        "DATABASE_URL": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": options,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": mail_port,
+        "MAIL_OUTBOX": None,
+        "MAIL_SUPPRESS_SEND": False,
+        "PASSWORD_HASH": "pbkdf2:sha256:1000",
+        "BASE_URL": "http://localhost",
+        **extra,
+    }
+
+
+@pytest.fixture
+def settings(database, smtp_server, tmp_path) -> dict:
+    """The overrides the test app is built with; a test may change them before ``app``."""
+    url, options = database.fresh(tmp_path)
+    return _settings(url, options, smtp_server[1], STORAGE_DIR=str(tmp_path / "storage"))
+
+
+@pytest.fixture
+def app(settings, outbox):
+    """A fresh application on a fresh database.
+
+    No app context stays pushed: requests must not share ``g`` or the session with the
+    test. Tests that touch the database open ``with app.app_context():`` themselves.
+    """
+    application = create_app(settings)
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+# --- people ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: ``make_user(role="therapist", arm="open", email=None, **fields)``."""
+    from course.auth.services import create_user
+
+    counter = iter(range(1, 10_000))
+
+    def make(
+        role: str = "therapist", *, email: str | None = None, password: str = PASSWORD, **fields
+    ):
+        if role == "therapist":
+            fields.setdefault("arm", "open")
+        email = email or f"{role}{next(counter)}@example.org"
+        name = fields.pop("name", f"Test {role.title()}")
+        active = fields.pop("active", True)
+        with app.app_context():
+            user = create_user(email, role=role, password=password, name=name, **fields)
+            user.active = active
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)  # usable after the context closes, attributes loaded
+        return user
+
+    return make
+
+
+_TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(client) -> str:
+    """A CSRF token for this client's session, read from a page like a browser would."""
+    page = client.get("/auth/forgot")
+    match = _TOKEN.search(page.get_data(as_text=True))
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def csrf():
+    """``csrf(client)`` gives a valid CSRF token for that client."""
+    return csrf_token
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` signs in through the real form; returns the response."""
+
+    def sign_in(user, password: str = PASSWORD, on=None):
+        target = on or client
+        return target.post(
+            "/auth/login",
+            data={"email": user.email, "password": password, "csrf_token": csrf_token(target)},
+        )
+
+    return sign_in
+
+
+@pytest.fixture
+def pg_url() -> str | None:
+    """The PostgreSQL URL of this pass, or None on the SQLite pass."""
+    return PG_URL
+
+
+@pytest.fixture(scope="session")
+def skip_or_fail():
+    """``skip_or_fail(reason)``: skip locally, fail under CI=true."""
+    return unavailable
