@@ -1,0 +1,156 @@
+"""The course file, modules/course.yaml: course facts, gates and survey schedule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .digest import content_hash
+from .errors import Sink
+from .fields import Fields, is_int
+from .yamlsrc import YMap, load_yaml
+
+COURSE_FILE = "modules/course.yaml"
+COURSE_KEYS = (
+    "title",
+    "provider",
+    "ce_hours",
+    "consent_version",
+    "consultation_gate",
+    "certificate",
+    "surveys",
+)
+COURSE_REQUIRED = ("title", "provider", "ce_hours", "consultation_gate", "certificate")
+CERTIFICATE_KEYS = ("modules", "surveys")
+SURVEY_KEYS = ("after_course", "after_module", "after_consultations")
+
+All = Literal["all"]
+
+
+@dataclass(frozen=True)
+class CertificateRule:
+    """What a therapist must finish before a certificate is issued."""
+
+    modules: All | tuple[str, ...] = "all"
+    surveys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SurveySchedule:
+    """When surveys are offered; each value is an instrument name."""
+
+    after_course: str | None = None
+    after_module: dict[str, str] = field(default_factory=dict)
+    after_consultations: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CourseSpec:
+    """The parsed course file."""
+
+    title: str
+    provider: str
+    ce_hours: float
+    consent_version: str | None
+    consultation_gate: All | tuple[str, ...]
+    certificate: CertificateRule
+    surveys: SurveySchedule
+    source: str
+    filename: str
+    content_hash: str
+
+
+def parse_course(text: str, filename: str = COURSE_FILE) -> CourseSpec:
+    """Parse and check the course file; raises ContentErrors listing every problem."""
+    sink = Sink(filename)
+    ok, data = load_yaml(text, sink)
+    if ok and not isinstance(data, YMap):
+        sink.add(1, "the course file must be a mapping of keys such as 'title: ...'")
+    if not isinstance(data, YMap):
+        sink.fail()
+    fields = Fields(data, sink)
+    fields.check_keys(COURSE_KEYS, COURSE_REQUIRED)
+    title = fields.text("title")
+    provider = fields.text("provider")
+    ce_hours = fields.number("ce_hours", minimum=0)
+    consent_version = fields.text("consent_version", required=False)
+    gate = _modules_or_all(fields, "consultation_gate")
+    certificate = _certificate(fields)
+    surveys = _surveys(fields)
+    sink.raise_if_any()
+    return CourseSpec(
+        title=title or "",
+        provider=provider or "",
+        ce_hours=ce_hours or 0.0,
+        consent_version=consent_version,
+        consultation_gate=gate,
+        certificate=certificate,
+        surveys=surveys,
+        source=text,
+        filename=filename,
+        content_hash=content_hash(text),
+    )
+
+
+def _modules_or_all(fields: Fields, key: str) -> All | tuple[str, ...]:
+    if fields.data.get(key) == "all":
+        return "all"
+    if isinstance(fields.data.get(key), str):
+        fields.error(key, f"{key!r} must be 'all' or a list of module slugs")
+        return ()
+    return fields.names(key)
+
+
+def _certificate(fields: Fields) -> CertificateRule:
+    data = fields.mapping("certificate")
+    if data is None:
+        if "certificate" in fields.data and fields.data["certificate"] is None:
+            fields.error(
+                "certificate", "'certificate' must list 'modules' (and optional 'surveys')"
+            )
+        return CertificateRule()
+    sub = Fields(data, fields.sink, "certificate")
+    sub.check_keys(CERTIFICATE_KEYS, ("modules",))
+    return CertificateRule(
+        modules=_modules_or_all(sub, "modules"),
+        surveys=sub.names("surveys", kind="survey instrument name"),
+    )
+
+
+def _surveys(fields: Fields) -> SurveySchedule:
+    data = fields.mapping("surveys")
+    if data is None:
+        return SurveySchedule()
+    sub = Fields(data, fields.sink, "surveys")
+    sub.check_keys(SURVEY_KEYS, ())
+    after_course = sub.data.get("after_course")
+    if after_course is not None:
+        line = data.line_of("after_course")
+        if not sub.check_name(after_course, line, "'after_course'", "survey instrument name"):
+            after_course = None
+    after_module: dict[str, str] = {}
+    for slug, name, line in _pairs(sub, "after_module"):
+        if sub.check_name(slug, line, "'after_module' key", "module slug") and sub.check_name(
+            name, line, f"'after_module' survey for {slug!r}", "survey instrument name"
+        ):
+            after_module[slug] = name
+    after_consultations: dict[int, str] = {}
+    for count, name, line in _pairs(sub, "after_consultations"):
+        if not is_int(count) or count < 1:
+            sub.sink.add(
+                line,
+                f"surveys: 'after_consultations' key {count!r} must be a whole number of "
+                "consultations attended, at least 1",
+            )
+        elif sub.check_name(
+            name, line, f"'after_consultations' survey for {count}", "survey instrument name"
+        ):
+            after_consultations[count] = name
+    return SurveySchedule(after_course, after_module, after_consultations)
+
+
+def _pairs(fields: Fields, key: str) -> list[tuple[object, object, int]]:
+    data = fields.mapping(key)
+    if data is None:
+        return []
+    return [(k, v, data.line_of(k)) for k, v in data.items()]

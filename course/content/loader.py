@@ -1,0 +1,120 @@
+"""Reading and writing a course directory: modules/, modules/course.yaml, quizzes/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from .course_file import COURSE_FILE, CourseSpec, parse_course
+from .errors import ContentError, ContentErrors
+from .modules import FILENAME_RE, ModuleSource, parse_module
+from .quizzes import QuizSource, parse_quiz
+from .validate import ReadMedia, check_bundle
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class CourseBundle:
+    """A whole checked course: the course file, modules by order, quizzes by slug."""
+
+    course: CourseSpec
+    modules: tuple[ModuleSource, ...]
+    quizzes: dict[str, QuizSource]
+
+
+def static_media_reader(root: Path) -> ReadMedia:
+    """A read_media that serves media/... paths from root/static/, never outside it."""
+    static = (root / "static").resolve()
+
+    def read_media(path: str) -> bytes | None:
+        target = (static / path).resolve()
+        if not target.is_relative_to(static) or not target.is_file():
+            return None
+        return target.read_bytes()
+
+    return read_media
+
+
+def _read(path: Path, name: str, errors: list[ContentError]) -> str | None:
+    data = path.read_bytes()
+    try:
+        # Bytes, not read_text: newline translation would break byte-exact round trips.
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        errors.append(ContentError(name, line, "file is not valid UTF-8 text"))
+        return None
+
+
+def _parse(
+    path: Path, name: str, parser: Callable[[str, str], T], errors: list[ContentError]
+) -> T | None:
+    text = _read(path, name, errors)
+    if text is None:
+        return None
+    try:
+        return parser(text, name)
+    except ContentErrors as exc:
+        errors.extend(exc.errors)
+        return None
+
+
+def load_dir(root: Path, *, read_media: ReadMedia | None = None) -> CourseBundle:
+    """Parse and check a course directory; raises ContentErrors with every problem found."""
+    root = Path(root)
+    errors: list[ContentError] = []
+    modules_dir, quizzes_dir = root / "modules", root / "quizzes"
+    course: CourseSpec | None = None
+    modules: list[ModuleSource] = []
+    quizzes: dict[str, QuizSource] = {}
+    if not modules_dir.is_dir():
+        errors.append(ContentError("modules", 1, f"directory {modules_dir} not found"))
+    elif not (root / COURSE_FILE).is_file():
+        errors.append(ContentError(COURSE_FILE, 1, "course file not found"))
+    else:
+        course = _parse(root / COURSE_FILE, COURSE_FILE, parse_course, errors)
+    if modules_dir.is_dir():
+        for path in sorted(modules_dir.glob("*.md")):
+            module = _parse(path, f"modules/{path.name}", parse_module, errors)
+            modules += [module] if module is not None else []
+        if not any(modules_dir.glob("*.md")):
+            errors.append(ContentError("modules", 1, "no module files (NN-slug.md) found"))
+    if quizzes_dir.is_dir():
+        for path in sorted(quizzes_dir.iterdir()):
+            name = f"quizzes/{path.name}"
+            if path.suffix == ".yml":
+                errors.append(ContentError(name, 1, "quiz files must end in .yaml, not .yml"))
+            elif path.suffix == ".yaml":
+                quiz = _parse(path, name, parse_quiz, errors)
+                if quiz is not None:
+                    quizzes[quiz.slug] = quiz
+    # Cross-file checks run once every file parses, so a broken file cannot
+    # show up again as a string of "unknown module" errors elsewhere.
+    if not errors and course is not None:
+        reader = read_media or static_media_reader(root)
+        errors.extend(check_bundle(course, modules, quizzes, read_media=reader))
+    if errors or course is None:
+        raise ContentErrors(errors)
+    ordered = tuple(sorted(modules, key=lambda module: (module.order, module.filename)))
+    return CourseBundle(course, ordered, dict(sorted(quizzes.items())))
+
+
+def write_dir(bundle: CourseBundle, root: Path) -> None:
+    """Write every file's source verbatim, so load_dir reads back identical sources."""
+    root = Path(root)
+    (root / "modules").mkdir(parents=True, exist_ok=True)
+    (root / "quizzes").mkdir(parents=True, exist_ok=True)
+    (root / COURSE_FILE).write_bytes(bundle.course.source.encode("utf-8"))
+    for module in bundle.modules:
+        name = Path(module.filename).name
+        # Parsed modules have safe names; the check guards hand-built bundles.
+        if not FILENAME_RE.match(name):
+            raise ValueError(f"unsafe module file name {module.filename!r}")
+        (root / "modules" / name).write_bytes(module.source.encode("utf-8"))
+    for slug, quiz in bundle.quizzes.items():
+        if slug != quiz.slug or "/" in slug or slug.startswith("."):
+            raise ValueError(f"unsafe quiz slug {slug!r}")
+        (root / "quizzes" / f"{slug}.yaml").write_bytes(quiz.source.encode("utf-8"))

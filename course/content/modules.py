@@ -1,0 +1,168 @@
+"""Module files, modules/NN-slug.md: YAML front matter, then a Markdown body."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from .digest import content_hash
+from .errors import Sink
+from .fields import Fields
+from .videos import Video, VideoBlock, find_videos
+from .yamlsrc import YMap, load_yaml
+
+FRONT_KEYS = (
+    "title",
+    "slug",
+    "order",
+    "summary",
+    "estimated_minutes",
+    "requires",
+    "completion",
+)
+FRONT_REQUIRED = ("title", "order", "summary", "estimated_minutes")
+COMPLETION_KEYS = ("min_seconds", "video_percent", "quiz")
+FILENAME_RE = re.compile(r"^[0-9]{2}-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Criteria that must all hold for a module to count as complete."""
+
+    min_seconds: int = 0
+    video_percent: int = 0
+    quiz: bool = False
+
+
+@dataclass(frozen=True)
+class ModuleSource:
+    """A parsed module file; `source` is the file text exactly as read."""
+
+    slug: str
+    order: int
+    title: str
+    summary: str
+    estimated_minutes: int
+    requires: tuple[str, ...]
+    completion: Completion
+    body: str
+    videos: tuple[Video, ...]
+    source: str
+    filename: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The raw split of a module file."""
+
+    yaml: str
+    body: str
+    body_line: int
+
+
+def split_front_matter(text: str) -> FrontMatter | str:
+    """Split off the front matter, or return why it cannot be found."""
+    lines = text.removeprefix("\ufeff").split("\n")
+    if lines[0].rstrip() != "---":
+        return (
+            "missing front matter: the file must start with a '---' line, "
+            "then the module's keys (title, order, ...), then another '---' line"
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            front = "\n".join(lines[1:index]) + "\n"
+            return FrontMatter(front, "\n".join(lines[index + 1 :]), index + 2)
+    return "front matter is not closed: add a '---' line after the module's keys"
+
+
+def default_slug(filename: str) -> str:
+    """The slug a module file name implies: name without the NN- prefix and .md."""
+    name = PurePosixPath(filename).name
+    return re.sub(r"^[0-9]+-", "", name.removesuffix(".md"))
+
+
+def parse_module(text: str, filename: str) -> ModuleSource:
+    """Parse and check one module file; raises ContentErrors listing every problem."""
+    sink = Sink(filename)
+    if not FILENAME_RE.match(PurePosixPath(filename).name):
+        sink.add(1, "file name must look like NN-slug.md, e.g. 02-detecting-withdrawal.md")
+    split = split_front_matter(text)
+    if isinstance(split, str):
+        sink.add(1, split)
+        sink.fail()
+    ok, data = load_yaml(split.yaml, sink, offset=1)
+    if ok and not isinstance(data, YMap):
+        sink.add(1, "front matter must be a mapping of keys such as 'title: ...'")
+    blocks = find_videos(split.body, sink, split.body_line)
+    _check_duplicate_urls(blocks, sink)
+    if not isinstance(data, YMap):
+        sink.fail()
+    fields = Fields(data, sink)
+    fields.check_keys(FRONT_KEYS, FRONT_REQUIRED)
+    slug = default_slug(filename)
+    if "slug" in data and fields.check_name(data["slug"], data.line_of("slug"), "slug", "slug"):
+        slug = data["slug"]
+    title = fields.text("title")
+    summary = fields.text("summary")
+    order = fields.integer("order", minimum=1)
+    minutes = fields.integer("estimated_minutes", minimum=1)
+    requires = fields.names("requires")
+    completion = _completion(fields, has_video=bool(blocks))
+    sink.raise_if_any()
+    return ModuleSource(
+        slug=slug,
+        order=order or 0,
+        title=title or "",
+        summary=summary or "",
+        estimated_minutes=minutes or 0,
+        requires=requires,
+        completion=completion,
+        body=split.body,
+        videos=tuple(block.video for block in blocks if block.video is not None),
+        source=text,
+        filename=filename,
+        content_hash=content_hash(text),
+    )
+
+
+def _completion(fields: Fields, *, has_video: bool) -> Completion:
+    data = fields.mapping("completion")
+    if data is None:
+        return Completion()
+    sub = Fields(data, fields.sink, "completion")
+    sub.check_keys(COMPLETION_KEYS, ())
+    min_seconds = sub.integer("min_seconds", minimum=0) or 0
+    video_percent = sub.integer("video_percent", minimum=0, maximum=100) or 0
+    if video_percent > 0 and not has_video:
+        sub.error("video_percent", "'video_percent' is set but the module has no video block")
+    quiz = "quiz" in data and data["quiz"] == "pass"
+    if "quiz" in data and not quiz:
+        sub.error("quiz", f"'quiz' must be 'pass' (or left out), not {data['quiz']!r}")
+    return Completion(min_seconds, video_percent, quiz)
+
+
+def _check_duplicate_urls(blocks: list[VideoBlock], sink: Sink) -> None:
+    seen: dict[str, int] = {}
+    for block in blocks:
+        video = block.video
+        if video is None:
+            continue
+        if video.url in seen:
+            sink.add(
+                block.key_lines["url"],
+                f"the same video url is used twice in this module "
+                f"(first at line {seen[video.url]})",
+            )
+        else:
+            seen[video.url] = block.key_lines["url"]
+
+
+def locate(module: ModuleSource) -> tuple[YMap, list[VideoBlock]]:
+    """Front matter with key lines, and video blocks with key lines, of a parsed module."""
+    split = split_front_matter(module.source)
+    assert not isinstance(split, str), "a parsed module has front matter"
+    sink = Sink(module.filename)
+    _, data = load_yaml(split.yaml, sink, offset=1)
+    return data, find_videos(split.body, sink, split.body_line)

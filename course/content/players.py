@@ -1,0 +1,59 @@
+"""Trusted player markup for videos; every value is escaped here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from .videos import Video
+
+IFRAME_ALLOW = "encrypted-media; picture-in-picture; fullscreen"
+EMBED_URLS = {
+    "youtube": "https://www.youtube-nocookie.com/embed/{ref}?enablejsapi=1&rel=0",
+    "vimeo": "https://player.vimeo.com/video/{ref}?dnt=1",
+}
+
+
+def static_url(path: str) -> str:
+    """Default URL for a media path: served from /static/."""
+    return "/static/" + path
+
+
+def embed_url(video: Video) -> str:
+    """The privacy-respecting player URL for a YouTube or Vimeo video."""
+    return EMBED_URLS[video.kind].format(ref=video.ref)
+
+
+def video_html(
+    video: Video,
+    *,
+    media_url: Callable[[str], str] = static_url,
+    transcript_url: Callable[[str], str] = static_url,
+) -> str:
+    """A <figure> with the player, its caption and, with captions, a transcript link."""
+    title = escape(video.title, quote=True)
+    caption = title
+    track = ""
+    if video.captions:
+        caption += (
+            f' <a href="{escape(transcript_url(video.captions))}" rel="noopener">Transcript</a>'
+        )
+        track = (
+            f'<track kind="captions" src="{escape(media_url(video.captions))}" '
+            'srclang="en" label="English" default>'
+        )
+    if video.kind == "file":
+        player = (
+            f'<video controls preload="metadata" src="{escape(media_url(video.ref))}" '
+            f'aria-label="{title}">{track}</video>'
+        )
+    else:
+        player = (
+            f'<iframe src="{escape(embed_url(video))}" title="{title}" allow="{IFRAME_ALLOW}" '
+            'loading="lazy" referrerpolicy="strict-origin-when-cross-origin"></iframe>'
+        )
+    return (
+        f'<figure class="video" data-video-key="{escape(video.key)}" '
+        f'data-video-kind="{escape(video.kind)}">{player}'
+        f"<figcaption>{caption}</figcaption></figure>"
+    )

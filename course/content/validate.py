@@ -1,0 +1,157 @@
+"""Rules that span files: references between modules, quizzes, course and media."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from .course_file import CourseSpec
+from .errors import ContentError, Sink
+from .modules import ModuleSource, locate
+from .quizzes import QuizSource
+from .videos import VideoBlock
+from .yamlsrc import YMap, line_at, load_yaml
+
+ReadMedia = Callable[[str], "bytes | None"]
+Located = dict[int, tuple[YMap, list[VideoBlock]]]
+_WEBVTT_RE = re.compile(rb"^(\xef\xbb\xbf)?WEBVTT([ \t\r\n]|$)")
+
+
+def check_bundle(
+    course: CourseSpec,
+    modules: Sequence[ModuleSource],
+    quizzes: Mapping[str, QuizSource] | Iterable[QuizSource],
+    *,
+    read_media: ReadMedia,
+) -> list[ContentError]:
+    """Every cross-file problem, each at the file and line to fix."""
+    quiz_list = list(quizzes.values()) if isinstance(quizzes, Mapping) else list(quizzes)
+    fronts = {id(module): locate(module) for module in modules}
+    errors: list[ContentError] = []
+    known = _check_unique(modules, fronts, errors)
+    for module in modules:
+        front, blocks = fronts[id(module)]
+        sink = Sink(module.filename)
+        for index, slug in enumerate(module.requires):
+            if slug not in known:
+                sink.add(
+                    line_at(front, "requires", index), f"'requires' names unknown module {slug!r}"
+                )
+        if module.completion.quiz and module.slug not in {quiz.slug for quiz in quiz_list}:
+            sink.add(
+                line_at(front, "completion", "quiz"),
+                f"'quiz: pass' needs a quiz file quizzes/{module.slug}.yaml, which does not exist",
+            )
+        _check_captions(blocks, sink, read_media)
+        errors.extend(sink.errors)
+    errors.extend(_check_cycles(modules, known, fronts))
+    errors.extend(_check_course(course, known))
+    for quiz in quiz_list:
+        if quiz.slug not in known:
+            errors.append(
+                ContentError(
+                    quiz.filename, 1, f"no module has the slug {quiz.slug!r} for this quiz"
+                )
+            )
+    return errors
+
+
+def _check_unique(
+    modules: Sequence[ModuleSource], fronts: Located, errors: list[ContentError]
+) -> dict[str, ModuleSource]:
+    by_slug: dict[str, ModuleSource] = {}
+    by_order: dict[int, ModuleSource] = {}
+    for module in modules:
+        front = fronts[id(module)][0]
+        first = by_slug.setdefault(module.slug, module)
+        if first is not module:
+            errors.append(
+                ContentError(
+                    module.filename,
+                    line_at(front, "slug"),
+                    f"duplicate slug {module.slug!r} (also used by {first.filename})",
+                )
+            )
+        first = by_order.setdefault(module.order, module)
+        if first is not module:
+            errors.append(
+                ContentError(
+                    module.filename,
+                    line_at(front, "order"),
+                    f"duplicate order {module.order} (also used by {first.filename})",
+                )
+            )
+    return by_slug
+
+
+def _check_captions(blocks: list[VideoBlock], sink: Sink, read_media: ReadMedia) -> None:
+    for block in blocks:
+        video = block.video
+        if video is None or video.captions is None:
+            continue
+        line = block.key_lines["captions"]
+        data = read_media(video.captions)
+        if data is None:
+            sink.add(line, f"captions file {video.captions!r} not found (it belongs in static/)")
+        elif not _WEBVTT_RE.match(data):
+            sink.add(
+                line, f"captions file {video.captions!r} is not WebVTT (must start with 'WEBVTT')"
+            )
+
+
+def _check_cycles(
+    modules: Sequence[ModuleSource], known: dict[str, ModuleSource], fronts: Located
+) -> list[ContentError]:
+    graph = {slug: [r for r in module.requires if r in known] for slug, module in known.items()}
+    cycles: dict[tuple[str, ...], None] = {}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    path: list[str] = []
+
+    def visit(slug: str) -> None:
+        state[slug] = 1
+        path.append(slug)
+        for target in graph[slug]:
+            if state.get(target) == 1:
+                loop = path[path.index(target) :]
+                start = loop.index(min(loop))
+                cycles[tuple(loop[start:] + loop[:start])] = None
+            elif target not in state:
+                visit(target)
+        path.pop()
+        state[slug] = 2
+
+    for slug in sorted(graph):
+        if slug not in state:
+            visit(slug)
+    errors = []
+    for loop in cycles:
+        module = known[loop[0]]
+        target = loop[1] if len(loop) > 1 else loop[0]
+        line = line_at(fronts[id(module)][0], "requires", module.requires.index(target))
+        names = " -> ".join((*loop, loop[0]))
+        errors.append(ContentError(module.filename, line, f"'requires' forms a cycle: {names}"))
+    return errors
+
+
+def _check_course(course: CourseSpec, known: Mapping[str, ModuleSource]) -> list[ContentError]:
+    sink = Sink(course.filename)
+    _, tree = load_yaml(course.source, sink)
+    if not isinstance(tree, YMap):
+        return []
+    for path, names in (
+        (("consultation_gate",), course.consultation_gate),
+        (("certificate", "modules"), course.certificate.modules),
+    ):
+        if names == "all":
+            continue
+        for index, slug in enumerate(names):
+            if slug not in known:
+                label = ".".join(path)
+                sink.add(line_at(tree, *path, index), f"{label!r} names unknown module {slug!r}")
+    for slug in course.surveys.after_module:
+        if slug not in known:
+            sink.add(
+                line_at(tree, "surveys", "after_module", slug),
+                f"'surveys.after_module' names unknown module {slug!r}",
+            )
+    return sink.errors
