@@ -6,7 +6,7 @@ PORT   ?= 5000
 APP    := $(BIN)/flask --app app
 DEV_ENV := COURSE_ENV=development COURSE_SECRET_KEY="$$(cat instance/secret_key)"
 
-.PHONY: run test lint bench setup setup-dev migrate-check clean
+.PHONY: run serve test lint bench setup setup-dev migrate-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +26,17 @@ instance/secret_key: | $(BIN)/python
 
 setup: $(VENV)/.installed instance/secret_key
 	$(DEV_ENV) $(APP) db upgrade
+	$(DEV_ENV) $(APP) content import
 	$(DEV_ENV) $(APP) users demo
 
-## run: install, migrate, create demo accounts on an empty database, serve on 127.0.0.1:$(PORT)
+## run: install, migrate, import the course (when changed), create demo accounts on an empty database, serve on 127.0.0.1:$(PORT)
 run: setup
 	$(DEV_ENV) $(APP) run --host 127.0.0.1 --port $(PORT)
+
+## serve: production server: apply the migrations, then gunicorn (gunicorn.conf.py; docs/deploy.md)
+serve: $(VENV)/.installed
+	$(APP) db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py app:app
 
 ## test: ruff, then pytest on SQLite, then on PostgreSQL when COURSE_TEST_DATABASE_URL is set
 test: $(VENV)/.installed-dev

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from course import config
 
@@ -22,6 +23,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config.load(Path(app.instance_path), overrides=overrides))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_FIX"]:
+        # Behind exactly one proxy (nginx): believe its X-Forwarded-* and nothing further out.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     from course.web import access
 
     # Access is decided before anything else (CSRF included): a stranger gets 302/403.
@@ -49,18 +53,31 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
 
+#: Each feature's blueprint lives in course/<feature>/views.py as ``bp``.
+FEATURES = (
+    "auth",
+    "admin",
+    "learning",
+    "assessments",
+    "media",
+    "authoring",
+)
+
+
 def _register_blueprints(app: Flask) -> None:
-    from course.admin.views import bp as admin
-    from course.auth.views import bp as auth
+    from importlib import import_module
+
     from course.web.home import bp as home
 
-    for blueprint in (home, auth, admin):
-        app.register_blueprint(blueprint)
+    app.register_blueprint(home)
+    for feature in FEATURES:
+        app.register_blueprint(import_module(f"course.{feature}.views").bp)
 
 
 def _install_hooks(app: Flask) -> None:
-    from course.web import errors, security, templating
+    from course.web import errors, ops, security, templating
 
     app.after_request(lambda response: security.add_headers(app, response))
     errors.register(app)
     templating.register(app)
+    ops.register(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -12,9 +13,15 @@ from flask.cli import AppGroup
 from course.admin.services import seed_demo_accounts
 from course.auth.models import ARMS, ROLES
 from course.auth.services import AuthError, create_user
+from course.authoring.services import copy_media_in, export_dir, import_bundle
+from course.content import ContentErrors, load_dir
+from course.content.loader import static_media_reader
 from course.extensions import db
+from course.media.services import read_media
 
 users = AppGroup("users", help="Create accounts.")
+content = AppGroup("content", help="Check, import and export the course files.")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @users.command("create")
@@ -53,6 +60,75 @@ def demo_command():
         click.echo(f"  {user.role:<11} {user.email:<26} {password}")
 
 
+def _load(directory: Path):
+    own = static_media_reader(directory)
+
+    def media(path: str) -> bytes | None:
+        # Files beside the course first, then what the platform already serves.
+        found = own(path)
+        return found if found is not None else read_media(path)
+
+    try:
+        return load_dir(directory, read_media=media)
+    except ContentErrors as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(
+            f"{len(exc.errors)} problem(s) found; nothing was written."
+        ) from exc
+
+
+_DIR = click.argument(
+    "directory",
+    required=False,
+    default=PROJECT_ROOT,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+
+
+@content.command("check")
+@_DIR
+def check_command(directory: Path):
+    """Validate modules/ and quizzes/ under DIRECTORY; write nothing."""
+    bundle = _load(directory)
+    click.echo(f"OK: {len(bundle.modules)} modules, {len(bundle.quizzes)} quizzes.")
+
+
+@content.command("import")
+@_DIR
+def import_command(directory: Path):
+    """Import atomically: each changed file becomes a new published revision."""
+    bundle = _load(directory)
+    try:
+        report = import_bundle(bundle)
+        copied = copy_media_in(bundle, directory)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    for path in copied:
+        click.echo(f"  copied {path} into the media store")
+    click.echo(
+        f"Published {len(report.published)} changed file(s), {len(report.unchanged)} unchanged."
+    )
+    for name in report.published:
+        click.echo(f"  published {name}")
+
+
+@content.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def export_command(directory: Path):
+    """Write the published content to DIRECTORY as files `content import` reads."""
+    try:
+        bundle = export_dir(directory)
+    except ContentErrors as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Wrote {len(bundle.modules)} modules and {len(bundle.quizzes)} quizzes to {directory}."
+    )
+
+
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(users)
+    app.cli.add_command(content)

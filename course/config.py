@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,6 +38,24 @@ def _bool(value: str) -> bool:
     raise ValueError(f"expected true or false, got {value!r}")
 
 
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(f"expected a whole number of at least 1, got {value!r}")
+    return number
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}") from exc
+
+
+def _names(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
 def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -67,11 +86,47 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOGIN_LIMIT", "5 per 15 minutes", str, "failed sign-ins per account and address"),
     Setting("LOGIN_ADDRESS_LIMIT", "50 per 15 minutes", str, "failed sign-ins per address"),
     Setting("PASSWORD_HASH", "scrypt", str, "werkzeug password hash method"),
+    Setting("LOG_JSON", None, _bool, "JSON logs on stderr; default on in production only"),
+    Setting("POOL_SIZE", 5, _positive_int, "database connections kept per process (not SQLite)"),
+    Setting("POOL_TIMEOUT", 10, _positive_int, "seconds to wait for a free connection, then 503"),
+    Setting("PROXY_FIX", False, _bool, "trust one proxy hop's X-Forwarded-For/-Proto/-Host"),
+    Setting("TRIAL_END", None, _date, "trial end date; the control arm's wait-list opens after"),
+    Setting("CANCEL_CUTOFF_HOURS", 24, _positive_int, "hours before a session to cancel by"),
+    Setting("MAX_INDIVIDUAL_SLOTS", 2, _positive_int, "individual sessions a therapist may hold"),
+    Setting("REMINDER_HOURS", 24, _positive_int, "hours before a session to send its reminder"),
+    Setting(
+        "STRATIFY_BY",
+        ("region", "profession"),
+        _names,
+        "comma-separated user fields that define randomization strata",
+    ),
+    Setting("VERIFY_LIMIT", "30 per minute", str, "certificate verification lookups per address"),
 )
 
 
 def _default_database(instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'course.db'}"
+
+
+def _engine_options(url: str, pool_size: int, pool_timeout: int) -> dict[str, Any]:
+    # SQLite needs no pool tuning: its connections are files, not sockets to a server.
+    if url.startswith("sqlite"):
+        return {"pool_pre_ping": True}
+    return {
+        "pool_pre_ping": True,  # drop connections the server closed (restart, failover)
+        "pool_size": pool_size,
+        "max_overflow": pool_size,  # bursts may double the pool, never more
+        "pool_timeout": pool_timeout,  # then 503 (errors.py) rather than a hung worker
+        "pool_recycle": 1800,  # under the idle cut-off of firewalls and PgBouncer
+    }
+
+
+def json_logs(environ: Mapping[str, str]) -> bool:
+    """COURSE_LOG_JSON, or its default (on in production); gunicorn.conf.py asks too."""
+    raw = environ.get(PREFIX + "LOG_JSON")
+    if raw is None:
+        return environ.get(PREFIX + "ENV", "production") == "production"
+    return _bool(raw)
 
 
 def load(
@@ -115,12 +170,16 @@ def _finish(values: dict[str, Any], instance_path: Path) -> dict[str, Any]:
             f"or set {PREFIX}ENV=development for local use."
         )
     production = env == "production"
+    database = values["DATABASE_URL"] or _default_database(instance_path)
     config: dict[str, Any] = {
         **values,
         "SECRET_KEY": secret or DEFAULT_SECRET,
         "TESTING": env == "testing",
-        "SQLALCHEMY_DATABASE_URI": values["DATABASE_URL"] or _default_database(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": database,
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(
+            database, values["POOL_SIZE"], values["POOL_TIMEOUT"]
+        ),
+        "LOG_JSON": production if values["LOG_JSON"] is None else values["LOG_JSON"],
         "STORAGE_DIR": values["STORAGE_DIR"] or str(instance_path / "storage"),
         "MAIL_DEFAULT_SENDER": values["MAIL_SENDER"],
         "MAIL_SUPPRESS_SEND": bool(values["MAIL_OUTBOX"]),

@@ -26,3 +26,15 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def insert_ignoring_conflicts(model, *, conflict: list[str], values: list[dict] | dict):
+    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL alike."""
+    from sqlalchemy import inspect
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from course.extensions import db
+
+    dialect = db.session.get_bind(mapper=inspect(model)).dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(model).values(values).on_conflict_do_nothing(index_elements=conflict)

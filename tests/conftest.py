@@ -287,3 +287,73 @@ def pg_url() -> str | None:
 def skip_or_fail():
     """``skip_or_fail(reason)``: skip locally, fail under CI=true."""
     return unavailable
+
+
+# --- course content -------------------------------------------------------------------
+
+FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
+PROJECT_ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def import_course(app):
+    """``import_course(root=FIXTURE_COURSE)``: import a course directory and its media."""
+    from course.authoring.services import import_bundle
+    from course.content import load_dir
+
+    def load(root: Path = FIXTURE_COURSE):
+        media = root / "static" / "media"
+        if root != PROJECT_ROOT and media.is_dir():
+            uploads = Path(app.config["STORAGE_DIR"]) / "media"
+            uploads.mkdir(parents=True, exist_ok=True)
+            for path in media.iterdir():
+                shutil.copyfile(path, uploads / path.name)
+        with app.app_context():
+            report = import_bundle(load_dir(root))
+            db.session.commit()
+        return report
+
+    return load
+
+
+@pytest.fixture
+def course(import_course):
+    """The small test course (two modules, one quiz, one captioned video) imported."""
+    return import_course()
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as n: ...`` then ``n()`` is the number of SQL statements run."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        with app.app_context():
+            engine = db.engine
+        seen = []
+
+        def before(*args, **kwargs):
+            seen.append(1)
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield lambda: len(seen)
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counting
+
+
+@pytest.fixture
+def fixture_root() -> Path:
+    """The small test course directory."""
+    return FIXTURE_COURSE
+
+
+@pytest.fixture
+def project_root() -> Path:
+    """The repository root, holding the shipped course."""
+    return PROJECT_ROOT

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from contextlib import suppress
+
+from flask import Flask, g, jsonify, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import HTTPException
 
 from course import clock
-from course.extensions import db, limiter
+from course.extensions import db, limiter, login_manager
+
+#: Seconds a client is asked to wait when the database is briefly out of reach.
+DATABASE_RETRY_SECONDS = 5
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),
@@ -76,17 +83,33 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        detail = error.description if error.code in (400, 413) and _is_custom(error) else None
+        # A view's own message (abort(403, "...")) is shown; the generic ones are not.
+        detail = error.description if error.description != type(error).description else None
         return _render(error.code or 500, detail)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeoutError)
+    def database_unavailable(error: SQLAlchemyError):
+        with suppress(SQLAlchemyError):  # the connection may already be gone
+            db.session.rollback()
+        # The class only: the text can carry SQL parameters, such as an e-mail address.
+        cause = type(getattr(error, "orig", None) or error).__name__
+        app.logger.warning("database unavailable on %s (%s)", request.endpoint, cause)
+        # The user cannot be loaded (or reloaded after the rollback) now, so the page is
+        # drawn as for a visitor and touches no database.
+        g._login_user = login_manager.anonymous_user()
+        response = app.make_response(_render(503, retry_after=DATABASE_RETRY_SECONDS))
+        response.headers["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+        return response
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        if error.connection_invalidated:  # a disconnect the driver reported another way
+            return database_unavailable(error)
+        return unexpected(error)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         db.session.rollback()
         app.logger.exception("unhandled error on %s", request.path)
         return _render(500)
-
-
-def _is_custom(error: HTTPException) -> bool:
-    return error.description != type(error).description and error.description != (
-        InternalServerError.description
-    )

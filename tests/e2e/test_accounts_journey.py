@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 HOMES = {
-    "therapist": "Welcome",
-    "trainer": "Welcome",
+    "therapist": "Your course",
+    "trainer": "Course content",
     "researcher": "Welcome",
     "admin": "Users",
 }

@@ -1,0 +1,1 @@
+"""Assessments: quiz attempts, graded on the server."""

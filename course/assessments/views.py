@@ -1,0 +1,133 @@
+"""Quiz pages: take a quiz, see the graded result and the attempt history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from course.assessments import services
+from course.assessments.models import QuizAttempt
+from course.authoring.models import QuizRevision
+from course.extensions import db
+from course.learning.services import ModuleUnavailable
+from course.web.access import roles
+
+bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+
+
+def _context(slug: str):
+    try:
+        return services.quiz_context(current_user, slug)
+    except ModuleUnavailable as exc:
+        abort(exc.status, exc.args[0])
+    except services.QuizError as exc:
+        abort(exc.status, exc.args[0])
+
+
+def _questions(revision: QuizRevision, attempt: QuizAttempt) -> list[dict]:
+    """Questions and options in the order this attempt shows them."""
+    by_id = {q["id"]: q for q in revision.questions}
+    shown = []
+    for entry in attempt.layout:
+        question = by_id[entry["question"]]
+        options = {o["id"]: o for o in question["options"]}
+        shown.append({**question, "options": [options[o] for o in entry["options"]]})
+    return shown
+
+
+def _public(questions: list[dict]) -> list[dict]:
+    """The questions without answers or feedback: all the page may hold before grading."""
+    return [
+        {
+            "id": q["id"],
+            "type": q["type"],
+            "prompt_html": q["prompt_html"],
+            "options": [{"id": o["id"], "text_html": o["text_html"]} for o in q["options"]],
+        }
+        for q in questions
+    ]
+
+
+@bp.route("/<slug>/quiz", methods=["GET"])
+@roles("therapist")
+def quiz(slug: str):
+    """Show the quiz (a new attempt, or the open one)."""
+    ctx = _context(slug)
+    past = services.history(current_user.id, ctx.quiz.id)
+    try:
+        attempt = services.start_attempt(current_user, ctx)
+    except services.QuizError as exc:
+        return render_template(
+            "assessments/closed.html", ctx=ctx, message=str(exc), history=past
+        ), exc.status
+    db.session.commit()
+    return render_template(
+        "assessments/quiz.html",
+        ctx=ctx,
+        attempt_id=attempt.id,
+        questions=_public(_questions(ctx.revision, attempt)),
+        history=past,
+        chosen={},
+        missing=[],
+    )
+
+
+@bp.route("/<slug>/attempts/<int:attempt_id>", methods=["POST"])
+@roles("therapist")
+def submit(slug: str, attempt_id: int):
+    """Grade the answers once; a repeated POST shows the same result."""
+    ctx = _context(slug)
+    try:
+        attempt = services.submit_attempt(current_user, ctx, attempt_id, request.form)
+        db.session.commit()
+    except services.MissingAnswers as exc:
+        db.session.rollback()
+        attempt = db.get_or_404(QuizAttempt, attempt_id)
+        revision = db.session.get(QuizRevision, attempt.quiz_revision_id)
+        chosen = {
+            k.removeprefix("q-"): request.form.getlist(k)
+            for k in request.form
+            if k.startswith("q-")
+        }
+        return render_template(
+            "assessments/quiz.html",
+            ctx=ctx,
+            attempt_id=attempt.id,
+            questions=_public(_questions(revision, attempt)),
+            history=services.history(current_user.id, ctx.quiz.id),
+            chosen=chosen,
+            missing=exc.question_ids,
+        ), 422
+    except services.QuizError as exc:
+        db.session.rollback()
+        abort(exc.status, exc.args[0])
+    except IntegrityError:
+        db.session.rollback()  # another tab submitted at the same moment
+        flash("This attempt was already submitted in another window.", "info")
+        return redirect(url_for("assessments.quiz", slug=slug))
+    return redirect(url_for("assessments.result", slug=slug, attempt_id=attempt.id))
+
+
+@bp.route("/<slug>/attempts/<int:attempt_id>", methods=["GET"])
+@roles("therapist")
+def result(slug: str, attempt_id: int):
+    """The graded attempt: score, each answer, feedback and explanation."""
+    ctx = _context(slug)
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id or attempt.quiz_id != ctx.quiz.id:
+        abort(404)
+    if attempt.is_open:
+        return redirect(url_for("assessments.quiz", slug=slug))
+    revision = db.session.get(QuizRevision, attempt.quiz_revision_id)
+    limit = revision.max_attempts
+    past = services.history(current_user.id, ctx.quiz.id)
+    return render_template(
+        "assessments/result.html",
+        ctx=ctx,
+        attempt=attempt,
+        revision=revision,
+        questions=_questions(revision, attempt),
+        history=past,
+        can_retry=not attempt.passed and (not limit or len(past) < limit),
+    )

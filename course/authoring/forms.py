@@ -1,0 +1,256 @@
+"""Authoring forms: fields that compose module and quiz files, and a media upload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+
+from course.auth.forms import choices
+from course.content import ModuleSource, QuizSource, compose_module, module_front, quiz_data
+
+NUMBER = {"inputmode": "numeric", "class": "number"}
+QUESTION_TYPES = [
+    ("single", "Single choice: exactly one option is correct"),
+    ("multiple", "Multiple choice: one or more options are correct"),
+    ("true_false", "True or false: two options, one correct"),
+]
+
+
+def _number(raw: str | None) -> int | str | None:
+    """A typed number as the file would hold it; anything else stays text for the checks."""
+    value = (raw or "").strip()
+    if not value:
+        return None
+    return int(value) if value.lstrip("-").isdigit() else value
+
+
+def _text(raw: str | None) -> str:
+    """Textarea text with browser line endings made Unix ones."""
+    return (raw or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+class ModuleForm(FlaskForm):
+    """A module's front matter as fields, and its Markdown body."""
+
+    title = StringField("Title")
+    slug = StringField(
+        "Slug",
+        description="Lowercase letters, digits and single hyphens, e.g. detecting-withdrawal. "
+        "It names the module in web addresses and cannot change later.",
+    )
+    order = StringField("Order (position in the course, 1 is first)", render_kw=NUMBER)
+    summary = StringField("Summary", description="One sentence, shown on the course page.")
+    estimated_minutes = StringField("Estimated minutes", render_kw=NUMBER)
+    requires = SelectMultipleField("Requires", validate_choice=False)
+    min_seconds = StringField(
+        "Minimum active time (seconds)",
+        description="Counted only while the tab is visible and the learner is active. "
+        "Leave empty for no minimum.",
+        render_kw=NUMBER,
+    )
+    video_percent = StringField(
+        "Video watched (percent)",
+        description="Unique seconds of every video in the module. Leave empty for none.",
+        render_kw=NUMBER,
+    )
+    quiz = BooleanField("The module's quiz must be passed")
+    body = TextAreaField(
+        "Module text (Markdown)",
+        description="Headings start with ##. A video is a fenced block with the word video.",
+        render_kw={"rows": 24, "spellcheck": "true"},
+    )
+
+    def front(self, slug: str | None) -> dict[str, Any]:
+        """The front matter these fields describe, typed as a file would type it."""
+        front: dict[str, Any] = {"title": (self.title.data or "").strip(), "slug": slug}
+        for key in ("order", "estimated_minutes"):
+            if (value := _number(self[key].data)) is not None:
+                front[key] = value
+        front["summary"] = (self.summary.data or "").strip()
+        front["requires"] = list(self.requires.data or [])
+        front["completion"] = {
+            "min_seconds": _number(self.min_seconds.data),
+            "video_percent": _number(self.video_percent.data),
+            "quiz": "pass" if self.quiz.data else None,
+        }
+        return front
+
+    def body_text(self) -> str:
+        """The Markdown body as typed (line numbers kept), ending with one newline."""
+        body = (self.body.data or "").replace("\r\n", "\n").replace("\r", "\n")
+        return body.rstrip() + "\n"
+
+    def text(self, slug: str | None) -> str:
+        """The whole module file these fields make."""
+        return compose_module(self.front(slug), self.body_text())
+
+    def body_offset(self, slug: str | None) -> int:
+        """File lines before the body's first line, to turn file lines into body lines."""
+        return compose_module(self.front(slug), "").count("\n")
+
+
+def module_fields(module: ModuleSource) -> dict[str, Any]:
+    """Form data for a stored module revision."""
+    completion = module_front(module).get("completion", {})
+    return {
+        "title": module.title,
+        "slug": module.slug,
+        "order": str(module.order),
+        "summary": module.summary,
+        "estimated_minutes": str(module.estimated_minutes),
+        "requires": list(module.requires),
+        "min_seconds": str(completion.get("min_seconds", "")),
+        "video_percent": str(completion.get("video_percent", "")),
+        "quiz": module.completion.quiz,
+        "body": module.body,
+    }
+
+
+class OptionForm(Form):
+    """One answer option."""
+
+    id = HiddenField()
+    text = StringField("Option text")
+    correct = BooleanField("Correct answer")
+    feedback = StringField("Feedback shown after grading (optional)")
+
+
+class QuestionForm(Form):
+    """One question with its options."""
+
+    id = StringField("Question id", description="Letters, digits, - or _; unique in the quiz.")
+    type = SelectField("Type", choices=choices(QUESTION_TYPES), validate_choice=False)
+    prompt = TextAreaField("Prompt (Markdown)", render_kw={"rows": 3})
+    options = FieldList(FormField(OptionForm))
+    explanation = TextAreaField("Explanation shown after grading (optional)", render_kw={"rows": 2})
+
+
+class QuizForm(FlaskForm):
+    """A module's quiz: settings and questions."""
+
+    pass_mark = StringField("Pass mark (percent)", render_kw=NUMBER)
+    max_attempts = StringField(
+        "Attempts allowed", description="0 means unlimited.", render_kw=NUMBER
+    )
+    shuffle = BooleanField("Shuffle questions and options for each attempt")
+    questions = FieldList(FormField(QuestionForm))
+
+
+def quiz_payload(form: QuizForm) -> dict[str, Any]:
+    """Quiz data (as compose_quiz takes it) from the submitted fields."""
+    data: dict[str, Any] = {}
+    for key in ("pass_mark", "max_attempts"):
+        if (value := _number(form[key].data)) is not None:
+            data[key] = value
+    data["shuffle"] = bool(form.shuffle.data)
+    data["questions"] = [_question(entry.form) for entry in form.questions]
+    return data
+
+
+def _question(form: QuestionForm) -> dict[str, Any]:
+    question: dict[str, Any] = {
+        "id": (form.id.data or "").strip(),
+        "type": form.type.data,
+        "prompt": _text(form.prompt.data),
+        "options": [_option(entry.form) for entry in form.options],
+    }
+    if explanation := _text(form.explanation.data):
+        question["explanation"] = explanation
+    return question
+
+
+def _option(form: OptionForm) -> dict[str, Any]:
+    option: dict[str, Any] = {"id": (form.id.data or "").strip()} if form.id.data else {}
+    option["text"] = (form.text.data or "").strip()
+    option["correct"] = bool(form.correct.data)
+    if feedback := (form.feedback.data or "").strip():
+        option["feedback"] = feedback
+    return option
+
+
+def quiz_fields(quiz: QuizSource | None) -> dict[str, Any]:
+    """Form data for a stored quiz, or a one-question start for a module without one."""
+    if quiz is None:
+        return {
+            "pass_mark": "80",
+            "max_attempts": "0",
+            "shuffle": True,
+            "questions": [new_question([])],
+        }
+    data = quiz_data(quiz)
+    return {
+        "pass_mark": str(data["pass_mark"]),
+        "max_attempts": str(data["max_attempts"]),
+        "shuffle": data["shuffle"],
+        "questions": [
+            {
+                **question,
+                "explanation": question.get("explanation", ""),
+                "options": [{"id": "", "feedback": "", **o} for o in question["options"]],
+            }
+            for question in data["questions"]
+        ],
+    }
+
+
+def new_option() -> dict[str, Any]:
+    """An empty option."""
+    return {"id": "", "text": "", "correct": False, "feedback": ""}
+
+
+def new_question(questions: list[dict[str, Any]]) -> dict[str, Any]:
+    """An empty single-choice question with two options and an id not used yet."""
+    taken = {q.get("id") for q in questions}
+    number = len(questions) + 1
+    while f"q{number}" in taken:
+        number += 1
+    return {
+        "id": f"q{number}",
+        "type": "single",
+        "prompt": "",
+        "explanation": "",
+        "options": [new_option(), new_option()],
+    }
+
+
+def change_questions(data: dict[str, Any], action: str) -> bool:
+    """Apply an add/remove button to quiz form data; False when the action is not one."""
+    questions: list[dict[str, Any]] = data["questions"]
+    verb, _, rest = action.partition(":")
+    numbers = [int(n) for n in rest.split(",") if n.isdigit()]
+    if verb == "add-question":
+        questions.append(new_question(questions))
+    elif verb == "add-option" and len(numbers) == 1 and numbers[0] < len(questions):
+        questions[numbers[0]]["options"].append(new_option())
+    elif verb == "remove-question" and len(numbers) == 1 and numbers[0] < len(questions):
+        del questions[numbers[0]]
+    elif verb == "remove-option" and len(numbers) == 2 and numbers[0] < len(questions):
+        options = questions[numbers[0]]["options"]
+        if numbers[1] < len(options):
+            del options[numbers[1]]
+    else:
+        return False
+    return True
+
+
+class UploadForm(FlaskForm):
+    """One video or captions file."""
+
+    file = FileField(
+        "Video or captions file",
+        description="An .mp4 or .webm video, or a .vtt (WebVTT) captions file.",
+        render_kw={"accept": ".mp4,.webm,.vtt"},
+    )

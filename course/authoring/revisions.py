@@ -1,0 +1,153 @@
+"""Writing revisions: each one parsed, rendered once, and stored immutably.
+
+Everything here flushes and never commits; the caller decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import PurePosixPath
+from typing import Any
+
+from sqlalchemy import func
+
+from course import clock
+from course.audit.services import record
+from course.authoring.models import (
+    CourseRevision,
+    Module,
+    ModuleRevision,
+    Quiz,
+    QuizRevision,
+)
+from course.content import CourseSpec, ModuleSource, QuizSource, render_module, render_quiz
+from course.extensions import db
+
+
+def media_url(path: str) -> str:
+    """URL of a ``media/...`` path: one route serves uploads and shipped files."""
+    return "/" + path
+
+
+def transcript_url(path: str) -> str:
+    """URL of the readable transcript of a ``media/...vtt`` captions file."""
+    return "/transcripts/" + path.removeprefix("media/")
+
+
+def _next_number(model, owner_column, owner_id: int) -> int:
+    current = db.session.scalar(db.select(func.max(model.number)).where(owner_column == owner_id))
+    return (current or 0) + 1
+
+
+def write_module(source: ModuleSource, *, actor=None, publish: bool) -> ModuleRevision:
+    """Store a module revision (rendering its HTML now); publish it when asked."""
+    module = db.session.scalar(db.select(Module).where(Module.slug == source.slug))
+    if module is None:
+        module = Module(slug=source.slug, created_at=clock.now_utc())
+        db.session.add(module)
+        db.session.flush()
+    rendered = render_module(source, media_url=media_url, transcript_url=transcript_url)
+    now = clock.now_utc()
+    revision = ModuleRevision(
+        module_id=module.id,
+        number=_next_number(ModuleRevision, ModuleRevision.module_id, module.id),
+        source=source.source,
+        content_hash=source.content_hash,
+        filename=PurePosixPath(source.filename).name,
+        title=source.title,
+        order=source.order,
+        summary=source.summary,
+        estimated_minutes=source.estimated_minutes,
+        requires=list(source.requires),
+        completion=asdict(source.completion),
+        videos=[_video(v) for v in source.videos],
+        html=rendered.html,
+        toc=[asdict(entry) for entry in rendered.toc],
+        word_count=rendered.word_count,
+        author_id=getattr(actor, "id", None),
+        created_at=now,
+        published_at=now if publish else None,
+    )
+    db.session.add(revision)
+    db.session.flush()
+    if publish:
+        module.published_revision_id = revision.id
+        record(
+            "content.published",
+            actor=actor,
+            target=f"module:{module.slug}",
+            revision=revision.number,
+            hash=revision.content_hash,
+        )
+    return revision
+
+
+def _video(video) -> dict[str, Any]:
+    return {
+        "key": video.key,
+        "kind": video.kind,
+        "ref": video.ref,
+        "title": video.title,
+        "captions": video.captions,
+    }
+
+
+def write_quiz(source: QuizSource, *, actor=None, publish: bool) -> QuizRevision:
+    """Store a quiz revision with its Markdown rendered; publish it when asked."""
+    quiz = db.session.scalar(db.select(Quiz).where(Quiz.slug == source.slug))
+    if quiz is None:
+        quiz = Quiz(slug=source.slug, created_at=clock.now_utc())
+        db.session.add(quiz)
+        db.session.flush()
+    now = clock.now_utc()
+    revision = QuizRevision(
+        quiz_id=quiz.id,
+        number=_next_number(QuizRevision, QuizRevision.quiz_id, quiz.id),
+        source=source.source,
+        content_hash=source.content_hash,
+        pass_mark=source.pass_mark,
+        max_attempts=source.max_attempts,
+        shuffle=source.shuffle,
+        questions=render_quiz(source)["questions"],
+        author_id=getattr(actor, "id", None),
+        created_at=now,
+        published_at=now if publish else None,
+    )
+    db.session.add(revision)
+    db.session.flush()
+    if publish:
+        quiz.published_revision_id = revision.id
+        record(
+            "content.published",
+            actor=actor,
+            target=f"quiz:{quiz.slug}",
+            revision=revision.number,
+            hash=revision.content_hash,
+        )
+    return revision
+
+
+def write_course(spec: CourseSpec, *, actor=None) -> CourseRevision:
+    """Store (and so put in force) a new version of the course file."""
+    revision = CourseRevision(
+        source=spec.source,
+        content_hash=spec.content_hash,
+        spec=course_spec_data(spec),
+        author_id=getattr(actor, "id", None),
+        created_at=clock.now_utc(),
+    )
+    db.session.add(revision)
+    db.session.flush()
+    record("content.published", actor=actor, target="course", hash=spec.content_hash)
+    return revision
+
+
+def course_spec_data(spec: CourseSpec) -> dict[str, Any]:
+    """The course settings as JSON-ready data."""
+    data = asdict(spec)
+    for key in ("source", "filename", "content_hash"):
+        data.pop(key, None)
+    data["surveys"]["after_consultations"] = {
+        str(n): name for n, name in spec.surveys.after_consultations.items()
+    }
+    return data

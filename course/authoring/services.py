@@ -1,0 +1,341 @@
+"""The content lifecycle: import from files, drafts, publishing, history, order, export.
+
+Every function flushes and never commits. Publishing checks the whole course exactly as
+`content check` does, so the browser and the files obey the same rules.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from course.audit.services import record
+from course.authoring.models import CourseRevision, Module, ModuleRevision, Quiz, QuizRevision
+from course.authoring.revisions import (
+    media_url,
+    transcript_url,
+    write_course,
+    write_module,
+    write_quiz,
+)
+from course.content import (
+    ContentError,
+    ContentErrors,
+    CourseBundle,
+    ModuleSource,
+    QuizSource,
+    check_bundle,
+    compose_module,
+    module_front,
+    parse_course,
+    parse_module,
+    parse_quiz,
+    render_module,
+    write_dir,
+)
+from course.extensions import db
+from course.media.services import locate, read_media, upload_dir
+
+
+@dataclass
+class ImportReport:
+    """What an import changed: slugs per outcome."""
+
+    published: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def import_bundle(bundle: CourseBundle, *, actor=None) -> ImportReport:
+    """Publish a new revision of every module, quiz and course file whose text changed."""
+    report = ImportReport()
+    current = current_course_revision()
+    if current is None or current.content_hash != bundle.course.content_hash:
+        write_course(bundle.course, actor=actor)
+        report.published.append("course.yaml")
+    else:
+        report.unchanged.append("course.yaml")
+    published_modules = _published_hashes(Module, ModuleRevision)
+    for module in bundle.modules:
+        if published_modules.get(module.slug) == module.content_hash:
+            report.unchanged.append(module.filename)
+        else:
+            write_module(module, actor=actor, publish=True)
+            report.published.append(module.filename)
+    published_quizzes = _published_hashes(Quiz, QuizRevision)
+    for quiz in bundle.quizzes.values():
+        if published_quizzes.get(quiz.slug) == quiz.content_hash:
+            report.unchanged.append(quiz.filename)
+        else:
+            write_quiz(quiz, actor=actor, publish=True)
+            report.published.append(quiz.filename)
+    return report
+
+
+def _published_hashes(owner, revision) -> dict[str, str]:
+    rows = db.session.execute(
+        db.select(owner.slug, revision.content_hash).join(
+            revision, owner.published_revision_id == revision.id
+        )
+    )
+    return dict(rows.all())
+
+
+def current_course_revision() -> CourseRevision | None:
+    """The course file in force: the newest revision."""
+    return db.session.scalar(db.select(CourseRevision).order_by(CourseRevision.id.desc()).limit(1))
+
+
+def published_bundle() -> CourseBundle:
+    """The published course rebuilt from stored sources (for export and for checks)."""
+    course = current_course_revision()
+    if course is None:
+        raise ContentErrors([ContentError("modules/course.yaml", 1, "no course imported yet")])
+    modules = [
+        parse_module(rev.source, f"modules/{rev.filename}")
+        for rev in db.session.scalars(
+            db.select(ModuleRevision).join(
+                Module, Module.published_revision_id == ModuleRevision.id
+            )
+        )
+    ]
+    quizzes = {
+        quiz.slug: quiz
+        for quiz in (
+            parse_quiz(rev.source, f"quizzes/{slug}.yaml")
+            for slug, rev in db.session.execute(
+                db.select(Quiz.slug, QuizRevision).join(
+                    QuizRevision, Quiz.published_revision_id == QuizRevision.id
+                )
+            )
+        )
+    }
+    ordered = tuple(sorted(modules, key=lambda m: (m.order, m.filename)))
+    return CourseBundle(parse_course(course.source), ordered, dict(sorted(quizzes.items())))
+
+
+def media_paths(bundle: CourseBundle) -> set[str]:
+    """Every local ``media/...`` file the modules use (videos and captions)."""
+    paths = set()
+    for module in bundle.modules:
+        for video in module.videos:
+            paths.update(
+                p for p in (video.ref if video.kind == "file" else None, video.captions) if p
+            )
+    return paths
+
+
+def copy_media_in(bundle: CourseBundle, root: Path) -> list[str]:
+    """Bring the media beside an imported course (root/static/media) into the media store."""
+    copied = []
+    for path in sorted(media_paths(bundle)):
+        source = root / "static" / path
+        if not source.is_file():
+            continue
+        current = locate(path.removeprefix("media/"))
+        if current is not None and current.read_bytes() == source.read_bytes():
+            continue
+        target = upload_dir() / path.removeprefix("media/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        copied.append(path)
+    return copied
+
+
+def export_dir(root: Path) -> CourseBundle:
+    """Write the published course, and the local media it uses, as importable files."""
+    bundle = published_bundle()
+    write_dir(bundle, root)
+    for path in media_paths(bundle):
+        found = locate(path.removeprefix("media/"))
+        if found is not None:
+            target = root / "static" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(found, target)
+    return bundle
+
+
+def _checked(bundle: CourseBundle) -> None:
+    errors = check_bundle(bundle.course, bundle.modules, bundle.quizzes, read_media=read_media)
+    if errors:
+        raise ContentErrors(errors)
+
+
+def _with_module(bundle: CourseBundle, module: ModuleSource) -> CourseBundle:
+    others = [m for m in bundle.modules if m.slug != module.slug]
+    ordered = tuple(sorted([*others, module], key=lambda m: (m.order, m.filename)))
+    return CourseBundle(bundle.course, ordered, bundle.quizzes)
+
+
+def module_filename(order: int, slug: str) -> str:
+    """The file name a module is exported under."""
+    return f"modules/{order:02d}-{slug}.md"
+
+
+def parse_module_text(text: str, slug: str | None = None) -> ModuleSource:
+    """Parse module text typed in the browser, naming the file after its order and slug."""
+    probe = parse_module(text, module_filename(1, slug or "draft"))
+    if slug is None or probe.slug == slug:
+        return parse_module(text, module_filename(probe.order, probe.slug))
+    raise ContentErrors(
+        [
+            ContentError(
+                module_filename(probe.order, probe.slug),
+                1,
+                f"the slug must stay {slug!r}; create a new module instead",
+            )
+        ]
+    )
+
+
+def save_module_draft(text: str, *, actor, slug: str | None = None) -> ModuleRevision:
+    """Keep a draft (it must parse, but need not pass the whole-course checks yet)."""
+    return write_module(parse_module_text(text, slug), actor=actor, publish=False)
+
+
+def publish_module(text: str, *, actor, slug: str | None = None) -> ModuleRevision:
+    """Publish module text after checking it within the whole published course."""
+    module = parse_module_text(text, slug)
+    if slug is None and db.session.scalar(db.select(Module.id).where(Module.slug == module.slug)):
+        raise ContentErrors(
+            [ContentError(module.filename, 1, f"a module with slug {module.slug!r} already exists")]
+        )
+    _checked(_with_module(published_bundle(), module))
+    return write_module(module, actor=actor, publish=True)
+
+
+def restore_module(revision: ModuleRevision, *, actor) -> ModuleRevision:
+    """Start a new draft from an older revision's text (history is never rewritten)."""
+    module = parse_module(revision.source, f"modules/{revision.filename}")
+    return write_module(module, actor=actor, publish=False)
+
+
+def reorder_modules(slugs: list[str], *, actor) -> list[str]:
+    """Give modules new positions (1, 2, 3... in the order given); returns the slugs moved."""
+    bundle = published_bundle()
+    by_slug = {m.slug: m for m in bundle.modules}
+    if sorted(slugs) != sorted(by_slug):
+        raise ContentErrors([ContentError("modules", 1, "the new order must list every module")])
+    moved = []
+    for position, slug in enumerate(slugs, start=1):
+        module = by_slug[slug]
+        if module.order != position:
+            front = {**module_front(module), "order": position}
+            text = compose_module(front, module.body)
+            by_slug[slug] = parse_module(text, module_filename(position, slug))
+            moved.append(slug)
+    reordered = CourseBundle(bundle.course, tuple(by_slug[s] for s in slugs), bundle.quizzes)
+    _checked(reordered)
+    for slug in moved:
+        write_module(by_slug[slug], actor=actor, publish=True)
+    return moved
+
+
+def parse_quiz_text(text: str, slug: str) -> QuizSource:
+    """Parse quiz text from the browser for the module ``slug``."""
+    return parse_quiz(text, f"quizzes/{slug}.yaml")
+
+
+def save_quiz_draft(text: str, *, slug: str, actor) -> QuizRevision:
+    """Keep a quiz draft (it must parse)."""
+    return write_quiz(parse_quiz_text(text, slug), actor=actor, publish=False)
+
+
+def publish_quiz(text: str, *, slug: str, actor) -> QuizRevision:
+    """Publish a quiz after checking it within the whole published course."""
+    quiz = parse_quiz_text(text, slug)
+    bundle = published_bundle()
+    _checked(CourseBundle(bundle.course, bundle.modules, {**bundle.quizzes, slug: quiz}))
+    return write_quiz(quiz, actor=actor, publish=True)
+
+
+def latest_module_revision(module: Module) -> ModuleRevision:
+    """The newest revision of a module, draft or published."""
+    return db.session.scalar(
+        db.select(ModuleRevision)
+        .where(ModuleRevision.module_id == module.id)
+        .order_by(ModuleRevision.number.desc())
+        .limit(1)
+    )
+
+
+def module_revisions(module: Module) -> list[ModuleRevision]:
+    """A module's history, newest first."""
+    return list(
+        db.session.scalars(
+            db.select(ModuleRevision)
+            .where(ModuleRevision.module_id == module.id)
+            .order_by(ModuleRevision.number.desc())
+        )
+    )
+
+
+def filename_of(revision: ModuleRevision) -> str:
+    """The module's path inside a course directory."""
+    return str(PurePosixPath("modules") / revision.filename)
+
+
+# --- the browser editor ------------------------------------------------------------------
+
+
+def create_module(text: str, *, actor, publish: bool) -> ModuleRevision:
+    """Start a new module from browser text: published at once, or as its first draft."""
+    if publish:
+        return publish_module(text, actor=actor)
+    module = parse_module_text(text)
+    if db.session.scalar(db.select(Module.id).where(Module.slug == module.slug)):
+        raise ContentErrors(
+            [ContentError(module.filename, 1, f"a module with slug {module.slug!r} already exists")]
+        )
+    return write_module(module, actor=actor, publish=False)
+
+
+def preview_module(text: str, slug: str | None = None) -> str:
+    """The HTML learners would get for this text, rendered exactly as publishing renders it."""
+    module = parse_module_text(text, slug)
+    return render_module(module, media_url=media_url, transcript_url=transcript_url).html
+
+
+def move_module(slug: str, step: int, *, actor) -> int:
+    """Move a published module one place (step -1 up, +1 down); returns its new position."""
+    slugs = [m.slug for m in published_bundle().modules]
+    if slug not in slugs:
+        raise _order_error(f"module {slug!r} is not published yet, so it has no place to move")
+    index = slugs.index(slug)
+    if not 0 <= index + step < len(slugs):
+        where = "first" if step < 0 else "last"
+        raise _order_error(f"module {slug!r} is already the {where} module")
+    slugs[index], slugs[index + step] = slugs[index + step], slugs[index]
+    drafts = {s: draft for s in slugs if (draft := _newer_draft(s)) is not None}
+    moved = reorder_modules(slugs, actor=actor)
+    for position, other in enumerate(slugs, start=1):
+        if other in moved and other in drafts:
+            # The draft would otherwise sit under the reordered revision and be shadowed.
+            draft = parse_module(drafts[other].source, f"modules/{drafts[other].filename}")
+            text = compose_module({**module_front(draft), "order": position}, draft.body)
+            write_module(
+                parse_module(text, module_filename(position, other)), actor=actor, publish=False
+            )
+    record("content.reordered", actor=actor, target=f"module:{slug}", order=slugs)
+    return index + step + 1
+
+
+def _order_error(message: str) -> ContentErrors:
+    return ContentErrors([ContentError("modules", 1, message)])
+
+
+def _newer_draft(slug: str) -> ModuleRevision | None:
+    module = db.session.scalar(db.select(Module).where(Module.slug == slug))
+    latest = latest_module_revision(module) if module else None
+    return latest if latest is not None and latest.published_at is None else None
+
+
+def latest_quiz_revision(slug: str) -> QuizRevision | None:
+    """The newest revision of a module's quiz, draft or published."""
+    return db.session.scalar(
+        db.select(QuizRevision)
+        .join(Quiz, Quiz.id == QuizRevision.quiz_id)
+        .where(Quiz.slug == slug)
+        .order_by(QuizRevision.number.desc())
+        .limit(1)
+    )

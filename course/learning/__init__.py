@@ -1,0 +1,1 @@
+"""Learning: the therapist's course home, module pages, progress and completion."""

@@ -1,0 +1,134 @@
+"""Strict validation of an event batch posted by a module page (pure, no database)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from course.learning.models import EVENT_TYPES
+
+MAX_EVENTS = 200
+MAX_ACTIVE_SECONDS = 120  # the page reports at least every 15 s; more is not a person
+MAX_SEGMENT_SECONDS = 300  # media seconds in one played segment (fast playback included)
+MAX_VIDEO_SECONDS = 6 * 3600
+FUTURE_SLACK = timedelta(minutes=5)
+MAX_AGE = timedelta(days=30)  # a page may hold unsent events through an outage
+_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class BatchError(ValueError):
+    """A batch was refused; ``status`` is the HTTP answer, the message says why."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class EventIn:
+    """One validated event."""
+
+    client_id: str
+    type: str
+    occurred_at: datetime
+    video_key: str | None = None
+    seconds: float | None = None
+    position_from: float | None = None
+    position_to: float | None = None
+    duration: float | None = None
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A validated batch for one module revision."""
+
+    module: str
+    revision: int
+    events: tuple[EventIn, ...]
+
+
+def _number(raw: dict, key: str, where: str, low: float, high: float, required=True):
+    value = raw.get(key)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise BatchError(f"{where}: '{key}' must be a number")
+    if not low <= value <= high:
+        raise BatchError(f"{where}: '{key}' must be between {low} and {high}, not {value}")
+    return float(value)
+
+
+def _timestamp(raw: dict, where: str, now: datetime) -> datetime:
+    value = raw.get("at")
+    try:
+        at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise BatchError(f"{where}: 'at' must be an ISO 8601 time, not {value!r}") from None
+    if at.tzinfo is None:
+        raise BatchError(f"{where}: 'at' needs a time zone (use UTC, ending in Z)")
+    at = at.astimezone(UTC)
+    if at > now + FUTURE_SLACK:
+        raise BatchError(f"{where}: 'at' is in the future")
+    if at < now - MAX_AGE:
+        raise BatchError(f"{where}: 'at' is more than 30 days old")
+    return at
+
+
+def _event(raw: Any, index: int, videos: set[str], now: datetime) -> EventIn:
+    where = f"event {index}"
+    if not isinstance(raw, dict):
+        raise BatchError(f"{where}: must be an object")
+    known = {"id", "type", "at", "video", "seconds", "from", "to", "position", "duration"}
+    if unknown := sorted(set(raw) - known):
+        raise BatchError(f"{where}: unknown field(s) {', '.join(unknown)}")
+    client_id, kind = raw.get("id"), raw.get("type")
+    if not isinstance(client_id, str) or not _ID.match(client_id):
+        raise BatchError(f"{where}: 'id' must be 8-64 letters, digits, '-' or '_'")
+    if kind not in EVENT_TYPES:
+        raise BatchError(
+            f"{where}: unknown type {kind!r} (expected one of {', '.join(EVENT_TYPES)})"
+        )
+    at = _timestamp(raw, where, now)
+    if kind == "active":
+        seconds = _number(raw, "seconds", where, 0, MAX_ACTIVE_SECONDS)
+        return EventIn(client_id, kind, at, seconds=seconds)
+    video = raw.get("video")
+    if video not in videos:
+        raise BatchError(f"{where}: video {video!r} is not in this module")
+    duration = _number(raw, "duration", where, 0, MAX_VIDEO_SECONDS, required=kind == "played")
+    limit = duration + 2 if duration else MAX_VIDEO_SECONDS
+    if kind in ("played", "seek"):
+        start = _number(raw, "from", where, 0, limit)
+        end = _number(raw, "to", where, 0, limit)
+        if kind == "played" and not 0 < end - start <= MAX_SEGMENT_SECONDS:
+            raise BatchError(
+                f"{where}: a played segment must run forward, at most {MAX_SEGMENT_SECONDS} s"
+            )
+        return EventIn(client_id, kind, at, video, None, start, end, duration)
+    position = _number(raw, "position", where, 0, limit)
+    return EventIn(client_id, kind, at, video, None, position, None, duration)
+
+
+def parse_batch(payload: Any, *, videos_of, now: datetime) -> Batch:
+    """Validate a whole batch; ``videos_of(module, revision)`` gives its video keys or None."""
+    if not isinstance(payload, dict):
+        raise BatchError("the body must be a JSON object")
+    if unknown := sorted(set(payload) - {"module", "revision", "events"}):
+        raise BatchError(f"unknown field(s) {', '.join(unknown)}")
+    module, revision, events = payload.get("module"), payload.get("revision"), payload.get("events")
+    if not isinstance(module, str) or not isinstance(revision, int) or isinstance(revision, bool):
+        raise BatchError("'module' (a slug) and 'revision' (a number) are required")
+    if not isinstance(events, list) or not events:
+        raise BatchError("'events' must be a non-empty list")
+    if len(events) > MAX_EVENTS:
+        raise BatchError(f"at most {MAX_EVENTS} events per batch, not {len(events)}", 413)
+    videos = videos_of(module, revision)
+    if videos is None:
+        raise BatchError(f"revision {revision} is not a published revision of module {module!r}")
+    parsed = tuple(_event(raw, i, videos, now) for i, raw in enumerate(events))
+    if len({e.client_id for e in parsed}) != len(parsed):
+        raise BatchError("two events in the batch share an id")
+    return Batch(module, revision, parsed)

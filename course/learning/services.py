@@ -1,0 +1,53 @@
+"""Entry points the views and other features call: open a module, record a batch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from course.learning.access import course_access
+from course.learning.catalog import PublishedModule, published_course
+from course.learning.events import Batch
+from course.learning.overview import CourseView, ModuleCard, course_view
+from course.learning.progress import Recorded, record_batch
+
+
+class ModuleUnavailable(Exception):
+    """The therapist may not open this module now; the message says why and what to do."""
+
+    def __init__(self, message: str, status: int = 403, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.status = status
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class OpenModule:
+    """A module a therapist may work on: the course around it, its card and revision."""
+
+    course: CourseView
+    card: ModuleCard
+    revision: PublishedModule
+
+
+def open_module(user, slug: str) -> OpenModule:
+    """Check arm, publication and ``requires`` on the server; raise ModuleUnavailable if not."""
+    access = course_access(user)
+    if not access.has_course:
+        raise ModuleUnavailable(access.message)
+    published = published_course()
+    view = course_view(user, published)
+    card = view.card(slug)
+    if card is None:
+        raise ModuleUnavailable("There is no published module with this address.", 404)
+    if card.status == "locked":
+        raise ModuleUnavailable(
+            f"“{card.title}” opens once you complete: {', '.join(card.missing)}.",
+            missing=card.missing,
+        )
+    return OpenModule(view, card, published.module(slug))
+
+
+def record_events(user, batch: Batch) -> Recorded:
+    """Store a batch for a module the user may open (locked modules record nothing)."""
+    open_module(user, batch.module)
+    return record_batch(user, batch)

@@ -1,0 +1,1 @@
+"""Course media: shipped files under static/media and trainers' uploads in storage."""

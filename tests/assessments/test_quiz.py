@@ -1,0 +1,138 @@
+"""Quizzes: server-side grading, stored order, limits, one attempt per submit."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from course.assessments.models import QuizAttempt
+from course.authoring.models import QuizRevision
+from course.extensions import db
+
+RIGHT = {"q-marker": "a", "q-repair": ["explore", "own"]}
+WRONG = {"q-marker": "b", "q-repair": ["change"]}
+
+
+@pytest.fixture
+def learner(client, make_user, login, course):
+    user = make_user("therapist")
+    login(user)
+    return user
+
+
+def _attempt_url(page: str) -> str:
+    return re.search(r'action="(/assessments/intro/attempts/\d+)"', page).group(1)
+
+
+def _submit(client, csrf, answers, page=None):
+    page = page or client.get("/assessments/intro/quiz").get_data(as_text=True)
+    return client.post(_attempt_url(page), data={**answers, "csrf_token": csrf(client)})
+
+
+def test_the_page_holds_no_answers_or_feedback_before_submission(learner, client):
+    page = client.get("/assessments/intro/quiz").get_data(as_text=True)
+    for secret in (
+        "Right, short answers",
+        "That is an immediate strategy",
+        "correct",
+        "Withdrawal markers move away",
+    ):
+        assert secret not in page
+
+
+class _Radios(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.values = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("name", "").startswith("q-"):
+            self.values.append((attrs["name"], attrs["value"]))
+
+
+def test_order_is_stored_with_the_attempt_and_kept_on_reload(app, learner, client):
+    first = client.get("/assessments/intro/quiz").get_data(as_text=True)
+    again = client.get("/assessments/intro/quiz").get_data(as_text=True)
+    assert _attempt_url(first) == _attempt_url(again)  # the same open attempt
+    shown = _Radios()
+    shown.feed(first)
+    with app.app_context():
+        attempt = db.session.scalar(db.select(QuizAttempt))
+    stored = [(f"q-{e['question']}", o) for e in attempt.layout for o in e["options"]]
+    assert shown.values == stored
+
+
+def test_shuffle_varies_the_order_between_attempts(app, make_user, login, course):
+    layouts = set()
+    for _ in range(12):
+        client = app.test_client()
+        login(make_user("therapist"), on=client)
+        client.get("/assessments/intro/quiz")
+    with app.app_context():
+        for attempt in db.session.scalars(db.select(QuizAttempt)):
+            layouts.add(str(attempt.layout))
+    assert len(layouts) > 1
+
+
+def test_fail_then_pass_with_feedback_and_history(app, learner, client, csrf):
+    failed = _submit(client, csrf, WRONG)
+    result = client.get(failed.headers["Location"]).get_data(as_text=True)
+    assert "0%" in result and "The pass mark is 100%" in result
+    assert "No, that would be a confrontation marker." in result  # feedback on the choice
+    assert "Withdrawal markers move away from the work." in result  # explanation
+    assert "Try again" in result
+    passed = _submit(client, csrf, RIGHT)
+    result = client.get(passed.headers["Location"]).get_data(as_text=True)
+    assert "100%" in result and "You passed" in result
+    assert "Attempt 1" in result and "Attempt 2" in result
+
+
+def test_a_repeated_submit_records_one_attempt(app, learner, client, csrf):
+    page = client.get("/assessments/intro/quiz").get_data(as_text=True)
+    first = _submit(client, csrf, WRONG, page)
+    second = _submit(client, csrf, RIGHT, page)  # the same form again, other answers
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context():
+        attempts = db.session.scalars(db.select(QuizAttempt)).all()
+    assert len(attempts) == 1 and attempts[0].score == 0
+
+
+def test_missing_answers_keep_choices_and_record_nothing(app, learner, client, csrf):
+    response = _submit(client, csrf, {"q-marker": "a"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Please answer every question" in page and "checked" in page
+    with app.app_context():
+        assert db.session.scalar(db.select(QuizAttempt.submitted_at)) is None
+
+
+@pytest.mark.parametrize(
+    "answers", [{"q-marker": "zzz", "q-repair": "own"}, {"q-marker": ["a", "b"], "q-repair": "own"}]
+)
+def test_forged_answers_get_a_clear_400(app, learner, client, csrf, answers):
+    response = _submit(client, csrf, answers)
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(db.select(QuizAttempt.submitted_at)) is None
+
+
+def test_attempt_limit_is_enforced(app, learner, client, csrf):
+    with app.app_context():
+        revision = db.session.scalar(db.select(QuizRevision))
+        revision.max_attempts = 1
+        db.session.commit()
+    _submit(client, csrf, WRONG)
+    response = client.get("/assessments/intro/quiz")
+    assert response.status_code == 403
+    assert "You have used all 1 attempts" in response.get_data(as_text=True)
+
+
+def test_someone_elses_attempt_is_404(app, learner, client, csrf, make_user, login):
+    page = client.get("/assessments/intro/quiz").get_data(as_text=True)
+    other = app.test_client()
+    login(make_user("therapist"), on=other)
+    response = other.post(_attempt_url(page), data={**RIGHT, "csrf_token": csrf(other)})
+    assert response.status_code == 404
