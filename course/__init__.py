@@ -61,6 +61,8 @@ FEATURES = (
     "assessments",
     "media",
     "authoring",
+    "surveys",
+    "certificates",
 )
 
 

@@ -18,6 +18,7 @@ from course.content import ContentErrors, load_dir
 from course.content.loader import static_media_reader
 from course.extensions import db
 from course.media.services import read_media
+from course.surveys.cli import surveys
 
 users = AppGroup("users", help="Create accounts.")
 content = AppGroup("content", help="Check, import and export the course files.")
@@ -132,3 +133,4 @@ def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(users)
     app.cli.add_command(content)
+    app.cli.add_command(surveys)

@@ -140,5 +140,8 @@ def evaluate(user, revision, progress: ModuleProgress) -> bool:
         progress.completed_at = clock.now_utc()
         progress.completed_revision_id = revision.id
         db.session.flush()
+        from course.surveys.services import on_module_completed  # surveys imports learning
+
+        on_module_completed(user, slug)
         return True
     return False

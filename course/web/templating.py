@@ -18,9 +18,11 @@ NAVIGATION = (
     ("authoring.index", "Course content"),
     ("research.dashboard", "Research dashboard"),
     ("research.exports", "Exports"),
+    ("surveys.schedule", "Surveys"),
     ("admin.users", "Users"),
     ("admin.invitations", "Invitations"),
     ("admin.audit_log", "Audit log"),
+    ("certificates.admin_list", "Certificates"),
 )
 
 

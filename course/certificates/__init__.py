@@ -1,0 +1,1 @@
+"""Completion certificates: the PDF and its verification code (no Flask here)."""

@@ -1,0 +1,1 @@
+"""Survey instruments and surveys: YAML definitions, checking and scoring (no Flask here)."""

@@ -1,0 +1,267 @@
+"""Survey rules: open a due survey, save a draft, submit once (scored), e-mail when due."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import quote
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from course import clock
+from course.dbtypes import insert_ignoring_conflicts
+from course.extensions import db
+from course.learning.catalog import published_course
+from course.learning.overview import course_view
+from course.mail import MailError, send
+from course.surveys.instruments import Instrument, load_builtin
+from course.surveys.models import SurveyAnswer, SurveyNotice, SurveyResponse, SurveyScore
+from course.surveys.schedule import (
+    DueSurvey,
+    due_surveys,
+    forget_responses,
+    intervention,
+    title_of,
+)
+from course.surveys.scoring import Answer, Score, score, score_survey
+
+__all__ = [
+    "DueSurvey",
+    "SurveyError",
+    "SurveyPage",
+    "due_surveys",
+    "notify_due",
+    "on_attendance_recorded",
+    "on_module_completed",
+    "open_survey",
+    "save_draft",
+    "submit",
+    "survey_link",
+]
+
+
+class SurveyError(Exception):
+    """The survey cannot be opened or changed; the message says why."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class SurveyPage:
+    """What the survey page shows: the instruments, [X] filled in, and saved answers."""
+
+    survey: str
+    trigger: str
+    title: str
+    instructions: str | None
+    reason: str
+    intervention: str
+    instruments: tuple[Instrument, ...]
+    status: str  # new, draft or submitted
+    answers: dict[str, Answer] = field(default_factory=dict)
+    updated_at: datetime | None = None
+    submitted_at: datetime | None = None
+
+
+def open_survey(user, survey: str, trigger: str, view=None) -> SurveyPage:
+    """The survey for this therapist if it is due or already started; else SurveyError 404."""
+    view = view or course_view(user)
+    response = _response(user.id, survey, trigger)
+    due = next(
+        (d for d in due_surveys(user, view) if (d.survey, d.trigger) == (survey, trigger)), None
+    )
+    if response is None and due is None:
+        raise SurveyError("There is no survey for you at this address.", 404)
+    catalog = load_builtin()
+    try:
+        instruments = catalog.bundle(survey)
+    except KeyError:
+        raise SurveyError("This survey is no longer available.", 404) from None
+    return SurveyPage(
+        survey=survey,
+        trigger=trigger,
+        title=title_of(survey, catalog),
+        instructions=catalog.surveys[survey].instructions if survey in catalog.surveys else None,
+        reason=due.reason if due else "",
+        intervention=intervention(view.spec),
+        instruments=instruments,
+        status=response.status if response else "new",
+        answers={a.item: a.value for a in response.answers} if response else {},
+        updated_at=response.updated_at if response else None,
+        submitted_at=response.submitted_at if response else None,
+    )
+
+
+def save_draft(user, page: SurveyPage, answers: Mapping[str, Answer]) -> SurveyResponse:
+    """Keep the answers so far; the survey stays open to change and finish later."""
+    response = _locked(user, page)
+    _store(response, page.instruments, answers)
+    return response
+
+
+def submit(user, page: SurveyPage, answers: Mapping[str, Answer]) -> SurveyResponse:
+    """Store the final answers and their scores; after this nothing can change."""
+    response = _locked(user, page)
+    if not any(value is not None for value in answers.values()):
+        raise SurveyError("Answer at least one question before you submit the survey.")
+    _store(response, page.instruments, answers)
+    for result in _scores(page, answers).values():
+        db.session.add(
+            SurveyScore(
+                response_id=response.id,
+                instrument=result.instrument,
+                value=result.value,
+                answered=result.answered,
+                missing=len(result.missing),
+                rule=result.rule,
+            )
+        )
+    now = clock.now_utc()
+    response.status, response.submitted_at, response.updated_at = "submitted", now, now
+    db.session.flush()
+    return response
+
+
+def _response(user_id: int, survey: str, trigger: str) -> SurveyResponse | None:
+    return db.session.scalar(
+        select(SurveyResponse).where(
+            SurveyResponse.user_id == user_id,
+            SurveyResponse.survey == survey,
+            SurveyResponse.trigger == trigger,
+        )
+    )
+
+
+def _locked(user, page: SurveyPage) -> SurveyResponse:
+    """The response row, created if new and locked, so two tabs cannot both submit."""
+    now = clock.now_utc()
+    db.session.execute(
+        insert_ignoring_conflicts(
+            SurveyResponse,
+            conflict=["user_id", "survey", "trigger"],
+            values={
+                "user_id": user.id,
+                "survey": page.survey,
+                "trigger": page.trigger,
+                "status": "draft",
+                "started_at": now,
+                "updated_at": now,
+            },
+        )
+    )
+    response = db.session.scalar(
+        select(SurveyResponse)
+        .where(
+            SurveyResponse.user_id == user.id,
+            SurveyResponse.survey == page.survey,
+            SurveyResponse.trigger == page.trigger,
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    forget_responses(user.id)
+    if response.submitted_at is not None:
+        when = response.submitted_at.date().isoformat()
+        raise SurveyError(
+            f"You submitted this survey on {when}. Submitted answers cannot be changed.", 409
+        )
+    return response
+
+
+def _store(response: SurveyResponse, instruments, answers: Mapping[str, Answer]) -> None:
+    """Replace the response's answers with these (checked first; blank items get no row)."""
+    owner = {item.id: i.name for i in instruments for item in i.items}
+    if unknown := sorted(set(answers) - set(owner)):
+        raise SurveyError(f"This survey has no question {', '.join(unknown)}.")
+    for instrument in instruments:
+        try:
+            score(instrument, {k: v for k, v in answers.items() if owner[k] == instrument.name})
+        except ValueError as exc:
+            raise SurveyError(f"An answer could not be read: {exc}.") from exc
+    db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id == response.id))
+    for item, value in answers.items():
+        if value is None:
+            continue
+        number = value if isinstance(value, int) else None
+        text = value if isinstance(value, str) else None
+        db.session.add(
+            SurveyAnswer(
+                response_id=response.id, instrument=owner[item], item=item, choice=number, text=text
+            )
+        )
+    response.updated_at = clock.now_utc()
+    db.session.flush()
+    db.session.expire(response, ["answers"])
+
+
+def _scores(page: SurveyPage, answers: Mapping[str, Answer]) -> dict[str, Score]:
+    catalog = load_builtin()
+    if page.survey in catalog.surveys:
+        return score_survey(catalog.surveys[page.survey], catalog, answers)
+    (instrument,) = page.instruments
+    return {instrument.name: score(instrument, answers)}
+
+
+# --- due e-mails ----------------------------------------------------------------------
+
+
+def notify_due(user, view=None) -> int:
+    """E-mail the therapist about each survey newly due; each one is e-mailed at most once."""
+    if user.role != "therapist" or not user.active:
+        return 0
+    sent = 0
+    for due in due_surveys(user, view or course_view(user)):
+        statement = insert_ignoring_conflicts(
+            SurveyNotice,
+            conflict=["user_id", "survey", "trigger"],
+            values={
+                "user_id": user.id,
+                "survey": due.survey,
+                "trigger": due.trigger,
+                "due_at": clock.now_utc(),
+            },
+        ).returning(SurveyNotice.id)
+        notice_id = db.session.execute(statement).scalar()
+        if notice_id is None:
+            continue  # noticed before: never e-mail twice
+        try:
+            send(
+                user.email,
+                f"A short survey is waiting for you: {due.title}",
+                "survey_due",
+                name=user.name,
+                due=due,
+                link=survey_link(due.survey, due.trigger),
+            )
+        except MailError:
+            # The survey still shows on the home page; the notice stays without a send time.
+            current_app.logger.warning("survey e-mail to user %s failed", user.id)
+            continue
+        notice = db.session.get(SurveyNotice, notice_id)
+        notice.emailed_at = clock.now_utc()
+        sent += 1
+    db.session.flush()
+    return sent
+
+
+def survey_link(survey: str, trigger: str) -> str:
+    """The survey's address for e-mails (built from BASE_URL: no request is needed)."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return f"{base}/surveys/{quote(survey)}/{quote(trigger, safe=':')}"
+
+
+def on_module_completed(user, slug: str) -> None:
+    """Hook: a module just became complete; e-mail any survey that made due."""
+    if published_course().spec.get("surveys"):
+        notify_due(user)
+
+
+def on_attendance_recorded(user) -> None:
+    """Hook for consultations: attendance changed; e-mail a survey it made due."""
+    spec = published_course().spec
+    if (spec.get("surveys") or {}).get("after_consultations"):
+        notify_due(user)
