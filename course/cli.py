@@ -14,6 +14,7 @@ from course.admin.services import seed_demo_accounts
 from course.auth.models import ARMS, ROLES
 from course.auth.services import AuthError, create_user
 from course.authoring.services import copy_media_in, export_dir, import_bundle
+from course.consultations.cli import consultations
 from course.content import ContentErrors, load_dir
 from course.content.loader import static_media_reader
 from course.extensions import db
@@ -134,3 +135,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(content)
     app.cli.add_command(surveys)
+    app.cli.add_command(consultations)

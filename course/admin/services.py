@@ -29,4 +29,7 @@ def seed_demo_accounts() -> list[tuple[User, str]]:
         created.append(
             (create_user(email, role=role, password=password, name=name, arm=arm), password)
         )
+    from course.consultations.demo import seed_demo_sessions
+
+    seed_demo_sessions(next(user for user, _ in created if user.role == "trainer"))
     return created

@@ -1,0 +1,1 @@
+"""Consultations: trainers schedule groups and slots; therapists book once the gate opens."""

@@ -1,0 +1,126 @@
+"""Forms for scheduling, changing and cancelling sessions, and workshop days."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from course.auth.forms import choices, timezone_choices
+from course.consultations.scheduling import MAX_CAPACITY, MAX_SESSIONS, Plan
+
+REPEATS = [
+    ("7", "Every week"),
+    ("14", "Every two weeks"),
+    ("21", "Every three weeks"),
+    ("28", "Every four weeks"),
+]
+SCOPES = [("one", "This session only"), ("rest", "This session and the later ones in the series")]
+
+
+class SessionFields(FlaskForm):
+    """What every session form asks: when, how many, where."""
+
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    timezone = SelectField(
+        "Time zone of these times", description="The session keeps this zone's wall-clock time."
+    )
+    start_date = DateField("Date", validators=[InputRequired(message="Give the date.")])
+    start_time = TimeField("Starts at", validators=[InputRequired(message="Give the start time.")])
+    end_time = TimeField("Ends at", validators=[InputRequired(message="Give the end time.")])
+    capacity = IntegerField(
+        "Seats",
+        validators=[
+            InputRequired(message="Give the number of seats."),
+            NumberRange(1, MAX_CAPACITY, f"Capacity must be between 1 and {MAX_CAPACITY} seats."),
+        ],
+    )
+    meeting_url = StringField(
+        "Meeting link",
+        description="The https:// link on the secure video platform.",
+        validators=[DataRequired(message="Give the meeting link."), Length(max=500)],
+    )
+    notes = TextAreaField("Notes for the therapists", validators=[Optional(), Length(max=5000)])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezone_choices()
+
+    def plan(self) -> Plan:
+        """The typed values as a plan for the services."""
+        return Plan(
+            title=self.title.data or "",
+            day=self.start_date.data,
+            start=self.start_time.data,
+            end=self.end_time.data,
+            timezone=self.timezone.data,
+            capacity=self.capacity.data,
+            meeting_url=self.meeting_url.data or "",
+            notes=self.notes.data or "",
+        )
+
+
+def _trainer_choices(trainers, blank: str | None = None):
+    pairs = [("", blank)] if blank else []
+    return choices(pairs + [(str(t.id), t.name) for t in trainers])
+
+
+class SlotForm(SessionFields):
+    """An individual consultation slot."""
+
+    trainer = SelectField("Trainer")
+
+
+class SeriesForm(SessionFields):
+    """A recurring group series."""
+
+    trainer = SelectField("Lead trainer")
+    co_trainer = SelectField("Co-facilitating trainer", validators=[Optional()])
+    interval_days = SelectField("Repeats", choices=choices(REPEATS), default="14")
+    count = IntegerField(
+        "Number of sessions",
+        default=10,
+        validators=[
+            InputRequired(message="Give the number of sessions."),
+            NumberRange(1, MAX_SESSIONS, f"A series has 1 to {MAX_SESSIONS} sessions."),
+        ],
+    )
+
+
+def with_trainers(form, trainers):
+    """Fill the trainer selects of a slot or series form."""
+    form.trainer.choices = _trainer_choices(trainers)
+    if hasattr(form, "co_trainer"):
+        form.co_trainer.choices = _trainer_choices(trainers, "No co-facilitator")
+    return form
+
+
+class ChangeForm(SessionFields):
+    """Change a session, or the rest of its series."""
+
+    scope = RadioField("Apply the change to", choices=choices(SCOPES), default="one")
+
+
+class CancelForm(FlaskForm):
+    """Cancel a session, or the rest of its series."""
+
+    scope = RadioField("Cancel", choices=choices(SCOPES), default="one")
+    message = TextAreaField(
+        "Message to the booked therapists (optional)", validators=[Optional(), Length(max=2000)]
+    )
+
+
+class WorkshopDayForm(FlaskForm):
+    """A workshop day."""
+
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    day = DateField("Date", validators=[InputRequired(message="Give the date.")])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])

@@ -1,0 +1,70 @@
+"""Who may book consultations now, and what is missing otherwise.
+
+- ``self_paced`` and ``open``: once the modules in ``consultation_gate`` are complete.
+- ``workshop``: once trainers have recorded attendance at one workshop day or more
+  (``WORKSHOP_DAYS_REQUIRED``). Consultations support practice after the training; a
+  therapist who missed one day of the three is still trained and should not lose them.
+- ``control``: not during the trial; afterwards, like ``self_paced``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from course.consultations.models import WorkshopAttendance
+from course.extensions import db
+from course.learning.access import trial_over
+
+#: Workshop days a workshop-arm therapist must have attended before booking.
+WORKSHOP_DAYS_REQUIRED = 1
+
+
+@dataclass(frozen=True)
+class Gate:
+    """``open`` when booking is allowed; ``missing`` lists what to do; ``reason`` says why."""
+
+    open: bool
+    missing: list[str] = field(default_factory=list)
+    reason: str = ""
+
+
+def workshop_days_attended(user_id: int) -> int:
+    """Workshop days the trainers recorded this therapist as attending."""
+    query = select(func.count(WorkshopAttendance.id)).where(WorkshopAttendance.user_id == user_id)
+    return db.session.scalar(query) or 0
+
+
+def booking_gate(user, course=None) -> Gate:
+    """Decide whether ``user`` may book; ``course`` (a CourseView) saves rebuilding it."""
+    if getattr(user, "role", None) != "therapist":
+        return Gate(False, [], "Only therapists book consultations.")
+    if user.arm == "control" and not trial_over():
+        return Gate(
+            False,
+            ["Wait for the end of the trial"],
+            "You are in the wait-list group of the study: consultations open for you when "
+            "the trial ends.",
+        )
+    if user.arm == "workshop":
+        if workshop_days_attended(user.id) >= WORKSHOP_DAYS_REQUIRED:
+            return Gate(True, [], "Your workshop attendance is recorded: you may book.")
+        return Gate(
+            False,
+            ["Attend a workshop day (the trainers record your attendance)"],
+            "Consultations open once the trainers have recorded that you attended at least "
+            "one workshop day.",
+        )
+    if course is None:
+        from course.learning.overview import course_view
+
+        course = course_view(user)
+    missing = course.incomplete(course.spec.get("consultation_gate", []))
+    if missing:
+        return Gate(
+            False,
+            [f"Complete “{title}”" for title in missing],
+            f"Consultations open once you complete: {', '.join(missing)}.",
+        )
+    return Gate(True, [], "You have completed the modules needed: you may book.")

@@ -1,0 +1,181 @@
+"""Trainers' side: create group series and individual slots (changes.py changes them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
+
+from course import clock
+from course.audit.services import record
+from course.auth.models import User
+from course.consultations.errors import ConsultationError
+from course.consultations.models import (
+    ConsultationSeries,
+    ConsultationSession,
+)
+from course.consultations.times import to_utc, zone
+from course.extensions import db
+
+SCHEDULERS = ("trainer", "admin")
+MAX_CAPACITY = 50
+MAX_SESSIONS = 52
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a trainer typed for a slot, a series' first session, or a change."""
+
+    title: str
+    day: date
+    start: time
+    end: time
+    timezone: str
+    capacity: int
+    meeting_url: str
+    notes: str = ""
+
+
+def check_meeting_url(url: str) -> str:
+    """An https link with a host, or a refusal."""
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname or len(url) > 500 or " " in url:
+        raise ConsultationError(
+            "The meeting link must be an https:// address on the secure video platform.",
+            status=400,
+            field="meeting_url",
+        )
+    return url
+
+
+def check_plan(plan: Plan) -> tuple[datetime, timedelta]:
+    """Validate a plan; return its first start (UTC) and its duration."""
+    title = plan.title.strip()
+    if not title or len(title) > 200:
+        raise ConsultationError("Give a title of 1 to 200 characters.", status=400, field="title")
+    zone(plan.timezone)
+    if not 1 <= plan.capacity <= MAX_CAPACITY:
+        raise ConsultationError(
+            f"Capacity must be between 1 and {MAX_CAPACITY} seats.", status=400, field="capacity"
+        )
+    check_meeting_url(plan.meeting_url)
+    if plan.end <= plan.start:
+        raise ConsultationError(
+            "The session must end after it starts.", status=400, field="end_time"
+        )
+    starts_at = to_utc(plan.day, plan.start, plan.timezone)
+    ends_at = to_utc(plan.day, plan.end, plan.timezone, field="end_time")
+    if starts_at <= clock.now_utc():
+        raise ConsultationError(
+            "That start time is in the past. Choose a future date and time.",
+            status=400,
+            field="start_date",
+        )
+    return starts_at, ends_at - starts_at
+
+
+def _check_trainers(trainer: User | None, co_trainer: User | None) -> None:
+    for person, name in ((trainer, "trainer"), (co_trainer, "co_trainer")):
+        if person is not None and (person.role not in SCHEDULERS or not person.active):
+            raise ConsultationError("Choose an active trainer account.", status=400, field=name)
+    if trainer is None:
+        raise ConsultationError("Choose the trainer.", status=400, field="trainer")
+    if co_trainer is not None and co_trainer.id == trainer.id:
+        raise ConsultationError(
+            "The co-facilitator must be a different trainer.", status=400, field="co_trainer"
+        )
+
+
+def create_slot(actor: User, plan: Plan, trainer: User) -> ConsultationSession:
+    """Schedule one individual consultation slot."""
+    _check_trainers(trainer, None)
+    starts_at, duration = check_plan(plan)
+    session = ConsultationSession(
+        kind="individual",
+        title=plan.title.strip(),
+        trainer_id=trainer.id,
+        timezone=plan.timezone,
+        starts_at=starts_at,
+        ends_at=starts_at + duration,
+        capacity=plan.capacity,
+        seats_taken=0,
+        meeting_url=plan.meeting_url.strip(),
+        notes=plan.notes.strip(),
+        created_at=clock.now_utc(),
+        updated_at=clock.now_utc(),
+    )
+    db.session.add(session)
+    db.session.flush()
+    record("consultations.slot_created", actor=actor, target=f"session:{session.id}")
+    return session
+
+
+def create_series(
+    actor: User,
+    plan: Plan,
+    trainer: User,
+    co_trainer: User | None,
+    interval_days: int,
+    count: int,
+) -> ConsultationSeries:
+    """Schedule a group series; every session keeps the first one's wall-clock time."""
+    _check_trainers(trainer, co_trainer)
+    if not 1 <= count <= MAX_SESSIONS:
+        raise ConsultationError(
+            f"A series has 1 to {MAX_SESSIONS} sessions.", status=400, field="count"
+        )
+    if not 1 <= interval_days <= 90:
+        raise ConsultationError(
+            "Sessions repeat every 1 to 90 days.", status=400, field="interval_days"
+        )
+    check_plan(plan)
+    now = clock.now_utc()
+    series = ConsultationSeries(
+        title=plan.title.strip(),
+        trainer_id=trainer.id,
+        co_trainer_id=co_trainer.id if co_trainer else None,
+        timezone=plan.timezone,
+        interval_days=interval_days,
+        session_count=count,
+        capacity=plan.capacity,
+        meeting_url=plan.meeting_url.strip(),
+        notes=plan.notes.strip(),
+        created_by_id=actor.id,
+        created_at=now,
+    )
+    db.session.add(series)
+    db.session.flush()
+    for index in range(count):
+        # Add days to the local date, not hours to the instant: 10:00 stays 10:00 after DST.
+        day = plan.day + timedelta(days=index * interval_days)
+        starts_at = to_utc(day, plan.start, plan.timezone)
+        db.session.add(
+            ConsultationSession(
+                kind="group",
+                series_id=series.id,
+                position=index + 1,
+                title=f"{series.title} ({index + 1} of {count})",  # as _numbered()
+                trainer_id=trainer.id,
+                co_trainer_id=series.co_trainer_id,
+                timezone=plan.timezone,
+                starts_at=starts_at,
+                ends_at=to_utc(day, plan.end, plan.timezone, field="end_time"),
+                capacity=plan.capacity,
+                seats_taken=0,
+                meeting_url=series.meeting_url,
+                notes=series.notes,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    db.session.flush()
+    record(
+        "consultations.series_created",
+        actor=actor,
+        target=f"series:{series.id}",
+        sessions=count,
+        interval_days=interval_days,
+        capacity=plan.capacity,
+    )
+    return series

@@ -1,0 +1,61 @@
+"""Wall-clock times in a zone to UTC and back, and how times are written for people."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from course.clock import local
+from course.consultations.errors import ConsultationError
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone, or a clear refusal."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConsultationError(
+            f"“{name}” is not a known time zone.", status=400, field="timezone"
+        ) from None
+
+
+def to_utc(day: date, at: time, zone_name: str, field: str = "start_time") -> datetime:
+    """The UTC instant of a wall-clock time in a zone; refuses times the clocks skip."""
+    naive = datetime.combine(day, at)
+    aware = naive.replace(tzinfo=zone(zone_name))
+    instant = aware.astimezone(UTC)
+    if instant.astimezone(aware.tzinfo).replace(tzinfo=None) != naive:
+        raise ConsultationError(
+            f"{naive:%Y-%m-%d %H:%M} does not exist in {zone_name}: the clocks go forward "
+            "that night. Choose another time.",
+            status=400,
+            field=field,
+        )
+    return instant
+
+
+def wall_clock(instant: datetime, zone_name: str) -> datetime:
+    """The naive local date and time of a UTC instant in a zone."""
+    return local(instant, zone_name).replace(tzinfo=None)
+
+
+def span(starts_at: datetime, ends_at: datetime, zone_name: str) -> str:
+    """E.g. "Tue 4 Nov 2025, 06:00 to 07:00 PST" in the given zone."""
+    start, end = local(starts_at, zone_name), local(ends_at, zone_name)
+    text = f"{start:%a %-d %b %Y, %H:%M} to "
+    text += f"{end:%H:%M %Z}" if start.date() == end.date() else f"{end:%a %-d %b %H:%M %Z}"
+    return text
+
+
+def differs(instant: datetime, viewer_zone: str, other_zone: str) -> bool:
+    """True when two zones show a different wall clock at this instant."""
+    return local(instant, viewer_zone).utcoffset() != local(instant, other_zone).utcoffset()
+
+
+def describe(starts_at: datetime, ends_at: datetime, viewer_zone: str, trainer_zone: str) -> str:
+    """The time in the viewer's zone, plus the trainer's where it differs."""
+    text = span(starts_at, ends_at, viewer_zone)
+    if differs(starts_at, viewer_zone, trainer_zone):
+        start, end = local(starts_at, trainer_zone), local(ends_at, trainer_zone)
+        text += f" ({start:%H:%M} to {end:%H:%M %Z} for the trainer, {trainer_zone})"
+    return text

@@ -1,0 +1,116 @@
+"""The waiting list of a full group: first come, first served, told by e-mail."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from course import clock
+from course.audit.services import record
+from course.auth.models import User
+from course.consultations.errors import ConsultationError, not_found
+from course.consultations.invites import Notice, notice
+from course.consultations.models import ConsultationSeries, WaitlistEntry
+from course.consultations.seats import (
+    Outcome,
+    active_group,
+    add_booking,
+    check_gate,
+    live_bookings,
+    lock_series,
+    lock_sessions,
+    lock_user,
+    remaining_ids,
+)
+from course.extensions import db
+
+
+def promote_waiting(series: ConsultationSeries) -> list[Notice]:
+    """Give free seats to the people waiting, first come first served; e-mail each."""
+    notices: list[Notice] = []
+    queue = db.session.scalars(
+        select(WaitlistEntry)
+        .where(WaitlistEntry.series_id == series.id, WaitlistEntry.status == "waiting")
+        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+    ).all()
+    for entry in queue:
+        remaining = remaining_ids(series.id)
+        if not remaining:
+            break
+        sessions = lock_sessions(remaining)
+        if any(s.seats_taken >= s.capacity for s in sessions):
+            break
+        if active_group(entry.user_id) is not None or not entry.user.active:
+            entry.status, entry.resolved_at = "withdrawn", clock.now_utc()
+            continue
+        for session in sessions:
+            add_booking(entry.user, session, "waitlist")
+        entry.status, entry.resolved_at = "promoted", clock.now_utc()
+        db.session.flush()
+        record(
+            "consultations.booked",
+            actor=None,
+            target=f"series:{series.id}",
+            user=entry.user.study_id,
+            source="waitlist",
+        )
+        notices.append(notice(entry.user, "promoted", sessions))
+    db.session.flush()
+    return notices
+
+
+def join_waitlist(user: User, series_id: int) -> Outcome:
+    """Wait for a seat in a full group."""
+    if db.session.get(ConsultationSeries, series_id) is None:
+        raise not_found("group")
+    check_gate(user)
+    series = lock_series(series_id)
+    lock_user(user)
+    remaining = remaining_ids(series.id)
+    if series.cancelled_at is not None or not remaining:
+        raise ConsultationError("This group has no sessions left to wait for.")
+    if live_bookings(user.id, remaining):
+        raise ConsultationError("You are already in this group.")
+    current = active_group(user.id)
+    if current is not None:
+        raise ConsultationError(
+            f"You are already in the group “{current.title}”. Leave it before waiting for another."
+        )
+    waiting = select(WaitlistEntry).where(
+        WaitlistEntry.series_id == series.id, WaitlistEntry.status == "waiting"
+    )
+    if db.session.scalar(waiting.where(WaitlistEntry.user_id == user.id)) is not None:
+        raise ConsultationError("You are already on this group's waiting list.")
+    sessions = lock_sessions(remaining)
+    if all(s.seats_taken < s.capacity for s in sessions):
+        raise ConsultationError("This group has a free seat: join it instead of waiting.")
+    db.session.add(
+        WaitlistEntry(
+            series_id=series.id, user_id=user.id, status="waiting", created_at=clock.now_utc()
+        )
+    )
+    db.session.flush()
+    position = len(db.session.scalars(waiting).all())
+    record("consultations.waitlisted", actor=user, target=f"series:{series.id}")
+    return Outcome(
+        f"You are number {position} on the waiting list for {series.title}. "
+        "We will e-mail you when a seat is yours."
+    )
+
+
+def leave_waitlist(user: User, series_id: int) -> Outcome:
+    """Stop waiting for a group."""
+    if db.session.get(ConsultationSeries, series_id) is None:
+        raise not_found("group")
+    entry = db.session.scalar(
+        select(WaitlistEntry).where(
+            WaitlistEntry.series_id == series_id,
+            WaitlistEntry.user_id == user.id,
+            WaitlistEntry.status == "waiting",
+        )
+    )
+    if entry is None:
+        raise ConsultationError("You are not on this group's waiting list.", status=404)
+    entry.status, entry.resolved_at = "withdrawn", clock.now_utc()
+    db.session.flush()
+    record("consultations.waitlist_left", actor=user, target=f"series:{series_id}")
+    return Outcome("You left the waiting list.")

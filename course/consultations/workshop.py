@@ -1,0 +1,116 @@
+"""The workshop arm's training days and who attended them (this opens their booking gate)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from course import clock
+from course.audit.services import record
+from course.auth.models import User
+from course.consultations.errors import ConsultationError, not_found
+from course.consultations.models import WorkshopAttendance, WorkshopDay
+from course.extensions import db
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """A workshop day in the list."""
+
+    id: int
+    title: str
+    day: date
+    attended: int
+
+
+def create_day(actor: User, title: str, day: date, notes: str = "") -> WorkshopDay:
+    """Add a workshop day."""
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise ConsultationError("Give a title of 1 to 200 characters.", status=400, field="title")
+    if day is None:
+        raise ConsultationError("Give the date of the workshop day.", status=400, field="day")
+    row = WorkshopDay(
+        title=title,
+        day=day,
+        notes=(notes or "").strip(),
+        created_by_id=actor.id,
+        created_at=clock.now_utc(),
+    )
+    db.session.add(row)
+    db.session.flush()
+    record("consultations.workshop_day_created", actor=actor, target=f"workshop_day:{row.id}")
+    return row
+
+
+def days() -> list[DayRow]:
+    """Every workshop day, newest first, with the number who attended."""
+    query = (
+        select(
+            WorkshopDay.id, WorkshopDay.title, WorkshopDay.day, func.count(WorkshopAttendance.id)
+        )
+        .outerjoin(WorkshopAttendance, WorkshopAttendance.day_id == WorkshopDay.id)
+        .group_by(WorkshopDay.id, WorkshopDay.title, WorkshopDay.day)
+        .order_by(WorkshopDay.day.desc(), WorkshopDay.id.desc())
+    )
+    return [DayRow(*row) for row in db.session.execute(query)]
+
+
+def workshop_therapists() -> list[User]:
+    """Active therapists in the workshop arm, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role == "therapist", User.arm == "workshop", User.active.is_(True))
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def attendees(day_id: int) -> set[int]:
+    """Ids of the therapists recorded as attending a day."""
+    query = select(WorkshopAttendance.user_id).where(WorkshopAttendance.day_id == day_id)
+    return set(db.session.scalars(query))
+
+
+def record_workshop_attendance(actor: User, day_id: int, user_ids: set[int]) -> tuple[int, int]:
+    """Make the day's attendance exactly ``user_ids``; returns (added, removed)."""
+    day = db.session.get(WorkshopDay, day_id)
+    if day is None:
+        raise not_found("workshop day")
+    if day.day > clock.now_utc().date():
+        raise ConsultationError(
+            "Attendance can be recorded on or after the workshop day.", status=400
+        )
+    allowed = {u.id for u in workshop_therapists()}
+    if not user_ids <= allowed:
+        raise ConsultationError(
+            "Only active therapists in the workshop group can be marked.", status=400
+        )
+    before = attendees(day.id)
+    added, removed = user_ids - before, before - user_ids
+    now = clock.now_utc()
+    for user_id in sorted(added):
+        db.session.add(
+            WorkshopAttendance(
+                day_id=day.id, user_id=user_id, recorded_by_id=actor.id, recorded_at=now
+            )
+        )
+    if removed:
+        db.session.execute(
+            WorkshopAttendance.__table__.delete().where(
+                WorkshopAttendance.day_id == day.id, WorkshopAttendance.user_id.in_(removed)
+            )
+        )
+    db.session.flush()
+    record(
+        "consultations.workshop_attendance_recorded",
+        actor=actor,
+        target=f"workshop_day:{day.id}",
+        added=len(added),
+        removed=len(removed),
+        attended=len(user_ids),
+    )
+    return len(added), len(removed)
