@@ -63,6 +63,7 @@ FEATURES = (
     "authoring",
     "surveys",
     "certificates",
+    "research",
     "consultations",
 )
 

@@ -19,6 +19,7 @@ from course.content import ContentErrors, load_dir
 from course.content.loader import static_media_reader
 from course.extensions import db
 from course.media.services import read_media
+from course.research.cli import research as research_cli
 from course.surveys.cli import surveys
 
 users = AppGroup("users", help="Create accounts.")
@@ -134,5 +135,6 @@ def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(users)
     app.cli.add_command(content)
+    app.cli.add_command(research_cli)
     app.cli.add_command(surveys)
     app.cli.add_command(consultations)

@@ -222,8 +222,13 @@ def runner(app):
 
 @pytest.fixture
 def make_user(app):
-    """Factory: ``make_user(role="therapist", arm="open", email=None, **fields)``."""
+    """Factory: ``make_user(role="therapist", arm="open", email=None, consent=True, **fields)``.
+
+    A therapist in a trial arm has accepted the current consent and holds that arm as an
+    allocation, unless ``consent=False`` (a recruit who has not answered yet).
+    """
     from course.auth.services import create_user
+    from course.research.consent import seed_participant
 
     counter = iter(range(1, 10_000))
 
@@ -235,9 +240,12 @@ def make_user(app):
         email = email or f"{role}{next(counter)}@example.org"
         name = fields.pop("name", f"Test {role.title()}")
         active = fields.pop("active", True)
+        consent = fields.pop("consent", True)
         with app.app_context():
             user = create_user(email, role=role, password=password, name=name, **fields)
             user.active = active
+            if consent and role == "therapist" and user.arm != "open":
+                seed_participant(user)
             db.session.commit()
             db.session.refresh(user)
             db.session.expunge(user)  # usable after the context closes, attributes loaded

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 HOMES = {
     "therapist": "Your course",
     "trainer": "Course content",
-    "researcher": "Welcome",
+    "researcher": "Research dashboard",
     "admin": "Users",
 }
 

@@ -1,0 +1,1 @@
+"""Research: consent, randomization, the researcher dashboard and pseudonymized exports."""

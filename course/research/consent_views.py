@@ -1,0 +1,102 @@
+"""The consent page (decide, see one's standing, withdraw) and the gate in front of it."""
+
+from __future__ import annotations
+
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from course.auth.views import safe_next
+from course.extensions import db
+from course.research import consent
+from course.research.forms import ConsentForm, WithdrawForm
+from course.research.views import bp
+from course.web.access import PUBLIC, access_of, roles
+from course.web.errors import wants_json
+
+#: What a therapist may still reach before answering: this page, and signing out.
+GATE_OPEN = frozenset({"research.consent", "research.withdraw", "auth.logout", "static"})
+
+
+@bp.before_app_request
+def consent_gate():
+    """Send a trial therapist to the consent page until they answer (and are allocated)."""
+    if not current_user.is_authenticated or not consent.in_trial(current_user):
+        return None
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in GATE_OPEN or access_of(endpoint) == PUBLIC:
+        return None
+    standing = g.research_standing = consent.standing(current_user)
+    if not (standing.needs_decision or standing.awaiting_allocation):
+        return None
+    if wants_json():
+        message = "Please answer the research consent form first (at /research/consent)."
+        return jsonify(error="Consent needed", message=message), 403
+    target = request.full_path if request.method == "GET" else None
+    return redirect(url_for("research.consent", next=target))
+
+
+@bp.route("/consent", methods=["GET", "POST"], endpoint="consent")
+@roles("therapist")
+def consent_page():
+    """Read the consent text and agree or decline; see one's standing afterwards."""
+    form = ConsentForm()
+    if form.validate_on_submit():
+        choice = request.form.get("decision")
+        if choice not in ("accept", "decline"):
+            flash("Choose whether you agree to take part.", "error")
+        else:
+            try:
+                consent.decide(current_user, accept=choice == "accept", version=form.version.data)
+            except consent.ConsentError as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+            else:
+                db.session.commit()
+                standing = consent.standing(current_user)
+                if choice == "accept":
+                    flash("Thank you for agreeing to take part in the research.", "success")
+                else:
+                    flash(
+                        "Your choice was recorded. You can use the platform as before.", "success"
+                    )
+                if standing.awaiting_allocation:
+                    return redirect(url_for("research.consent"))
+                return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+    return _render(form, WithdrawForm(formdata=None))
+
+
+@bp.route("/consent/withdraw", methods=["POST"])
+@roles("therapist")
+def withdraw():
+    """Withdraw from the research from now on (confirmed with a tick box)."""
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return _render(ConsentForm(formdata=None), form), 400
+    try:
+        consent.withdraw(current_user)
+    except consent.ConsentError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(
+            "You have withdrawn from the research. Your data is left out of every export "
+            "from now on.",
+            "success",
+        )
+    return redirect(url_for("research.consent"))
+
+
+def _render(form: ConsentForm, withdraw_form: WithdrawForm):
+    standing = consent.standing(current_user)
+    version = standing.current_version
+    html = consent.consent_html(version) if version else None
+    form.version.data = version
+    return render_template(
+        "research/consent.html",
+        standing=standing,
+        consent_html=html,
+        form=form,
+        withdraw_form=withdraw_form,
+        next=safe_next(request.args.get("next")),
+    )

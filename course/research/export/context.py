@@ -1,0 +1,198 @@
+"""What every file writer shares: the filters, the people, the course's names, helpers."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from sqlalchemy import func, literal_column, select
+
+from course.authoring.models import Module, ModuleRevision, Quiz, QuizRevision
+from course.extensions import db
+from course.research.filters import Filters
+from course.research.participants import Participant, participants
+
+#: Rows fetched per round trip while streaming; memory stays flat whatever the total.
+CHUNK = 5000
+#: Up to this many people, queries name them (user_id IN (...)); beyond, writers filter.
+MAX_ID_LIST = 5000
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    """A module's stable names."""
+
+    id: int
+    slug: str
+    title: str
+    order: int
+    published: bool
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    """A module or quiz revision: which one, its number and content hash."""
+
+    id: int
+    parent_id: int
+    number: int
+    content_hash: str
+    published_at: datetime | None
+    videos: tuple[dict[str, Any], ...] = ()
+    questions: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass
+class ExportContext:
+    """Everything the writers read besides the streamed rows."""
+
+    filters: Filters
+    people: dict[int, Participant]
+    modules: dict[int, ModuleInfo]
+    module_revisions: dict[int, RevisionInfo]
+    quizzes: dict[int, str]  # quiz id -> slug
+    quiz_revisions: dict[int, RevisionInfo]
+    base_url: str
+    generated_at: datetime
+    dialect: str = "sqlite"
+    #: Results computed once and shared between files (e.g. per-person summaries).
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    def once(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` the first time ``name`` is asked for, the stored result after."""
+        if name not in self.memo:
+            self.memo[name] = compute()
+        return self.memo[name]
+
+    def only_people(self, column) -> list:
+        """SQL conditions narrowing ``column`` (a user id) to the included people.
+
+        Writers also skip anyone not in ``people`` as they stream, so leaving the
+        condition out (for very large enrolments) never lets anyone else through.
+        """
+        if len(self.people) > MAX_ID_LIST:
+            return []
+        return [column.in_(list(self.people) or [-1])]
+
+    def iso_sql(self, column):
+        """The column as ISO 8601 UTC text, formatted by the database (fast when streaming)."""
+        if self.dialect == "postgresql":
+            utc = column.op("AT TIME ZONE")(literal_column("'UTC'"))
+            return func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+        return func.strftime("%Y-%m-%dT%H:%M:%SZ", column)
+
+    def module_slug_of_revision(self, revision_id: int) -> str:
+        """The slug of the module a revision belongs to."""
+        revision = self.module_revisions.get(revision_id)
+        module = self.modules.get(revision.parent_id) if revision else None
+        return module.slug if module else ""
+
+    def published_modules(self) -> list[ModuleInfo]:
+        """The published modules in course order."""
+        return sorted(
+            (m for m in self.modules.values() if m.published), key=lambda m: (m.order, m.id)
+        )
+
+
+def build_context(filters: Filters, base_url: str, now: datetime) -> ExportContext:
+    """Load the small lookups once: people, modules, quizzes and their revisions."""
+    modules = {
+        row[0]: ModuleInfo(row[0], row[1], row[2] or row[1], row[3] or 0, row[2] is not None)
+        for row in db.session.execute(
+            select(Module.id, Module.slug, ModuleRevision.title, ModuleRevision.order).outerjoin(
+                ModuleRevision, ModuleRevision.id == Module.published_revision_id
+            )
+        )
+    }
+    module_revisions = {
+        row[0]: RevisionInfo(*row[:5], videos=tuple(row[5] or ()))
+        for row in db.session.execute(
+            select(
+                ModuleRevision.id,
+                ModuleRevision.module_id,
+                ModuleRevision.number,
+                ModuleRevision.content_hash,
+                ModuleRevision.published_at,
+                ModuleRevision.videos,
+            )
+        )
+    }
+    quizzes = dict(db.session.execute(select(Quiz.id, Quiz.slug)).all())
+    quiz_revisions = {
+        row[0]: RevisionInfo(*row[:5], questions=tuple(row[5] or ()))
+        for row in db.session.execute(
+            select(
+                QuizRevision.id,
+                QuizRevision.quiz_id,
+                QuizRevision.number,
+                QuizRevision.content_hash,
+                QuizRevision.published_at,
+                QuizRevision.questions,
+            )
+        )
+    }
+    return ExportContext(
+        filters,
+        participants(filters.arm),
+        modules,
+        module_revisions,
+        quizzes,
+        quiz_revisions,
+        base_url.rstrip("/"),
+        now,
+        dialect=db.session.get_bind().dialect.name,
+    )
+
+
+# --- formatting -----------------------------------------------------------------------
+
+
+def iso(moment: datetime | None) -> str:
+    """ISO 8601 UTC to the second, e.g. 2026-03-01T08:00:00Z; empty for None."""
+    if moment is None:
+        return ""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def day(moment: datetime | None) -> str:
+    """YYYY-MM-DD (UTC); empty for None."""
+    return "" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def number(value: float | int | None, places: int = 1) -> str:
+    """A number without needless decimals; empty for None."""
+    if value is None:
+        return ""
+    text = f"{float(value):.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def flag(value: bool | None) -> str:
+    """1, 0, or empty for unknown."""
+    return "" if value is None else ("1" if value else "0")
+
+
+def stream(statement) -> Iterator[Any]:
+    """Rows of a select, fetched in chunks (a server-side cursor on PostgreSQL)."""
+    # A Core connection: ORM row machinery is wasted on plain column tuples.
+    result = db.session.connection().execute(statement.execution_options(yield_per=CHUNK))
+    try:
+        yield from result
+    finally:
+        result.close()
+
+
+def write_csv(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Write a header and rows; returns the number of data rows."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count

@@ -1,0 +1,192 @@
+"""module_progress.csv, video_engagement.csv and events.csv."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from sqlalchemy import func, select
+
+from course.learning.completion import watched_percent
+from course.learning.models import ModuleProgress, ProgressEvent, VideoProgress
+from course.research.export.context import ExportContext, iso, number, stream, write_csv
+
+MODULE_PROGRESS = (
+    "study_id", "arm", "module", "module_order", "started_at", "last_activity_at",
+    "active_seconds", "completed", "completed_at", "completed_revision",
+)  # fmt: skip
+
+
+def module_progress(ctx: ExportContext, out: TextIO) -> int:
+    """One row per therapist and module they opened."""
+    f = ctx.filters
+    query = (
+        select(
+            ModuleProgress.user_id,
+            ModuleProgress.module_id,
+            ModuleProgress.started_at,
+            ModuleProgress.last_activity_at,
+            ModuleProgress.active_seconds,
+            ModuleProgress.completed_at,
+            ModuleProgress.completed_revision_id,
+        )
+        .where(*ctx.only_people(ModuleProgress.user_id))
+        .order_by(ModuleProgress.id)
+    )
+    # Activity overlapping the range; "since" means changed since (new activity).
+    if f.start_at is not None:
+        query = query.where(ModuleProgress.last_activity_at >= f.start_at)
+    if f.end_before is not None:
+        query = query.where(ModuleProgress.started_at < f.end_before)
+    if f.since is not None:
+        query = query.where(ModuleProgress.last_activity_at >= f.since)
+
+    def rows():
+        for user_id, module_id, started, last, seconds, completed, revision_id in stream(query):
+            person, module = ctx.people.get(user_id), ctx.modules.get(module_id)
+            if person is None or module is None:
+                continue
+            revision = ctx.module_revisions.get(revision_id)
+            yield (
+                person.study_id, person.arm, module.slug, module.order, iso(started), iso(last),
+                number(seconds), "1" if completed else "0", iso(completed),
+                revision.number if revision else "",
+            )  # fmt: skip
+
+    return write_csv(out, MODULE_PROGRESS, rows())
+
+
+VIDEO_ENGAGEMENT = (
+    "study_id", "arm", "module", "module_revision", "video_key", "video_title",
+    "duration_seconds", "watched_seconds", "watched_percent", "watched_segments",
+    "plays", "pauses", "seeks", "ended", "updated_at",
+)  # fmt: skip
+_COUNTED = ("play", "pause", "seek", "ended")
+
+
+def _video_counts(ctx: ExportContext) -> dict[tuple, dict[str, int]]:
+    """Play, pause, seek and end counts per (user, revision, video), in one GROUP BY."""
+    query = (
+        select(
+            ProgressEvent.user_id,
+            ProgressEvent.module_revision_id,
+            ProgressEvent.video_key,
+            ProgressEvent.type,
+            func.count(),
+        )
+        .where(*ctx.only_people(ProgressEvent.user_id))
+        .where(ProgressEvent.type.in_(_COUNTED))
+        .group_by(
+            ProgressEvent.user_id,
+            ProgressEvent.module_revision_id,
+            ProgressEvent.video_key,
+            ProgressEvent.type,
+        )
+    )
+    counts: dict[tuple, dict[str, int]] = {}
+    for user_id, revision_id, key, kind, n in stream(query):
+        counts.setdefault((user_id, revision_id, key), {})[kind] = n
+    return counts
+
+
+def video_engagement(ctx: ExportContext, out: TextIO) -> int:
+    """One row per therapist and video: the union watched, and what they did."""
+    f = ctx.filters
+    query = (
+        select(
+            VideoProgress.user_id,
+            VideoProgress.module_revision_id,
+            VideoProgress.video_key,
+            VideoProgress.duration,
+            VideoProgress.watched_seconds,
+            VideoProgress.intervals,
+            VideoProgress.updated_at,
+        )
+        .where(*ctx.only_people(VideoProgress.user_id), *f.in_range(VideoProgress.updated_at))
+        .order_by(VideoProgress.id)
+    )
+    if f.since is not None:
+        query = query.where(VideoProgress.updated_at >= f.since)
+    counts = _video_counts(ctx)
+
+    def rows():
+        for user_id, revision_id, key, duration, watched, intervals, updated in stream(query):
+            person = ctx.people.get(user_id)
+            revision = ctx.module_revisions.get(revision_id)
+            if person is None or revision is None:
+                continue
+            title = next((v.get("title", "") for v in revision.videos if v.get("key") == key), "")
+            done = counts.get((user_id, revision_id, key), {})
+            segments = ";".join(f"{number(a, 2)}-{number(b, 2)}" for a, b in intervals or ())
+            yield (
+                person.study_id, person.arm, ctx.module_slug_of_revision(revision_id),
+                revision.number, key, title, number(duration), number(watched),
+                number(watched_percent(watched, duration)), segments,
+                *(done.get(kind, 0) for kind in _COUNTED), iso(updated),
+            )  # fmt: skip
+
+    return write_csv(out, VIDEO_ENGAGEMENT, rows())
+
+
+EVENTS = (
+    "event_id", "study_id", "arm", "module", "module_revision", "type", "video_key",
+    "active_seconds", "position_from", "position_to", "video_duration", "occurred_at",
+    "received_at",
+)  # fmt: skip
+
+
+def event_query(ctx: ExportContext):
+    """The progress events in scope, oldest first (also read by the xAPI writer).
+
+    Times come back as ISO 8601 text made by the database: a million rows would spend
+    most of their time parsing and re-formatting datetimes in Python.
+    """
+    f = ctx.filters
+    query = (
+        select(
+            ProgressEvent.id,
+            ProgressEvent.user_id,
+            ProgressEvent.module_revision_id,
+            ProgressEvent.type,
+            ProgressEvent.video_key,
+            ProgressEvent.seconds,
+            ProgressEvent.position_from,
+            ProgressEvent.position_to,
+            ProgressEvent.duration,
+            ctx.iso_sql(ProgressEvent.occurred_at),
+            ctx.iso_sql(ProgressEvent.received_at),
+        )
+        .where(*ctx.only_people(ProgressEvent.user_id), *f.in_range(ProgressEvent.occurred_at))
+        .order_by(ProgressEvent.id)
+    )
+    if f.since is not None:
+        # Received, not occurred: a page may send old events late, and they are new to us.
+        query = query.where(ProgressEvent.received_at >= f.since)
+    return query
+
+
+def _r2(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def events(ctx: ExportContext, out: TextIO) -> int:
+    """The long log: every progress event in scope."""
+
+    people = {uid: (p.study_id, p.arm) for uid, p in ctx.people.items()}
+    revisions = {
+        rid: (ctx.module_slug_of_revision(rid), r.number) for rid, r in ctx.module_revisions.items()
+    }
+
+    def rows():
+        # The hot loop of the export: plain lookups and round(), nothing per row besides.
+        for eid, uid, rid, kind, key, seconds, start, end, length, at, got in stream(
+            event_query(ctx)
+        ):
+            person, revision = people.get(uid), revisions.get(rid)
+            if person is None or revision is None:
+                continue
+            yield (
+                eid, *person, *revision, kind, key, _r2(seconds), _r2(start), _r2(end),
+                _r2(length), at, got,
+            )  # fmt: skip
+
+    return write_csv(out, EVENTS, rows())

@@ -1,0 +1,197 @@
+"""Per-participant summaries shared by participants.csv and the REDCap record.
+
+Each is one GROUP BY over the included people, so the cost does not grow with events.
+Features that may not be installed (consultations, surveys, certificates) are read
+lazily: without them the summary is simply empty.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Integer, distinct, func, select
+
+from course.assessments.models import QuizAttempt
+from course.extensions import db
+from course.learning.models import ModuleProgress, VideoProgress
+from course.research import optional
+
+
+def module_summary(scope) -> dict[int, dict[int, dict[str, Any]]]:
+    """user -> module id -> started_at, active_seconds, completed_at, last_activity_at."""
+    rows = db.session.execute(
+        select(
+            ModuleProgress.user_id,
+            ModuleProgress.module_id,
+            ModuleProgress.started_at,
+            ModuleProgress.active_seconds,
+            ModuleProgress.completed_at,
+            ModuleProgress.last_activity_at,
+        ).where(*scope(ModuleProgress.user_id))
+    )
+    out: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+    for user_id, module_id, started, seconds, completed, last in rows:
+        out[user_id][module_id] = {
+            "started_at": started,
+            "active_seconds": seconds,
+            "completed_at": completed,
+            "last_activity_at": last,
+        }
+    return out
+
+
+def video_summary(scope) -> dict[int, dict[int, dict[str, float]]]:
+    """user -> module revision -> video key -> percent watched."""
+    from course.learning.completion import watched_percent
+
+    out: dict[int, dict[int, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    for user_id, revision_id, key, watched, duration in db.session.execute(
+        select(
+            VideoProgress.user_id,
+            VideoProgress.module_revision_id,
+            VideoProgress.video_key,
+            VideoProgress.watched_seconds,
+            VideoProgress.duration,
+        ).where(*scope(VideoProgress.user_id))
+    ):
+        out[user_id][revision_id][key] = watched_percent(watched, duration)
+    return out
+
+
+def quiz_summary(scope) -> dict[int, dict[int, dict[str, Any]]]:
+    """user -> quiz id -> attempts (submitted), best score, passed."""
+    rows = db.session.execute(
+        select(
+            QuizAttempt.user_id,
+            QuizAttempt.quiz_id,
+            func.count(QuizAttempt.id),
+            func.max(QuizAttempt.score),
+            func.max(QuizAttempt.passed.cast(Integer)),
+        )
+        .where(*scope(QuizAttempt.user_id), QuizAttempt.submitted_at.is_not(None))
+        .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
+    )
+    out: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+    for user_id, quiz_id, attempts, best, passed in rows:
+        out[user_id][quiz_id] = {"attempts": attempts, "best": best, "passed": bool(passed)}
+    return out
+
+
+def consultation_summary(scope) -> dict[int, dict[str, Any]]:
+    """user -> sessions booked (live seats), attended, first attended start."""
+    if optional.consultations is None:
+        return {}
+    Attendance, Booking, ConsultationSession = (
+        optional.consultations.Attendance,
+        optional.consultations.Booking,
+        optional.consultations.ConsultationSession,
+    )
+    attended = func.sum((Attendance.status == "attended").cast(Integer))
+    first = func.min(ConsultationSession.starts_at).filter(Attendance.status == "attended")
+    rows = db.session.execute(
+        select(
+            Booking.user_id,
+            func.count(distinct(Booking.id)).filter(Booking.status == "booked"),
+            attended,
+            first,
+        )
+        .join(ConsultationSession, ConsultationSession.id == Booking.session_id)
+        .outerjoin(Attendance, Attendance.booking_id == Booking.id)
+        .where(*scope(Booking.user_id))
+        .group_by(Booking.user_id)
+    )
+    return {
+        user_id: {"booked": booked or 0, "attended": n or 0, "first_attended_at": at}
+        for user_id, booked, n, at in rows
+    }
+
+
+def survey_summary(scope) -> dict[int, int]:
+    """user -> submitted survey responses."""
+    if optional.surveys is None:
+        return {}
+    SurveyResponse = optional.surveys.SurveyResponse
+    rows = db.session.execute(
+        select(SurveyResponse.user_id, func.count(SurveyResponse.id))
+        .where(*scope(SurveyResponse.user_id), SurveyResponse.status == "submitted")
+        .group_by(SurveyResponse.user_id)
+    )
+    return dict(rows.all())
+
+
+def certificate_summary(scope) -> dict[int, Any]:
+    """user -> issue time of their valid certificate (never its code or printed name)."""
+    if optional.certificates is None:
+        return {}
+    Certificate = optional.certificates.Certificate
+    rows = db.session.execute(
+        select(Certificate.user_id, func.min(Certificate.issued_at))
+        .where(*scope(Certificate.user_id), Certificate.revoked_at.is_(None))
+        .group_by(Certificate.user_id)
+    )
+    return dict(rows.all())
+
+
+def workshop_summary(scope) -> dict[int, int]:
+    """user -> workshop days attended (the workshop arm's training)."""
+    if optional.consultations is None:
+        return {}
+    WorkshopAttendance = optional.consultations.WorkshopAttendance
+    rows = db.session.execute(
+        select(WorkshopAttendance.user_id, func.count(WorkshopAttendance.id))
+        .where(*scope(WorkshopAttendance.user_id))
+        .group_by(WorkshopAttendance.user_id)
+    )
+    return dict(rows.all())
+
+
+def latest_survey_values(scope) -> dict[int, dict[str, Any]]:
+    """user -> REDCap variable -> value, from their latest submitted response per instrument.
+
+    Item answers keep their item id; scores are ``<form>_score``; each instrument's
+    submission date is ``<form>_date``.
+    """
+    if optional.surveys is None:
+        return {}
+    SurveyAnswer, SurveyResponse, SurveyScore = (
+        optional.surveys.SurveyAnswer,
+        optional.surveys.SurveyResponse,
+        optional.surveys.SurveyScore,
+    )
+    submitted = (*scope(SurveyResponse.user_id), SurveyResponse.status == "submitted")
+    latest: dict[tuple[int, str], int] = {}
+    out: dict[int, dict[str, Any]] = defaultdict(dict)
+    # Every submitted response has one score row per instrument; oldest first, so the
+    # latest submission of an instrument is the one that stays.
+    for user_id, response_id, at, instrument, value in db.session.execute(
+        select(
+            SurveyResponse.user_id,
+            SurveyResponse.id,
+            SurveyResponse.submitted_at,
+            SurveyScore.instrument,
+            SurveyScore.value,
+        )
+        .join(SurveyScore, SurveyScore.response_id == SurveyResponse.id)
+        .where(*submitted)
+        .order_by(SurveyResponse.submitted_at, SurveyResponse.id)
+    ):
+        form = instrument.replace("-", "_")
+        latest[(user_id, instrument)] = response_id
+        out[user_id][f"{form}_score"] = value
+        out[user_id][f"{form}_date"] = at
+    for user_id, response_id, instrument, item, choice, text in db.session.execute(
+        select(
+            SurveyResponse.user_id,
+            SurveyResponse.id,
+            SurveyAnswer.instrument,
+            SurveyAnswer.item,
+            SurveyAnswer.choice,
+            SurveyAnswer.text,
+        )
+        .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+        .where(*submitted)
+    ):
+        if latest.get((user_id, instrument)) == response_id:
+            out[user_id][item] = choice if choice is not None else text
+    return out

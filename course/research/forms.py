@@ -1,0 +1,83 @@
+"""Research forms: filters, exports, tokens, consent, randomization and overrides."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from course.auth.forms import choices
+from course.research.models import TRIAL_ARMS
+
+ARM_NAMES = {"self_paced": "Self-paced", "workshop": "Workshop", "control": "Control"}
+ARM_PAIRS = [(arm, ARM_NAMES[arm]) for arm in TRIAL_ARMS]
+
+
+class FilterForm(FlaskForm):
+    """Dashboard filters (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    arm = SelectField(
+        "Arm", choices=choices([("", "All arms"), *ARM_PAIRS]), validators=[Optional()]
+    )
+    start = DateField("From (UTC date)", validators=[Optional()])
+    end = DateField("To (UTC date, inclusive)", validators=[Optional()])
+
+
+class ExportForm(FlaskForm):
+    """What to export."""
+
+    arm = SelectField(
+        "Arm", choices=choices([("", "All arms"), *ARM_PAIRS]), validators=[Optional()]
+    )
+    start = DateField("From (UTC date)", validators=[Optional()])
+    end = DateField("To (UTC date, inclusive)", validators=[Optional()])
+    since = StringField(
+        "Only what changed since (UTC time, optional)",
+        description="For incremental pulls, e.g. 2026-03-01T08:00:00Z. Leave empty for everything.",
+        validators=[Optional(), Length(max=40)],
+    )
+    include_free_text = BooleanField(
+        "Include free-text survey answers",
+        description=(
+            "They may name people or places. Leave unticked unless your analysis needs them."
+        ),
+    )
+
+
+class TokenForm(FlaskForm):
+    """Create a named API token."""
+
+    name = StringField(
+        "Token name",
+        description="What it is for, e.g. 'REDCap nightly pull'.",
+        validators=[DataRequired(), Length(min=3, max=80)],
+    )
+
+
+class ConsentForm(FlaskForm):
+    """Accept or decline the version shown."""
+
+    version = HiddenField(validators=[DataRequired()])
+
+
+class WithdrawForm(FlaskForm):
+    """Withdraw from the research."""
+
+    confirm = BooleanField(
+        "I understand that my data will be left out of every research export from now on.",
+        validators=[DataRequired("Tick the box to confirm that you want to withdraw.")],
+    )
+
+
+class OverrideForm(FlaskForm):
+    """An admin sets one therapist's arm by hand."""
+
+    study_id = StringField("Study ID", validators=[DataRequired(), Length(max=16)])
+    arm = SelectField("New arm", choices=choices(ARM_PAIRS))
+    reason = StringField(
+        "Reason (kept in the audit log)",
+        validators=[DataRequired(), Length(min=10, max=300)],
+    )

@@ -1,0 +1,184 @@
+"""Consent decisions, allocations and their concealed blocks, and API tokens.
+
+Consent records, allocations and allocation blocks are append-only: the database
+itself refuses UPDATE and DELETE, so the trial's record cannot be rewritten.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    DDL,
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from course.dbtypes import UTCDateTime
+from course.extensions import db
+
+TRIAL_ARMS = ("self_paced", "workshop", "control")
+DECISIONS = ("accepted", "declined", "withdrawn")
+BLOCK_SIZES = (3, 6)
+_ARM_CHECK = "arm IN ('self_paced', 'workshop', 'control')"
+
+
+class ConsentRecord(db.Model):
+    """One decision about the research: accepted or declined a version, or withdrew."""
+
+    __tablename__ = "consent_records"
+
+    #: Surrogate key; also the order of decisions (the latest one is in force).
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The therapist who decided.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: The consent text version shown (course.yaml ``consent_version``).
+    version: Mapped[str] = mapped_column(String(40))
+    #: accepted, declined or withdrawn.
+    decision: Mapped[str] = mapped_column(String(10))
+    #: When it was decided (UTC); for a withdrawal, the moment exports stop including them.
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        CheckConstraint("decision IN ('accepted', 'declined', 'withdrawn')", name="decision"),
+    )
+
+
+class AllocationBlock(db.Model):
+    """A concealed permuted block of one stratum's sequence; made when the last one fills."""
+
+    __tablename__ = "allocation_blocks"
+
+    #: Internal key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The stratum, e.g. ``profession=psychologist;region=ON``.
+    stratum: Mapped[str] = mapped_column(String(200))
+    #: 1, 2, 3... within the stratum.
+    number: Mapped[int] = mapped_column(Integer)
+    #: 3 or 6: each arm appears size / 3 times.
+    size: Mapped[int] = mapped_column(Integer)
+    #: The arms in allocation order; never shown in any page or export.
+    arms: Mapped[list[str]] = mapped_column(JSON)
+    #: When the block was drawn (UTC).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("stratum", "number"),
+        CheckConstraint("size IN (3, 6)", name="size"),
+    )
+
+
+class Allocation(db.Model):
+    """One allocation to an arm: a randomized slot in a block, or an admin's override."""
+
+    __tablename__ = "allocations"
+
+    #: Surrogate key; the latest row of a therapist is their allocated arm.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The therapist allocated.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: self_paced, workshop or control.
+    arm: Mapped[str] = mapped_column(String(20))
+    #: The therapist's stratum when allocated.
+    stratum: Mapped[str] = mapped_column(String(200))
+    #: The block the slot came from; None for an override.
+    block_id: Mapped[int | None] = mapped_column(ForeignKey("allocation_blocks.id"))
+    #: The block's number within its stratum (copied for the trial statistician).
+    block_number: Mapped[int | None] = mapped_column(Integer)
+    #: The block's size.
+    block_size: Mapped[int | None] = mapped_column(Integer)
+    #: 1-based slot within the block.
+    block_position: Mapped[int | None] = mapped_column(Integer)
+    #: Who randomized or overrode (None for a command-line or seeded allocation).
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: When (UTC).
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Why an admin set the arm by hand; None for a randomized slot.
+    override_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint(_ARM_CHECK, name="arm"),
+        # A slot is either a full block position or an override with a reason.
+        CheckConstraint(
+            "(override_reason IS NULL AND block_id IS NOT NULL AND block_number IS NOT NULL"
+            " AND block_size IS NOT NULL AND block_position IS NOT NULL"
+            " AND block_position >= 1 AND block_position <= block_size)"
+            " OR (override_reason IS NOT NULL AND block_id IS NULL)",
+            name="slot",
+        ),
+        # Two randomizations at once cannot use one slot or randomize one person twice.
+        UniqueConstraint("block_id", "block_position"),
+        Index(
+            "uq_allocations_randomized_user",
+            "user_id",
+            unique=True,
+            sqlite_where=text("override_reason IS NULL"),
+            postgresql_where=text("override_reason IS NULL"),
+        ),
+    )
+
+
+class ApiToken(db.Model):
+    """A named bearer token for the research API; only its sha256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    #: Internal key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: A name the researcher chose, e.g. "REDCap nightly pull".
+    name: Mapped[str] = mapped_column(String(80))
+    #: sha256 of the token; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The researcher who created it; the token acts as them.
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Creation time (UTC).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Last successful use (UTC).
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Set when revoked; a revoked token never works again.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Who revoked it.
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def status(self) -> str:
+        """active or revoked."""
+        return "revoked" if self.revoked_at else "active"
+
+
+def _append_only(table: Any) -> None:
+    """Make the database refuse UPDATE and DELETE on ``table`` (SQLite and PostgreSQL)."""
+    name = table.name
+    for verb in ("UPDATE", "DELETE"):
+        event.listen(
+            table,
+            "after_create",
+            DDL(
+                f"CREATE TRIGGER {name}_no_{verb.lower()} BEFORE {verb} ON {name} "
+                f"BEGIN SELECT RAISE(ABORT, '{name} is append-only'); END"
+            ).execute_if(dialect="sqlite"),
+        )
+    function = (
+        f"CREATE OR REPLACE FUNCTION {name}_append_only() RETURNS trigger AS $$ "
+        f"BEGIN RAISE EXCEPTION '{name} is append-only'; END; $$ LANGUAGE plpgsql"
+    )
+    trigger = (
+        f"CREATE TRIGGER {name}_append_only BEFORE UPDATE OR DELETE ON {name} "
+        f"FOR EACH ROW EXECUTE FUNCTION {name}_append_only()"
+    )
+    for statement in (function, trigger):
+        event.listen(table, "after_create", DDL(statement).execute_if(dialect="postgresql"))
+
+
+for _model in (ConsentRecord, AllocationBlock, Allocation):
+    _append_only(_model.__table__)

@@ -1,0 +1,113 @@
+"""Research pages: the dashboard, exports and API tokens (consent and allocation pages
+are in consent_views.py and allocation_views.py, on the same blueprint)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from course.extensions import db
+from course.research import dashboard as numbers
+from course.research import tokens
+from course.research.export import archive_response, build_archive, recent_exports
+from course.research.figures import SCALE_NAMES, figures
+from course.research.filters import FilterError, Filters, parse_filters
+from course.research.forms import ARM_NAMES, ExportForm, FilterForm, TokenForm
+from course.web.access import roles
+
+bp = Blueprint("research", __name__, url_prefix="/research")
+
+
+@bp.record_once
+def _register_api(state) -> None:
+    """The token-authenticated API is a blueprint of its own under /api/v1/research."""
+    from course.research.api import bp as api
+
+    state.app.register_blueprint(api)
+
+
+@bp.route("/")
+@roles("researcher", "admin")
+def dashboard():
+    """Enrolment, engagement and acceptability, filterable by arm and dates."""
+    form = FilterForm(request.args)
+    filters = Filters()
+    if request.args and form.validate():
+        try:
+            filters = parse_filters(form.arm.data, form.start.data, form.end.data)
+        except FilterError as exc:
+            flash(str(exc), "error")
+    board = numbers.build(filters)
+    return render_template(
+        "research/dashboard.html",
+        form=form,
+        board=board,
+        charts=figures(board),
+        arm_names=ARM_NAMES,
+        scale_names=SCALE_NAMES,
+    )
+
+
+@bp.route("/exports", methods=["GET", "POST"])
+@roles("researcher")
+def exports():
+    """Choose filters and download the export archive (audit-logged)."""
+    form = ExportForm()
+    if form.validate_on_submit():
+        try:
+            filters = parse_filters(
+                form.arm.data,
+                form.start.data,
+                form.end.data,
+                form.since.data,
+                form.include_free_text.data,
+            )
+        except FilterError as exc:
+            flash(str(exc), "error")
+        else:
+            spool, result = build_archive(filters, actor=current_user, via="web")
+            db.session.commit()
+            return archive_response(spool, result.manifest["generated_at"])
+    status = 400 if form.errors or request.method == "POST" else 200
+    return render_template(
+        "research/exports.html", form=form, recent=recent_exports(), arm_names=ARM_NAMES
+    ), status
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@roles("researcher")
+def api_tokens():
+    """Create named API tokens (shown once) and see or revoke existing ones."""
+    form = TokenForm()
+    secret = None
+    if form.validate_on_submit():
+        try:
+            token, secret = tokens.create_token(current_user, form.name.data)
+        except tokens.TokenError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Token {token.name!r} created. Copy it now: it is not shown again.", "success")
+            form = TokenForm(formdata=None)
+    return render_template(
+        "research/tokens.html", form=form, secret=secret, tokens=tokens.list_tokens()
+    )
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@roles("researcher")
+def revoke_token(token_id: int):
+    """Revoke a token; requests carrying it are refused from now on."""
+    try:
+        token = tokens.revoke_token(current_user, token_id)
+    except tokens.TokenError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"Token {token.name!r} revoked.", "success")
+    return redirect(url_for("research.api_tokens"))
+
+
+from course.research import allocation_views, consent_views  # noqa: E402, F401  (routes on bp)

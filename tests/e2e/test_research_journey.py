@@ -1,0 +1,111 @@
+"""In Chromium: a therapist consents and later withdraws; a researcher randomizes,
+filters the dashboard by arm, downloads an export and creates an API token."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from playwright.sync_api import expect
+
+
+@pytest.fixture
+def settings(settings, tmp_path):
+    """A consent text for the test course's consent version "1"."""
+    folder = tmp_path / "consent"
+    folder.mkdir()
+    (folder / "consent-1.md").write_text(
+        "# Consent to take part\n\nYour data carries a study ID. "
+        "You can **withdraw** at any time.\n"
+    )
+    return {**settings, "RESEARCH_CONSENT_DIR": str(folder)}
+
+
+def _sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+def test_a_recruit_consents_is_randomized_and_withdraws(
+    page, make_user, sign_in, assert_accessible, course
+):
+    recruit = make_user("therapist", arm="control", consent=False, name="Rae Recruit")
+    sign_in(recruit)
+    expect(page.get_by_role("heading", level=1, name="Study consent")).to_be_visible()
+    expect(page.get_by_role("heading", name="Consent to take part")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="I agree to take part").click()
+    expect(page.get_by_text("will assign your study group soon")).to_be_visible()
+    assert_accessible(page)
+    page.goto("/learning/")  # nothing opens before the allocation
+    expect(page.get_by_role("heading", level=1, name="Study consent")).to_be_visible()
+    _sign_out(page)
+
+    sign_in(make_user("researcher", name="Riley Researcher"))
+    page.get_by_role("link", name="Randomization").first.click()
+    expect(page.get_by_text("1 therapist waiting")).to_be_visible()
+    expect(page.get_by_text(recruit.study_id)).to_be_visible()
+    assert_accessible(page)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Randomize pending therapists").click()
+    expect(page.get_by_text("Randomized 1 therapist.")).to_be_visible()
+    expect(page.get_by_role("cell", name=recruit.study_id)).to_be_visible()
+    _sign_out(page)
+
+    sign_in(recruit)
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Study consent")
+    page.get_by_role("link", name="Study consent").click()
+    expect(page.get_by_text("You are taking part in the research")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())  # the confirmation, then the check
+    page.get_by_role("button", name="Withdraw from the research").click()
+    expect(
+        page.get_by_text("Tick the box to confirm that you want to withdraw.", exact=True)
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("I understand that my data will be left out").check()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Withdraw from the research").click()
+    expect(page.get_by_text("You withdrew from the research on")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_researcher_filters_the_dashboard_and_downloads_an_export(
+    page, make_user, sign_in, assert_accessible, course
+):
+    for arm in ("self_paced", "workshop", "workshop", "control"):
+        make_user("therapist", arm=arm)
+    sign_in(make_user("researcher", name="Riley Researcher"))
+    expect(page.get_by_role("heading", level=1, name="Research dashboard")).to_be_visible()
+    expect(page.get_by_text("Showing 4 consented participants")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Arm", exact=True).select_option("workshop")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_text("Showing 2 consented participants in the Workshop arm")).to_be_visible()
+    expect(page.get_by_role("img", name="Consented participants over time")).to_be_visible()
+    expect(page.get_by_role("table", name="Participant flow")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Exports").click()
+    expect(page.get_by_role("heading", level=1, name="Research exports")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Arm", exact=True).select_option("workshop")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the export (.zip)").click()
+    data = download.value.path().read_bytes()
+    assert download.value.suggested_filename.startswith("research-export-")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        participants = archive.read("participants.csv").decode().splitlines()
+    assert {"participants.csv", "redcap_import.csv", "xapi.jsonl", "manifest.json"} <= names
+    assert len(participants) == 3  # the header and the two workshop participants
+    page.reload()
+    expect(page.get_by_role("cell", name="arm: workshop")).to_be_visible()
+
+    page.get_by_role("link", name="API token").click()
+    expect(page.get_by_role("heading", level=1, name="API tokens")).to_be_visible()
+    page.get_by_label("Token name").fill("Nightly REDCap pull")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.get_by_label("New API token")).to_have_value(__import__("re").compile("^atp_"))
+    assert_accessible(page)
