@@ -18,6 +18,7 @@ from course.consultations.models import (
     ConsultationSession,
 )
 from course.extensions import db
+from course.surveys.services import on_attendance_recorded
 
 LABELS = {"attended": "Attended", "no_show": "No-show", "excused": "Excused"}
 MAX_NOTE = 5000
@@ -71,6 +72,9 @@ def record_attendance(actor: User, session_id: int, marks: list[Mark]) -> int:
         row.recorded_by_id, row.recorded_at = actor.id, now
         db.session.add(row)
     db.session.flush()
+    for mark in marks:
+        if mark.status == "attended":  # a survey may fall due after so many sessions
+            on_attendance_recorded(bookings[mark.booking_id].user)
     record(
         "consultations.attendance_recorded",
         actor=actor,

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from course import clock
 from course.consultations.models import Attendance
+from course.extensions import db
 
 
 def _booked_session(signed_in, make_slot, post, people=2):
@@ -131,3 +132,57 @@ def test_export_rows_carry_attendance_without_names_or_notes(
     ]
     assert rows[0].booking_status == "booked" and rows[0].booking_source == "series"
     assert "Nora" not in repr(rows) and "secret" not in repr(rows)
+
+
+SURVEY_AFTER_ONE = """\
+title: Test Course
+provider: Test Provider
+ce_hours: 1.5
+consultation_gate: []
+certificate:
+  modules: all
+surveys:
+  after_consultations:
+    1: sus
+"""
+
+
+def test_attending_a_session_can_make_a_survey_due(
+    app,
+    signed_in,
+    make_slot,
+    post,
+    trainer,
+    login,
+    outbox,
+    tmp_path,
+    fixture_root,
+    import_course,
+):
+    import shutil
+
+    from course.surveys.models import SurveyNotice
+
+    root = tmp_path / "course"
+    shutil.copytree(fixture_root, root)
+    (root / "modules" / "course.yaml").write_text(SURVEY_AFTER_ONE)
+    import_course(root)
+    slot, therapists = _booked_session(signed_in, make_slot, post)
+    first, second = _booking_ids(app, slot)
+    staff = app.test_client()
+    login(trainer, on=staff)
+    outbox.clear()
+    with clock.frozen(clock.now_utc() + timedelta(days=2)):
+        response = post(
+            staff,
+            f"/consultations/sessions/{slot}/attendance",
+            **{f"status-{first}": "attended", f"status-{second}": "no_show"},
+        )
+    assert response.status_code == 302
+    surveys = [m for m in outbox if "A short survey is waiting" in m["Subject"]]
+    assert [m["To"] for m in surveys] == [therapists[0][0].email]
+    with app.app_context():
+        notices = db.session.scalars(db.select(SurveyNotice)).all()
+        assert [(n.user_id, n.survey, n.trigger) for n in notices] == [
+            (therapists[0][0].id, "sus", "after_consultations:1")
+        ]
