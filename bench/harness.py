@@ -134,6 +134,13 @@ def server(s: Site, workers: int = 2, threads: int = 4) -> Iterator[int]:
         f"127.0.0.1:{port}",
         "--log-level",
         "warning",
+        # gunicorn also reads ./gunicorn.conf.py: its worker recycling (max_requests) would
+        # stall a measurement for a second or two mid-run, and its access log would cost
+        # every request a write. Neither is what is being measured.
+        "--max-requests",
+        "0",
+        "--access-logfile",
+        os.devnull,
         "app:app",
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=s.env)

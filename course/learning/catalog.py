@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import func, select
 
 from course.authoring.models import CourseRevision, Module, ModuleRevision
@@ -77,7 +77,20 @@ class PublishedCourse:
 
 
 def published_course() -> PublishedCourse:
-    """The current published course (one query when this process already has it)."""
+    """The current published course (one query per request when this process has it).
+
+    Within a request the answer is kept in ``g``: the consent gate, the page and its
+    partials all ask, and one version check is enough for one response.
+    """
+    if has_request_context() and "published_course" in g:
+        return g.published_course
+    course = _current()
+    if has_request_context():
+        g.published_course = course
+    return course
+
+
+def _current() -> PublishedCourse:
     version = tuple(db.session.execute(_VERSION).one())
     cached = current_app.extensions.get("course.published")
     if cached is not None and cached.version == version:

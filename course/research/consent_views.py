@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from course.auth.views import safe_next
@@ -25,8 +25,15 @@ def consent_gate():
     endpoint = request.endpoint
     if endpoint is None or endpoint in GATE_OPEN or access_of(endpoint) == PUBLIC:
         return None
-    standing = g.research_standing = consent.standing(current_user)
+    # Once a person has answered this version and been allocated, that cannot be undone
+    # (both records are append-only), so the signed session remembers it and later
+    # requests skip the query. A new consent version asks again.
+    passed = [current_user.id, consent.current_version()]
+    if session.get("consent_passed") == passed:
+        return None
+    standing = consent.standing(current_user)
     if not (standing.needs_decision or standing.awaiting_allocation):
+        session["consent_passed"] = passed
         return None
     if wants_json():
         message = "Please answer the research consent form first (at /research/consent)."
