@@ -6,7 +6,7 @@ PORT   ?= 5000
 APP    := $(BIN)/flask --app app
 DEV_ENV := COURSE_ENV=development COURSE_SECRET_KEY="$$(cat instance/secret_key)"
 
-.PHONY: run serve test lint bench setup setup-dev migrate-check clean
+.PHONY: run serve test lint bench load setup setup-dev migrate-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ lint: $(VENV)/.installed-dev
 ## bench: the benchmarks under bench/ (figures go to stdout and bench/results/)
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
+
+## load: two gunicorn processes on PostgreSQL + Redis, 500 simulated therapists, integrity
+## checks; then again with one process SIGKILLed halfway (LOAD_SECONDS, default 180 each)
+load: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) instance/course.db

@@ -193,6 +193,9 @@ def _finish(values: dict[str, Any], instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_STORAGE_URI": values["REDIS_URL"] or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # If Redis stops answering, each process counts in its own memory until it is back
+        # (Flask-Limiter retries Redis), rather than every request failing.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": bool(values["REDIS_URL"]),
     }
     if env == "development" and not values["MAIL_OUTBOX"]:
         config["MAIL_OUTBOX"] = str(instance_path / "mail")

@@ -9,6 +9,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from functools import cache
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
@@ -140,7 +141,12 @@ def _configure_logging(app: Flask) -> None:
 
 def _warn_about_settings(app: Flask) -> None:
     """Say at start which production settings leave the platform weaker than it could be."""
-    if app.config["ENV"] == "production" and not app.config["REDIS_URL"]:
+    if app.config["REDIS_URL"]:
+        address = urlsplit(app.config["REDIS_URL"])
+        app.logger.info(
+            "rate limits shared through Redis at %s%s", address.hostname, address.path or ""
+        )
+    elif app.config["ENV"] == "production":
         app.logger.warning("COURSE_REDIS_URL unset: rate limits are per process (memory)")
 
 
