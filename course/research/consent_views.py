@@ -25,15 +25,18 @@ def consent_gate():
     endpoint = request.endpoint
     if endpoint is None or endpoint in GATE_OPEN or access_of(endpoint) == PUBLIC:
         return None
-    # Once a person has answered this version and been allocated, that cannot be undone
-    # (both records are append-only), so the signed session remembers it and later
-    # requests skip the query. A new consent version asks again.
+    # Once a person has been allocated and has answered this version, the gate can never
+    # close again for that version (allocations and consent records are append-only, and
+    # withdrawing or declining later keeps the platform open), so the signed session
+    # remembers it and later requests skip the query. Before allocation nothing is
+    # remembered: someone who declined may still accept and must then wait.
     passed = [current_user.id, consent.current_version()]
     if session.get("consent_passed") == passed:
         return None
     standing = consent.standing(current_user)
     if not (standing.needs_decision or standing.awaiting_allocation):
-        session["consent_passed"] = passed
+        if standing.allocated:
+            session["consent_passed"] = passed
         return None
     if wants_json():
         message = "Please answer the research consent form first (at /research/consent)."

@@ -43,11 +43,16 @@ class TcpProxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return  # closed
-            if not self.up:
-                client.close()  # the server is "down": refuse at once
-                continue
-            upstream = socket.create_connection(self.target)
-            with self.lock:
+            try:
+                upstream = socket.create_connection(self.target) if self.up else None
+            except OSError:
+                upstream = None
+            with self.lock:  # cut() holds the lock: a connection is either cut or refused
+                if upstream is None or not self.up:
+                    for s in (client, upstream):
+                        if s is not None:
+                            s.close()  # the server is "down": refuse at once
+                    continue
                 self.sockets += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()

@@ -118,6 +118,35 @@ def test_declining_keeps_the_account_usable_and_is_recorded(
     assert "You chose not to take part" in page and "I agree to take part" in page
 
 
+def test_declining_then_accepting_waits_for_allocation_like_anyone(
+    app, client, make_user, login, course, csrf
+):
+    user = make_user("therapist", arm="control", consent=False)
+    login(user)
+    _answer(client, csrf, "decline")
+    assert client.get("/learning/").status_code == 200  # open while declined
+    _answer(client, csrf, "accept")
+    assert _decisions(app, user) == [("declined", "1"), ("accepted", "1")]
+    # Now a participant awaiting randomization: the course closes until allocation.
+    assert client.get("/learning/").headers["Location"].startswith("/research/consent")
+
+
+def test_an_allocated_participant_is_checked_once_per_session(
+    app, client, make_user, login, course, count_queries
+):
+    login(make_user("therapist", arm="self_paced"))  # consented and allocated
+    client.get("/learning/")
+    with count_queries() as later:
+        assert client.get("/learning/").status_code == 200
+    with count_queries() as fresh:
+        other = app.test_client()
+        login(make_user("therapist", arm="self_paced"), on=other)
+    with count_queries() as first:
+        assert other.get("/learning/").status_code == 200
+    assert later() == first() - 1  # the consent query, only on the first page
+    assert fresh() > 0
+
+
 @pytest.mark.parametrize(
     ("form", "message"),
     [
