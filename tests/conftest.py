@@ -325,6 +325,36 @@ def import_course(app):
 
 
 @pytest.fixture
+def complete_modules(app):
+    """``complete_modules(user, *slugs, at=None)``: record modules complete, as finishing them
+    (reading, video, quiz) would, against their published revisions."""
+    from course import clock
+    from course.authoring.models import Module
+    from course.learning.models import ModuleProgress
+
+    def complete(user, *slugs: str, at=None, active_seconds: float = 600.0) -> None:
+        now = at or clock.now_utc()
+        with app.app_context():
+            modules = db.session.scalars(sa.select(Module).where(Module.slug.in_(slugs))).all()
+            assert len(modules) == len(slugs), f"unknown module among {slugs}"
+            for module in modules:
+                db.session.add(
+                    ModuleProgress(
+                        user_id=user.id,
+                        module_id=module.id,
+                        started_at=now,
+                        last_activity_at=now,
+                        active_seconds=active_seconds,
+                        completed_at=now,
+                        completed_revision_id=module.published_revision_id,
+                    )
+                )
+            db.session.commit()
+
+    return complete
+
+
+@pytest.fixture
 def course(import_course):
     """The small test course (two modules, one quiz, one captioned video) imported."""
     return import_course()

@@ -39,13 +39,35 @@ def _next_number(model, owner_column, owner_id: int) -> int:
     return (current or 0) + 1
 
 
+def _owner(model, slug: str):
+    """The Module or Quiz with this slug, created (and flushed) on first use."""
+    owner = db.session.scalar(db.select(model).where(model.slug == slug))
+    if owner is None:
+        owner = model(slug=slug, created_at=clock.now_utc())
+        db.session.add(owner)
+        db.session.flush()
+    return owner
+
+
+def _store(revision, owner, kind: str, *, actor, publish: bool):
+    """Add a new revision; when publishing, put it in force and audit-log that."""
+    db.session.add(revision)
+    db.session.flush()
+    if publish:
+        owner.published_revision_id = revision.id
+        record(
+            "content.published",
+            actor=actor,
+            target=f"{kind}:{owner.slug}",
+            revision=revision.number,
+            hash=revision.content_hash,
+        )
+    return revision
+
+
 def write_module(source: ModuleSource, *, actor=None, publish: bool) -> ModuleRevision:
     """Store a module revision (rendering its HTML now); publish it when asked."""
-    module = db.session.scalar(db.select(Module).where(Module.slug == source.slug))
-    if module is None:
-        module = Module(slug=source.slug, created_at=clock.now_utc())
-        db.session.add(module)
-        db.session.flush()
+    module = _owner(Module, source.slug)
     rendered = render_module(source, media_url=media_url, transcript_url=transcript_url)
     now = clock.now_utc()
     revision = ModuleRevision(
@@ -68,18 +90,7 @@ def write_module(source: ModuleSource, *, actor=None, publish: bool) -> ModuleRe
         created_at=now,
         published_at=now if publish else None,
     )
-    db.session.add(revision)
-    db.session.flush()
-    if publish:
-        module.published_revision_id = revision.id
-        record(
-            "content.published",
-            actor=actor,
-            target=f"module:{module.slug}",
-            revision=revision.number,
-            hash=revision.content_hash,
-        )
-    return revision
+    return _store(revision, module, "module", actor=actor, publish=publish)
 
 
 def _video(video) -> dict[str, Any]:
@@ -94,11 +105,7 @@ def _video(video) -> dict[str, Any]:
 
 def write_quiz(source: QuizSource, *, actor=None, publish: bool) -> QuizRevision:
     """Store a quiz revision with its Markdown rendered; publish it when asked."""
-    quiz = db.session.scalar(db.select(Quiz).where(Quiz.slug == source.slug))
-    if quiz is None:
-        quiz = Quiz(slug=source.slug, created_at=clock.now_utc())
-        db.session.add(quiz)
-        db.session.flush()
+    quiz = _owner(Quiz, source.slug)
     now = clock.now_utc()
     revision = QuizRevision(
         quiz_id=quiz.id,
@@ -113,18 +120,7 @@ def write_quiz(source: QuizSource, *, actor=None, publish: bool) -> QuizRevision
         created_at=now,
         published_at=now if publish else None,
     )
-    db.session.add(revision)
-    db.session.flush()
-    if publish:
-        quiz.published_revision_id = revision.id
-        record(
-            "content.published",
-            actor=actor,
-            target=f"quiz:{quiz.slug}",
-            revision=revision.number,
-            hash=revision.content_hash,
-        )
-    return revision
+    return _store(revision, quiz, "quiz", actor=actor, publish=publish)
 
 
 def write_course(spec: CourseSpec, *, actor=None) -> CourseRevision:

@@ -88,30 +88,9 @@ def make_slot(app, trainer):
 
 
 @pytest.fixture
-def complete_gate(app):
+def complete_gate(complete_modules):
     """``complete_gate(user)`` marks the gate modules complete, as finishing them would."""
-    from course.authoring.models import Module
-    from course.learning.models import ModuleProgress
-
-    def complete(user, slugs=("intro",)) -> None:
-        with app.app_context():
-            now = clock.now_utc()
-            for slug in slugs:
-                module = db.session.scalar(select(Module).where(Module.slug == slug))
-                db.session.add(
-                    ModuleProgress(
-                        user_id=user.id,
-                        module_id=module.id,
-                        started_at=now,
-                        last_activity_at=now,
-                        active_seconds=600,
-                        completed_at=now,
-                        completed_revision_id=module.published_revision_id,
-                    )
-                )
-            db.session.commit()
-
-    return complete
+    return lambda user, slugs=("intro",): complete_modules(user, *slugs)
 
 
 @pytest.fixture

@@ -12,34 +12,20 @@ import pypdf
 import pytest
 from playwright.sync_api import expect
 
-from course import clock
 from course.authoring.models import Module
 from course.extensions import db
-from course.learning.models import ModuleProgress
 
 SURVEY = "Post-course acceptability survey"
 
 
 @pytest.fixture
-def finished(app, import_course, project_root, make_user):
+def finished(app, import_course, project_root, make_user, complete_modules):
     """The shipped course, and a therapist whose every module is complete."""
     import_course(project_root)
     therapist = make_user("therapist", arm="open", name="Dana Smyth")
-    now = clock.now_utc()
     with app.app_context():
-        for module in db.session.scalars(db.select(Module)):
-            db.session.add(
-                ModuleProgress(
-                    user_id=therapist.id,
-                    module_id=module.id,
-                    started_at=now,
-                    last_activity_at=now,
-                    active_seconds=900.0,
-                    completed_at=now,
-                    completed_revision_id=module.published_revision_id,
-                )
-            )
-        db.session.commit()
+        slugs = db.session.scalars(db.select(Module.slug)).all()
+    complete_modules(therapist, *slugs, active_seconds=900.0)
     return therapist
 
 

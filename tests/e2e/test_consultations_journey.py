@@ -9,37 +9,15 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
-from sqlalchemy import select
 
 from course import clock
 from course.consultations.times import wall_clock
-from course.extensions import db
 
 
 @pytest.fixture
-def complete_gate(app):
+def complete_gate(complete_modules):
     """Mark the gate module complete, as finishing its reading, video and quiz would."""
-    from course.authoring.models import Module
-    from course.learning.models import ModuleProgress
-
-    def complete(user) -> None:
-        with app.app_context():
-            module = db.session.scalar(select(Module).where(Module.slug == "intro"))
-            now = clock.now_utc()
-            db.session.add(
-                ModuleProgress(
-                    user_id=user.id,
-                    module_id=module.id,
-                    started_at=now,
-                    last_activity_at=now,
-                    active_seconds=600,
-                    completed_at=now,
-                    completed_revision_id=module.published_revision_id,
-                )
-            )
-            db.session.commit()
-
-    return complete
+    return lambda user: complete_modules(user, "intro")
 
 
 def _sign_out(page):

@@ -6,11 +6,6 @@ import shutil
 
 import pytest
 
-from course import clock
-from course.authoring.models import Module
-from course.extensions import db
-from course.learning.models import ModuleProgress
-
 SCHEDULED_COURSE = """\
 title: Test Course
 provider: Test Provider
@@ -38,30 +33,10 @@ def survey_course(tmp_path, fixture_root, import_course):
     return import_course(root)
 
 
-def mark_complete(app, user, *slugs: str) -> None:
-    """Record modules as complete for a user, as the learning feature would."""
-    now = clock.now_utc()
-    with app.app_context():
-        for slug in slugs:
-            module = db.session.scalar(db.select(Module).where(Module.slug == slug))
-            db.session.add(
-                ModuleProgress(
-                    user_id=user.id,
-                    module_id=module.id,
-                    started_at=now,
-                    last_activity_at=now,
-                    active_seconds=600.0,
-                    completed_at=now,
-                    completed_revision_id=module.published_revision_id,
-                )
-            )
-        db.session.commit()
-
-
 @pytest.fixture
-def complete(app):
+def complete(complete_modules):
     """``complete(user, *slugs)`` marks modules complete."""
-    return lambda user, *slugs: mark_complete(app, user, *slugs)
+    return complete_modules
 
 
 @pytest.fixture
