@@ -199,6 +199,18 @@ def sign_in(port: int, email: str) -> tuple[str, str]:
     return cookie, token
 
 
+def visit(port: int, path: str, cookie: str) -> str:
+    """GET ``path`` as a browser would; returns the cookie the browser then holds.
+
+    Load tools replay one fixed cookie. Taking it from a page the person has opened
+    measures what browsers send (for a therapist, a session that has passed the
+    consent gate), not a session that must be checked again on every request.
+    """
+    status, headers, _ = request(port, "GET", path, headers={"Cookie": cookie})
+    assert status == 200, f"{path} answered {status}"
+    return headers["Set-Cookie"].split(";")[0] if "Set-Cookie" in headers else cookie
+
+
 def _hammer(args) -> tuple[int, int, list[float]]:
     port, path, headers, seconds = args
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)

@@ -12,7 +12,7 @@ from course.assessments.models import QuizAttempt
 from course.authoring.models import Quiz, QuizRevision
 from course.extensions import db
 from course.learning.completion import evaluate
-from course.learning.progress import lock_module_progress
+from course.learning.progress import lock_module_progress, progress_changed
 from course.learning.services import OpenModule, open_module
 
 _random = secrets.SystemRandom()
@@ -173,4 +173,5 @@ def submit_attempt(user, ctx: QuizContext, attempt_id: int, form) -> QuizAttempt
     module_revision = ctx.opened.revision
     progress = lock_module_progress(user.id, module_revision.module_id)
     evaluate(user, module_revision, progress)
+    progress_changed(user.id)
     return attempt

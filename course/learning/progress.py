@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from course import clock
+from course.auth.models import User
 from course.authoring.models import Module, ModuleRevision
 from course.dbtypes import insert_ignoring_conflicts
 from course.extensions import db
@@ -73,8 +74,26 @@ def record_batch(user, batch: Batch) -> Recorded:
     db.session.flush()
     from course.learning.completion import evaluate  # completion reads quizzes too
 
+    was_complete = progress.completed_at is not None
     completed = evaluate(user, revision, progress)
+    if stored or completed != was_complete:
+        progress_changed(user.id)
     return Recorded(len(stored), len(rows) - len(stored), completed)
+
+
+def progress_changed(user_id: int) -> None:
+    """Move the person's progress version, so cached pages of their course are redrawn.
+
+    Every change to their module progress, video progress or quiz grades calls this, as
+    the last write of its transaction: the row lock on ``users`` is then always the last
+    lock taken, so two of their requests can wait for each other but never deadlock.
+    """
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(progress_version=User.progress_version + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def lock_module_progress(user_id: int, module_id: int) -> ModuleProgress:

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from course import clock
 from course.extensions import db
+from course.learning import pages
 from course.learning.access import course_access
 from course.learning.events import BatchError, parse_batch
 from course.learning.overview import course_view
@@ -17,6 +18,7 @@ from course.learning.services import ModuleUnavailable, open_module, record_even
 from course.web.access import roles
 
 bp = Blueprint("learning", __name__, url_prefix="/learning")
+bp.record_once(lambda state: pages.init_app(state.app))
 MAX_BATCH_BYTES = 64 * 1024
 
 
@@ -35,12 +37,17 @@ def home():
 @roles("therapist")
 def module(slug: str):
     """One module: stored HTML, contents, checklist, previous and next."""
+    access = course_access(current_user)  # checked on every request, cached page or not
+    if not access.has_course:
+        return _unavailable(ModuleUnavailable(access.message))
+    return pages.module_page(current_user, slug, lambda: _draw_module(slug))
+
+
+def _draw_module(slug: str):
     try:
         opened = open_module(current_user, slug)
     except ModuleUnavailable as exc:
-        return render_template(
-            "learning/unavailable.html", message=str(exc), missing=exc.missing
-        ), exc.status
+        return _unavailable(exc)
     modules = opened.course.modules
     index = [m.slug for m in modules].index(slug)
     return render_template(
@@ -51,6 +58,11 @@ def module(slug: str):
         previous=modules[index - 1] if index > 0 else None,
         following=modules[index + 1] if index + 1 < len(modules) else None,
     )
+
+
+def _unavailable(exc: ModuleUnavailable):
+    page = render_template("learning/unavailable.html", message=str(exc), missing=exc.missing)
+    return page, exc.status
 
 
 def _payload():
