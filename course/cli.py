@@ -21,6 +21,7 @@ from course.extensions import db
 from course.media.services import read_media
 from course.research.cli import research as research_cli
 from course.surveys.cli import surveys
+from course.surveys.instruments import builtin_names
 
 users = AppGroup("users", help="Create accounts.")
 content = AppGroup("content", help="Check, import and export the course files.")
@@ -72,7 +73,7 @@ def _load(directory: Path):
         return found if found is not None else read_media(path)
 
     try:
-        return load_dir(directory, read_media=media)
+        return load_dir(directory, read_media=media, surveys=builtin_names())
     except ContentErrors as exc:
         for error in exc.errors:
             click.echo(str(error), err=True)

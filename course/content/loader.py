@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -62,8 +62,13 @@ def _parse(
         return None
 
 
-def load_dir(root: Path, *, read_media: ReadMedia | None = None) -> CourseBundle:
-    """Parse and check a course directory; raises ContentErrors with every problem found."""
+def load_dir(
+    root: Path, *, read_media: ReadMedia | None = None, surveys: Collection[str] | None = None
+) -> CourseBundle:
+    """Parse and check a course directory; raises ContentErrors with every problem found.
+
+    ``surveys``: the survey names the platform knows, checked against the course file.
+    """
     root = Path(root)
     errors: list[ContentError] = []
     modules_dir, quizzes_dir = root / "modules", root / "quizzes"
@@ -95,7 +100,7 @@ def load_dir(root: Path, *, read_media: ReadMedia | None = None) -> CourseBundle
     # show up again as a string of "unknown module" errors elsewhere.
     if not errors and course is not None:
         reader = read_media or static_media_reader(root)
-        errors.extend(check_bundle(course, modules, quizzes, read_media=reader))
+        errors.extend(check_bundle(course, modules, quizzes, read_media=reader, surveys=surveys))
     if errors or course is None:
         raise ContentErrors(errors)
     ordered = tuple(sorted(modules, key=lambda module: (module.order, module.filename)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from .course_file import CourseSpec
 from .errors import ContentError, Sink
@@ -23,8 +23,13 @@ def check_bundle(
     quizzes: Mapping[str, QuizSource] | Iterable[QuizSource],
     *,
     read_media: ReadMedia,
+    surveys: Collection[str] | None = None,
 ) -> list[ContentError]:
-    """Every cross-file problem, each at the file and line to fix."""
+    """Every cross-file problem, each at the file and line to fix.
+
+    ``surveys`` names the survey instruments the platform has; when given, every survey
+    the course file schedules or requires must be one of them.
+    """
     quiz_list = list(quizzes.values()) if isinstance(quizzes, Mapping) else list(quizzes)
     fronts = {id(module): locate(module) for module in modules}
     errors: list[ContentError] = []
@@ -45,7 +50,7 @@ def check_bundle(
         _check_captions(blocks, sink, read_media)
         errors.extend(sink.errors)
     errors.extend(_check_cycles(modules, known, fronts))
-    errors.extend(_check_course(course, known))
+    errors.extend(_check_course(course, known, surveys))
     for quiz in quiz_list:
         if quiz.slug not in known:
             errors.append(
@@ -133,7 +138,9 @@ def _check_cycles(
     return errors
 
 
-def _check_course(course: CourseSpec, known: Mapping[str, ModuleSource]) -> list[ContentError]:
+def _check_course(
+    course: CourseSpec, known: Mapping[str, ModuleSource], surveys: Collection[str] | None
+) -> list[ContentError]:
     sink = Sink(course.filename)
     _, tree = load_yaml(course.source, sink)
     if not isinstance(tree, YMap):
@@ -154,4 +161,30 @@ def _check_course(course: CourseSpec, known: Mapping[str, ModuleSource]) -> list
                 line_at(tree, "surveys", "after_module", slug),
                 f"'surveys.after_module' names unknown module {slug!r}",
             )
+    if surveys is not None:
+        _check_survey_names(course, tree, set(surveys), sink)
     return sink.errors
+
+
+def _check_survey_names(course: CourseSpec, tree: YMap, surveys: set[str], sink: Sink) -> None:
+    schedule = course.surveys
+    named = [
+        (name, ("certificate", "surveys", i)) for i, name in enumerate(course.certificate.surveys)
+    ]
+    if schedule.after_course:
+        named.append((schedule.after_course, ("surveys", "after_course")))
+    named += [
+        (name, ("surveys", "after_module", slug)) for slug, name in schedule.after_module.items()
+    ]
+    named += [
+        (name, ("surveys", "after_consultations", count))
+        for count, name in schedule.after_consultations.items()
+    ]
+    choices = ", ".join(sorted(surveys)) or "none"
+    for name, path in named:
+        if name not in surveys:
+            label = ".".join(str(step) for step in path if isinstance(step, str))
+            sink.add(
+                line_at(tree, *path),
+                f"{label!r} names unknown survey {name!r}; the platform has: {choices}",
+            )

@@ -178,6 +178,12 @@ def load_builtin() -> Catalog:
     return load_dir(BUILTIN_DIR)
 
 
+def builtin_names() -> frozenset[str]:
+    """Every name course.yaml may schedule: the shipped surveys and single instruments."""
+    catalog = load_builtin()
+    return frozenset(catalog.surveys) | frozenset(catalog.instruments)
+
+
 def check_file(path: Path, catalog: Catalog | None = None) -> list[str]:
     """Every problem in one file as 'file:line: message'; names resolve in `catalog`.
 

@@ -260,3 +260,42 @@ def test_compose_quiz_round_trips(course_files):
 
 def test_content_hash_is_sha256_of_utf8():
     assert content_hash("r\u00e9paration\n") == hashlib.sha256("réparation\n".encode()).hexdigest()
+
+
+def test_every_survey_the_course_file_names_must_exist(course_tree, course_files):
+    known = {"acceptability", "aim"}  # "iam" is missing
+    changed = _edit(
+        course_files, COURSE, "after_course: acceptability", "after_course: acceptabilty"
+    )
+    with pytest.raises(ContentErrors) as info:
+        load_dir(course_tree(changed), surveys=known)
+    found = [(error.file, error.line, error.message) for error in info.value.errors]
+    assert found == [
+        (
+            COURSE,
+            10,
+            "'surveys.after_course' names unknown survey 'acceptabilty'; "
+            "the platform has: acceptability, aim",
+        ),
+        (
+            COURSE,
+            14,
+            "'surveys.after_consultations' names unknown survey 'iam'; "
+            "the platform has: acceptability, aim",
+        ),
+    ]
+    load_dir(course_tree(), surveys={"acceptability", "aim", "iam"})  # all known: fine
+    load_dir(course_tree(changed))  # nothing to check against: names are not checked
+
+
+def test_content_check_knows_the_shipped_surveys(runner, tmp_path, fixture_root, app):
+    import shutil
+
+    root = tmp_path / "course"
+    shutil.copytree(fixture_root, root)
+    course_file = root / "modules" / "course.yaml"
+    course_file.write_text(course_file.read_text() + "surveys:\n  after_course: acceptabilty\n")
+    result = runner.invoke(args=["content", "check", str(root)])
+    assert result.exit_code != 0
+    assert "modules/course.yaml:10: 'surveys.after_course' names unknown survey" in result.output
+    assert "nothing was written" in result.output
