@@ -84,8 +84,9 @@ def record_batch(user, batch: Batch) -> Recorded:
 def progress_changed(user_id: int) -> None:
     """Move the person's progress version, so cached pages of their course are redrawn.
 
-    Every change to their module progress, video progress or quiz grades calls this, as
-    the last write of its transaction: the row lock on ``users`` is then always the last
+    Every change to their module progress, video progress or quiz grades calls this (so
+    must any script or data fix that writes those tables), as the last write of its
+    transaction: the row lock on ``users`` is then always the last
     lock taken, so two of their requests can wait for each other but never deadlock.
     """
     db.session.execute(

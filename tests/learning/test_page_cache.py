@@ -151,13 +151,13 @@ def test_a_page_with_a_message_is_not_taken_from_the_cache(app, client, learner)
 
 
 def test_the_cache_is_bounded_and_forgets_the_least_recent():
-    cache = PageCache(max_chars=10)
-    cache.put(("a",), ("1234",))
-    cache.put(("b",), ("5678",))
-    assert cache.get(("a",)) == ("1234",)  # "a" is now the most recent
-    cache.put(("c",), ("90ab",))
+    cache = PageCache(max_bytes=10)
+    cache.put(("a",), (b"12", b"34"))
+    cache.put(("b",), ("→5".encode(),))  # 4 bytes in UTF-8
+    assert cache.get(("a",)) == (b"12", b"34")  # "a" is now the most recent
+    cache.put(("c",), (b"90ab",))
     assert cache.get(("b",)) is None and cache.get(("a",)) and cache.get(("c",))
-    cache.put(("huge",), ("x" * 11,))  # larger than the whole cache: not kept, no error
+    cache.put(("huge",), (b"x" * 11,))  # larger than the whole cache: not kept, no error
     assert cache.get(("huge",)) is None and len(cache) == 2
 
 
