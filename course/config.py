@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,18 +38,18 @@ def _bool(value: str) -> bool:
     raise ValueError(f"expected true or false, got {value!r}")
 
 
-def _positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise ValueError(f"expected a whole number of at least 1, got {value!r}")
-    return number
+def _int_at_least(minimum: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        number = int(value)
+        if number < minimum:
+            raise ValueError(f"expected a whole number of at least {minimum}, got {value!r}")
+        return number
+
+    return parse
 
 
-def _whole_number(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise ValueError(f"expected a whole number of at least 0, got {value!r}")
-    return number
+_positive_int = _int_at_least(1)
+_whole_number = _int_at_least(0)
 
 
 def _date(value: str) -> date:

@@ -86,8 +86,8 @@ def progress_changed(user_id: int) -> None:
 
     Every change to their module progress, video progress or quiz grades calls this (so
     must any script or data fix that writes those tables), as the last write of its
-    transaction: the row lock on ``users`` is then always the last
-    lock taken, so two of their requests can wait for each other but never deadlock.
+    transaction: the row lock on ``users`` is then always the last lock taken, so two of
+    their requests can wait for each other but never deadlock.
     """
     db.session.execute(
         update(User)
