@@ -4,9 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 APP    := $(BIN)/flask --app app
-DEV_ENV := COURSE_ENV=development COURSE_SECRET_KEY="$$(cat instance/secret_key)"
 
-.PHONY: run serve test lint bench load setup setup-dev migrate-check clean
+.PHONY: run serve test lint bench load setup system-run system-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,37 +19,46 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-instance/secret_key: | $(BIN)/python
-	mkdir -p instance
-	$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+## system-run, system-test: the Debian packages in tools/system-packages.txt that are missing
+system-run:
+	@bash tools/system-packages.sh run
 
-setup: $(VENV)/.installed instance/secret_key
-	$(DEV_ENV) $(APP) db upgrade
-	$(DEV_ENV) $(APP) content import
-	$(DEV_ENV) $(APP) users demo
+system-test:
+	@bash tools/system-packages.sh test
+
+## setup: development settings in instance/course.env (read by every `flask --app app`
+## command here), migrations, the course, demo accounts on an empty database
+setup: system-run $(VENV)/.installed
+	$(BIN)/python tools/dev_settings.py --base-url "$${COURSE_BASE_URL:-http://127.0.0.1:$(PORT)}"
+	$(APP) db upgrade
+	$(APP) content import
+	$(APP) users demo
 
 ## run: install, migrate, import the course (when changed), create demo accounts on an empty database, serve on 127.0.0.1:$(PORT)
 run: setup
-	$(DEV_ENV) $(APP) run --host 127.0.0.1 --port $(PORT)
+	$(APP) run --host 127.0.0.1 --port $(PORT)
 
 ## serve: production server: apply the migrations, then gunicorn (gunicorn.conf.py; docs/deploy.md)
 serve: $(VENV)/.installed
 	$(APP) db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py app:app
 
-## test: ruff, then pytest on SQLite, then on PostgreSQL when COURSE_TEST_DATABASE_URL is set
-test: $(VENV)/.installed-dev
+## test: ruff, then pytest on SQLite, then on PostgreSQL when COURSE_TEST_DATABASE_URL is set.
+## With both, the browser tests (tests/e2e) run once, in the PostgreSQL pass.
+test: system-test $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	env -u COURSE_TEST_DATABASE_URL $(BIN)/pytest -q
 	@if [ -n "$$COURSE_TEST_DATABASE_URL" ]; then \
+		echo "== SQLite pass (browser tests run in the PostgreSQL pass)"; \
+		env -u COURSE_TEST_DATABASE_URL $(BIN)/pytest -q --ignore=tests/e2e || exit $$?; \
 		echo "== PostgreSQL pass: $$COURSE_TEST_DATABASE_URL"; \
 		$(BIN)/pytest -q; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "CI=true but COURSE_TEST_DATABASE_URL is unset: the PostgreSQL pass cannot run" >&2; \
 		exit 1; \
 	else \
-		echo "COURSE_TEST_DATABASE_URL unset: PostgreSQL pass skipped (set it to run both)"; \
+		echo "== SQLite pass (COURSE_TEST_DATABASE_URL unset: no PostgreSQL pass)"; \
+		$(BIN)/pytest -q; \
 	fi
 
 lint: $(VENV)/.installed-dev

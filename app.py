@@ -1,5 +1,13 @@
 """Entry point for ``flask --app app`` and WSGI servers."""
 
-from course import create_app
+import sys
 
-app = create_app()
+from course import create_app
+from course.config import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as exc:
+    # A setting to fix is not a crash: say which, in one line, and stop with status 1.
+    print(f"Error: {exc}", file=sys.stderr)
+    raise SystemExit(1) from None

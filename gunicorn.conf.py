@@ -5,8 +5,9 @@ binds the server. See docs/deploy.md.
 """
 
 import os
+from pathlib import Path
 
-from course.config import json_logs
+from course.config import environment, json_logs
 
 # COURSE_BIND wins (e.g. "unix:/run/course/gunicorn.sock"); else PORT on loopback, since
 # nginx in front is the only thing that should reach the app.
@@ -41,7 +42,7 @@ if os.path.isdir("/dev/shm"):  # noqa: S108
 # twice, and worse: it records client addresses and raw paths, where invitation and reset
 # tokens sit. So it stays off then; with JSON logs off, it is the only request log and
 # goes to stdout without the client address.
-accesslog = None if json_logs(os.environ) else "-"
+accesslog = None if json_logs(environment(Path(__file__).parent / "instance")) else "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 proc_name = "alliance-course"

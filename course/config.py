@@ -109,6 +109,12 @@ SETTINGS: tuple[Setting, ...] = (
         "comma-separated user fields that define randomization strata",
     ),
     Setting("VERIFY_LIMIT", "30 per minute", str, "certificate verification lookups per address"),
+    Setting(
+        "SETTINGS_FILE",
+        "instance/course.env",
+        str,
+        "a file of COURSE_ settings, one NAME=value a line, under the environment; empty: none",
+    ),
 )
 
 
@@ -137,13 +143,65 @@ def json_logs(environ: Mapping[str, str]) -> bool:
     return _bool(raw)
 
 
+def settings_file(
+    instance_path: Path, environ: Mapping[str, str], overrides: Mapping[str, Any]
+) -> Path | None:
+    """The settings file in use: the override, COURSE_SETTINGS_FILE, or instance/course.env."""
+    if "SETTINGS_FILE" in overrides:
+        named = overrides["SETTINGS_FILE"]
+    else:
+        named = environ.get(PREFIX + "SETTINGS_FILE")
+    if named is None:
+        return instance_path / "course.env"
+    if not str(named).strip():
+        return None
+    path = Path(named)
+    return path if path.is_absolute() else instance_path.parent / path
+
+
+def read_settings_file(path: Path) -> dict[str, str]:
+    """``COURSE_NAME=value`` lines (``#`` comments, blank lines); a bad line is an error."""
+    values: dict[str, str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return values
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc}).") from exc
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        name, equals, value = text.partition("=")
+        name = name.strip()
+        if not equals or not name.startswith(PREFIX):
+            raise ConfigError(f"{path}:{number}: expected {PREFIX}NAME=value, got {text!r}.")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[name] = value
+    return values
+
+
+def environment(
+    instance_path: Path,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, str]:
+    """The COURSE_ variables in force: the environment over the settings file."""
+    environ = os.environ if environ is None else environ
+    path = settings_file(instance_path, environ, overrides or {})
+    from_file = read_settings_file(path) if path is not None else {}
+    return {**from_file, **{k: v for k, v in environ.items() if k.startswith(PREFIX)}}
+
+
 def load(
     instance_path: Path,
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Read, parse and validate the settings; return Flask config keys."""
-    environ = os.environ if environ is None else environ
+    environ = environment(instance_path, environ, overrides)
     values: dict[str, Any] = {}
     errors: list[str] = []
     for setting in SETTINGS:

@@ -16,6 +16,7 @@ from course.auth.models import Invitation, User
 from course.extensions import db
 from course.mail import MailError
 from course.web.access import roles
+from course.web.links import external_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -83,7 +84,7 @@ def invitations():
             flash(str(exc), "error")
         else:
             db.session.commit()
-            new_link = url_for("auth.register", token=token, _external=True)
+            new_link = external_url("auth.register", token=token)
             flash(f"Invitation sent to {invitation.email}.", "success")
             form = InviteForm(formdata=None)
     listing = db.session.scalars(

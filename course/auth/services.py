@@ -10,13 +10,14 @@ import secrets
 from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import current_app, url_for
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from course import clock, mail
 from course.audit.services import record
 from course.auth.models import ARMS, ROLES, Invitation, PasswordReset, User
 from course.extensions import db
+from course.web.links import external_url
 
 MIN_PASSWORD = 12
 #: Crockford base32 without look-alikes, so study IDs survive being read aloud.
@@ -174,7 +175,7 @@ def invite(actor: User, email: str, role: str, arm: str | None) -> tuple[Invitat
     db.session.add(invitation)
     db.session.flush()
     record("admin.invited", actor=actor, target=f"invitation:{invitation.id}", role=role, arm=arm)
-    link = url_for("auth.register", token=token, _external=True)
+    link = external_url("auth.register", token=token)
     mail.send(
         email,
         "Your invitation to the Alliance Training Platform",
@@ -256,7 +257,7 @@ def request_reset(email: str) -> None:
     )
     db.session.add(reset)
     record("auth.reset_requested", actor=user, target=f"user:{user.id}")
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = external_url("auth.reset_password", token=token)
     mail.send(
         user.email,
         "Reset your password",

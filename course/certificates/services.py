@@ -33,6 +33,7 @@ from course.certificates.rules import (
     latest_certificate,
 )
 from course.extensions import db
+from course.web.links import external_url
 
 __all__ = [
     "CertificateError",
@@ -249,7 +250,7 @@ def _write_pdf(certificate: Certificate) -> Path:
 
 def verify_url(certificate: Certificate) -> str:
     """The public verification address printed on the certificate and in its QR code."""
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/verify/{certificate.code}"
+    return external_url("certificates.verify", code=certificate.code)
 
 
 def stored_pdf(certificate: Certificate) -> Path:

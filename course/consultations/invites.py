@@ -18,6 +18,7 @@ from course import clock
 from course.consultations.models import ConsultationSession
 from course.consultations.times import describe, zone
 from course.mail import Attachment, MailError, send
+from course.web.links import external_url
 
 PRODID = "-//Alliance Training Platform//Consultations//EN"
 #: Mail template and subject prefix for each kind of notice.
@@ -121,7 +122,6 @@ def notice(
         + (" (cancelled)" if s.is_cancelled else "")
         for s in ordered
     ]
-    base = current_app.config["BASE_URL"].rstrip("/")
     return Notice(
         to=user.email,
         subject=f"{SUBJECTS[kind]}: {title}",
@@ -133,7 +133,7 @@ def notice(
             "meeting_url": ordered[0].meeting_url,
             "notes": ordered[0].notes,
             "timezone": user.timezone,
-            "link": f"{base}/consultations/",
+            "link": external_url("consultations.index"),
             **context,
         },
         attachments=tuple(invite(s, user, cancel) for s in ordered),

@@ -54,6 +54,11 @@ class PageCache:
         with self._lock, contextlib.suppress(ValueError):
             self._pages[key] = parts
 
+    def clear(self) -> None:
+        """Forget every page."""
+        with self._lock:
+            self._pages.clear()
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._pages)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import quote
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -26,6 +25,7 @@ from course.surveys.schedule import (
     title_of,
 )
 from course.surveys.scoring import Answer, Score, score, score_survey
+from course.web.links import external_url
 
 __all__ = [
     "DueSurvey",
@@ -250,8 +250,7 @@ def notify_due(user, view=None) -> int:
 
 def survey_link(survey: str, trigger: str) -> str:
     """The survey's address for e-mails (built from BASE_URL: no request is needed)."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return f"{base}/surveys/{quote(survey)}/{quote(trigger, safe=':')}"
+    return external_url("surveys.respond", survey=survey, trigger=trigger)
 
 
 def on_module_completed(user, slug: str) -> None:

@@ -32,7 +32,21 @@ def _submit(client, csrf, answers, page=None):
 
 
 def test_the_page_holds_no_answers_or_feedback_before_submission(learner, client):
-    page = client.get("/assessments/intro/quiz").get_data(as_text=True)
+    response = client.get("/assessments/intro/quiz")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    # The quiz itself is there: both prompts and every option, with the submit form.
+    for shown in (
+        "What marker is this?",
+        "Which are exploratory strategies?",
+        "Minimal responses",
+        "Complaint about the therapist",
+        "Invite the patient to talk about what is happening between you",
+        "Acknowledge your own part",
+        "Change the task",
+    ):
+        assert shown in page
+    assert _attempt_url(page)
     for secret in (
         "Right, short answers",
         "That is an immediate strategy",

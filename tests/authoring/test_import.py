@@ -108,7 +108,8 @@ def test_export_then_import_on_a_fresh_database_is_byte_identical(
     assert result.exit_code == 0, result.output
     assert _files(first) == _files(fixture_root)
     (tmp_path / "fresh").mkdir()
-    url, options = database.fresh(tmp_path / "fresh")
+    database.fresh(tmp_path / "fresh")
+    url, options = database.location(tmp_path / "fresh")
     fresh = create_app({**settings, "DATABASE_URL": url, "SQLALCHEMY_ENGINE_OPTIONS": options})
     fresh_runner = fresh.test_cli_runner()
     assert fresh_runner.invoke(args=["content", "import", str(first)]).exit_code == 0

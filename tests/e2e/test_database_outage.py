@@ -119,12 +119,13 @@ def _read_for(page, seconds: int) -> None:
     for step in range(seconds):
         page.mouse.move(200 + step * 15, 300)
         page.mouse.wheel(0, 30)
-        page.wait_for_timeout(1000)
+        page.clock.run_for(1000)
 
 
 def test_events_kept_during_an_outage_arrive_once_the_database_returns(
     proxied, app, page, make_user, sign_in, quick_course
 ):
+    page.clock.install()  # reading time passes on Playwright's clock
     sign_in(make_user("therapist"))
     page.goto("/learning/modules/intro")
     expect(page.get_by_role("heading", level=1, name="Introduction to tensions")).to_be_visible()

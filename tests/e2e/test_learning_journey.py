@@ -50,6 +50,7 @@ def _play_to_end(page, start_at=0.0, jump_to=None):
 def test_therapist_reads_watches_fails_passes_and_unlocks_the_next_module(
     page, make_user, sign_in, assert_accessible, quick_course
 ):
+    page.clock.install()  # the reading minutes pass on Playwright's clock, not in real time
     sign_in(make_user("therapist", arm="self_paced"))
     expect(page.get_by_role("heading", name="Test Course")).to_be_visible()
     assert_accessible(page)
@@ -63,7 +64,7 @@ def test_therapist_reads_watches_fails_passes_and_unlocks_the_next_module(
     for step in range(5):
         page.mouse.move(200 + step * 20, 300)
         page.mouse.wheel(0, 40)
-        page.wait_for_timeout(1000)
+        page.clock.run_for(1000)
 
     # Watching with a jump ahead: what was skipped does not count.
     _play_to_end(page, 0.0, jump_to=3.2)

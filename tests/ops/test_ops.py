@@ -125,12 +125,13 @@ def test_a_signed_in_user_gets_the_friendly_page_during_an_outage(
     ],
     ids=["operational", "pool-timeout", "invalidated", "integrity"],
 )
-def test_only_unavailability_is_a_503(app, client, error, status):
+def test_only_unavailability_is_a_503(settings, error, status):
     def fail():
         raise error
 
+    app = create_app(settings)  # its own: a route is added to it
     app.add_url_rule("/fail", "fail", public(fail))
-    response = client.get("/fail")
+    response = app.test_client().get("/fail")
     assert response.status_code == status
     assert ("Retry-After" in response.headers) == (status == 503)
 

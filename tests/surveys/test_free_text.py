@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -71,8 +72,17 @@ def test_payload_in_a_free_text_answer_is_inert_on_every_page(
     researcher = make_user("researcher")
     other = app.test_client()
     login(researcher, on=other)
-    for path in ("/surveys/instruments", "/surveys/schedule"):
-        page = other.get(path).get_data(as_text=True)
+    instruments = other.get("/surveys/instruments")
+    schedule = other.get("/surveys/schedule")
+    assert instruments.status_code == schedule.status_code == 200
+    assert "System Usability Scale" in instruments.get_data(as_text=True)
+    # The schedule counts the response just submitted, so it is the page about these answers.
+    row = re.search(
+        r"<code>acceptability</code>.*?</tr>", schedule.get_data(as_text=True), re.DOTALL
+    )
+    assert row and re.search(r"<td>0</td>\s*<td>1</td>\s*</tr>", row.group(0))
+    for response in (instruments, schedule):
+        page = response.get_data(as_text=True)
         assert payload not in page and "alert(1)" not in page  # no page shows raw answers
 
 

@@ -1,0 +1,15 @@
+"""Absolute addresses for e-mails, calendar files, exports and QR codes."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+
+def external_url(endpoint: str, **values) -> str:
+    """The address of ``endpoint`` under COURSE_BASE_URL, with or without a request.
+
+    Mail and exports are also made from the command line, and behind a proxy the request's
+    own host may be an internal name; the configured base URL is the one people can open.
+    """
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["BASE_URL"].rstrip("/") + path
