@@ -20,7 +20,7 @@ EMAIL = "bench@example.org"
 FINISH = f"""
 from course import clock
 from course.auth.models import User
-from course.authoring.models import Module
+from course.catalog.models import Module
 from course.extensions import db
 from course.learning.models import ModuleProgress
 from course.surveys.models import SurveyResponse

@@ -59,7 +59,7 @@ def _measure(backend: str) -> dict:
         s.flask("content", "import", str(ROOT))
         info = s.python(f"""
 from course.auth.services import create_user
-from course.authoring.models import Module
+from course.catalog.models import Module
 from course.extensions import db
 for n in range({LEARNERS}):
     create_user(f"learner{{n}}@example.org", role="therapist", arm="open",

@@ -53,7 +53,7 @@ from datetime import time as clock_time, timedelta
 from werkzeug.security import generate_password_hash
 from course import clock
 from course.auth.models import User
-from course.authoring.models import Module
+from course.catalog.models import Module
 from course.consultations.scheduling import Plan, create_series
 from course.consultations.times import wall_clock
 from course.extensions import db

@@ -16,7 +16,7 @@ from bench.harness import PASSWORD
 from course import clock
 from course.assessments.models import QuizAttempt
 from course.auth.models import User
-from course.authoring.models import Module, ModuleRevision, Quiz
+from course.catalog.models import Module, ModuleRevision, Quiz
 from course.consultations.models import Attendance, Booking, ConsultationSession
 from course.extensions import db
 from course.learning.models import ModuleProgress, ProgressEvent, VideoProgress

@@ -434,7 +434,7 @@ def complete_modules(app):
     """``complete_modules(user, *slugs, at=None)``: record modules complete, as finishing them
     (reading, video, quiz) would, against their published revisions."""
     from course import clock
-    from course.authoring.models import Module
+    from course.catalog.models import Module
     from course.learning.models import ModuleProgress
     from course.learning.progress import progress_changed
 

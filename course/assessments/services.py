@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from course import clock
 from course.assessments.models import QuizAttempt
-from course.authoring.models import Quiz, QuizRevision
+from course.catalog.models import Quiz, QuizRevision
 from course.extensions import db
 from course.learning.completion import evaluate
 from course.learning.progress import lock_module_progress, progress_changed

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from course.assessments import services
 from course.assessments.models import QuizAttempt
-from course.authoring.models import QuizRevision
+from course.catalog.models import QuizRevision
 from course.extensions import db
 from course.learning.services import ModuleUnavailable
 from course.web.access import roles

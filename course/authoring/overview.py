@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func
 
 from course.auth.models import User
-from course.authoring.models import Module, ModuleRevision, Quiz
+from course.catalog.models import Module, ModuleRevision, Quiz
 from course.extensions import db
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")

@@ -13,13 +13,14 @@ from sqlalchemy import func
 
 from course import clock
 from course.audit.services import record
-from course.authoring.models import (
+from course.catalog.models import (
     CourseRevision,
     Module,
     ModuleRevision,
     Quiz,
     QuizRevision,
 )
+from course.catalog.spec import spec_to_data
 from course.content import CourseSpec, ModuleSource, QuizSource, render_module, render_quiz
 from course.extensions import db
 
@@ -128,7 +129,7 @@ def write_course(spec: CourseSpec, *, actor=None) -> CourseRevision:
     revision = CourseRevision(
         source=spec.source,
         content_hash=spec.content_hash,
-        spec=course_spec_data(spec),
+        spec=spec_to_data(spec),
         author_id=getattr(actor, "id", None),
         created_at=clock.now_utc(),
     )
@@ -136,14 +137,3 @@ def write_course(spec: CourseSpec, *, actor=None) -> CourseRevision:
     db.session.flush()
     record("content.published", actor=actor, target="course", hash=spec.content_hash)
     return revision
-
-
-def course_spec_data(spec: CourseSpec) -> dict[str, Any]:
-    """The course settings as JSON-ready data."""
-    data = asdict(spec)
-    for key in ("source", "filename", "content_hash"):
-        data.pop(key, None)
-    data["surveys"]["after_consultations"] = {
-        str(n): name for n, name in spec.surveys.after_consultations.items()
-    }
-    return data

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from course.audit.services import record
-from course.authoring.models import CourseRevision, Module, ModuleRevision, Quiz, QuizRevision
 from course.authoring.revisions import (
     media_url,
     transcript_url,
@@ -19,6 +18,7 @@ from course.authoring.revisions import (
     write_module,
     write_quiz,
 )
+from course.catalog.models import CourseRevision, Module, ModuleRevision, Quiz, QuizRevision
 from course.content import (
     ContentError,
     ContentErrors,

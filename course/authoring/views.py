@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from course.authoring import overview, services
 from course.authoring.forms import ModuleForm, module_fields
-from course.authoring.models import Module
+from course.catalog.models import Module
 from course.content import ContentError, ContentErrors, compose_module, parse_module
 from course.extensions import db
 from course.web.access import roles

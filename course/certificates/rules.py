@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import case, select
 
 from course import clock
-from course.authoring.models import Module
+from course.catalog.models import Module
 from course.certificates.models import Certificate
 from course.extensions import db
 from course.learning.models import ModuleProgress
@@ -45,13 +45,12 @@ def certificate_rule_status(user, course_view) -> list[Missing]:
     """What the therapist must still do for the certificate; empty once the rule is met."""
     if not course_view.modules:
         return [Missing("The course has not been published yet.")]
-    rule = course_view.spec.get("certificate") or {}
+    rule = course_view.spec.certificate
     missing = [
-        Missing(f"Complete the module “{title}”.")
-        for title in course_view.incomplete(rule.get("modules", "all"))
+        Missing(f"Complete the module “{title}”.") for title in course_view.incomplete(rule.modules)
     ]
     done = submitted_surveys(user.id)  # always: one query, shared with the surveys partial
-    required = [name for name in rule.get("surveys") or [] if name not in done]
+    required = [name for name in rule.surveys if name not in done]
     if not required:
         return missing
     due = {d.survey: d for d in due_surveys(user, course_view)}
@@ -77,8 +76,8 @@ def certificate_rule_status(user, course_view) -> list[Missing]:
 
 def completion_date(user, course_view) -> date:
     """The day (in the therapist's zone) the last requirement of the rule was met."""
-    rule = course_view.spec.get("certificate") or {}
-    wanted = rule.get("modules", "all")
+    rule = course_view.spec.certificate
+    wanted = rule.modules
     slugs = [m.slug for m in course_view.modules] if wanted == "all" else list(wanted)
     moments = list(
         db.session.scalars(
@@ -92,7 +91,7 @@ def completion_date(user, course_view) -> date:
         )
     )
     submitted = submitted_surveys(user.id)
-    moments += [submitted[name] for name in rule.get("surveys") or [] if name in submitted]
+    moments += [submitted[name] for name in rule.surveys if name in submitted]
     latest = max(moments, default=clock.now_utc())
     return clock.local(latest, user.timezone).date()
 

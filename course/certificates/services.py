@@ -110,9 +110,9 @@ def issue_certificate(user, course_view, holder_name: str) -> Certificate:
     certificate = Certificate(
         user_id=user.id,
         holder_name=name,
-        course_title=str(spec.get("title") or course_view.title),
-        provider=str(spec.get("provider") or course_view.provider),
-        ce_hours=float(spec.get("ce_hours") or 0),
+        course_title=spec.title or course_view.title,
+        provider=spec.provider or course_view.provider,
+        ce_hours=float(spec.ce_hours),
         completed_on=completion_date(user, course_view),
     )
     _insert(certificate, "Your certificate has already been issued.")

@@ -60,7 +60,7 @@ def booking_gate(user, course=None) -> Gate:
         from course.learning.overview import course_view
 
         course = course_view(user)
-    missing = course.incomplete(course.spec.get("consultation_gate", []))
+    missing = course.incomplete(course.spec.consultation_gate)
     if missing:
         return Gate(
             False,

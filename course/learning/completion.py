@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, func, select
 
 from course import clock
 from course.assessments.models import QuizAttempt
-from course.authoring.models import Module, Quiz
+from course.catalog.models import Module, Quiz
 from course.extensions import db
 from course.learning.models import ModuleProgress, VideoProgress
 

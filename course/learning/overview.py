@@ -7,8 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
+from course.catalog import PublishedCourse, published_course
+from course.content import CourseSpec
 from course.extensions import db
-from course.learning.catalog import PublishedCourse, published_course
 from course.learning.completion import Checklist, QuizStanding, checklist, quiz_standings
 from course.learning.models import ModuleProgress, VideoProgress
 
@@ -41,7 +42,7 @@ class CourseView:
     title: str
     provider: str
     ce_hours: float
-    spec: dict
+    spec: CourseSpec
     modules: tuple[ModuleCard, ...]
 
     @property
@@ -145,9 +146,9 @@ def course_view(user, published: PublishedCourse | None = None) -> CourseView:
             )
         )
     return CourseView(
-        spec.get("title", "Your course"),
-        spec.get("provider", ""),
-        spec.get("ce_hours", 0),
+        spec.title or "Your course",
+        spec.provider,
+        spec.ce_hours,
         spec,
         tuple(cards),
     )

@@ -29,7 +29,7 @@ from cachetools import LRUCache
 from flask import Flask, current_app, session
 from flask_wtf.csrf import generate_csrf
 
-from course.learning.catalog import published_course
+from course.catalog import published_course
 
 Key = tuple
 

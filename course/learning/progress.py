@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from course import clock
 from course.auth.models import User
-from course.authoring.models import Module, ModuleRevision
+from course.catalog.models import Module, ModuleRevision
 from course.dbtypes import insert_ignoring_conflicts
 from course.extensions import db
 from course.learning.events import Batch

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from course.catalog import PublishedModule, published_course
 from course.learning.access import course_access
-from course.learning.catalog import PublishedModule, published_course
 from course.learning.events import Batch
 from course.learning.overview import CourseView, ModuleCard, course_view
 from course.learning.progress import Recorded, record_batch

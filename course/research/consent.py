@@ -17,9 +17,9 @@ from sqlalchemy import exists, select
 
 from course import clock
 from course.audit.services import record
+from course.catalog import published_course
 from course.content import render_markdown
 from course.extensions import db
-from course.learning.catalog import published_course
 from course.research.models import Allocation, ConsentRecord
 
 CONSENT_DIR = Path(__file__).with_name("consent")
@@ -70,8 +70,7 @@ def in_trial(user) -> bool:
 
 def current_version() -> str | None:
     """The consent version named by the published course file, if any."""
-    version = published_course().spec.get("consent_version")
-    return str(version) if version else None
+    return published_course().spec.consent_version
 
 
 def consent_dir() -> Path:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import distinct, func, select
 
 from course.auth.models import Invitation, User
-from course.authoring.models import Module
+from course.catalog.models import Module
 from course.extensions import db
 from course.learning.models import ModuleProgress
 from course.research.allocation import latest_allocation, latest_consent

@@ -17,7 +17,7 @@ from html import unescape
 from sqlalchemy import func, select
 
 from course.assessments.models import QuizAttempt
-from course.authoring.models import Module, ModuleRevision, Quiz, QuizRevision
+from course.catalog.models import Module, ModuleRevision, Quiz, QuizRevision
 from course.extensions import db
 from course.learning.completion import watched_percent
 from course.learning.models import ModuleProgress, VideoProgress

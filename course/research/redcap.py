@@ -154,7 +154,7 @@ def fields(ctx: ExportContext) -> list[Field]:
 def _survey_fields(ctx: ExportContext) -> list[Field]:
     if optional.surveys is None:
         return []
-    from course.learning.catalog import published_course
+    from course.catalog import published_course
     from course.surveys.instruments import fill, load_builtin
     from course.surveys.schedule import intervention
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from flask import current_app, g, has_app_context
 from sqlalchemy import bindparam, func, select
 
+from course.content import CourseSpec
 from course.extensions import db
 from course.surveys.instruments import Catalog, load_builtin
 from course.surveys.models import SurveyResponse
@@ -62,9 +62,9 @@ class ResponseRow:
     submitted_at: datetime | None
 
 
-def intervention(spec: Mapping[str, Any]) -> str:
+def intervention(spec: CourseSpec) -> str:
     """What [X] stands for in item texts: 'the <course title> course'."""
-    title = str(spec.get("title") or "").strip()
+    title = spec.title.strip()
     if not title:
         return "this course"
     return f"the {title}" if title.lower().endswith("course") else f"the {title} course"
@@ -80,17 +80,16 @@ def title_of(name: str, catalog: Catalog | None = None) -> str:
     return name.replace("-", " ")
 
 
-def scheduled(spec: Mapping[str, Any], catalog: Catalog | None = None) -> tuple[Scheduled, ...]:
+def scheduled(spec: CourseSpec, catalog: Catalog | None = None) -> tuple[Scheduled, ...]:
     """Every survey the course file schedules, skipping names no instrument file defines."""
     catalog = catalog or load_builtin()
-    plan = spec.get("surveys") or {}
+    plan = spec.surveys
     wanted: list[tuple[str, str, str, dict]] = []
-    if plan.get("after_course"):
-        wanted.append((plan["after_course"], "after_course", "after_course", {}))
-    for slug, name in (plan.get("after_module") or {}).items():
+    if plan.after_course:
+        wanted.append((plan.after_course, "after_course", "after_course", {}))
+    for slug, name in plan.after_module.items():
         wanted.append((name, f"after_module:{slug}", "after_module", {"module": slug}))
-    for count, name in sorted((plan.get("after_consultations") or {}).items(), key=_by_count):
-        n = int(count)
+    for n, name in sorted(plan.after_consultations.items()):
         wanted.append((name, f"after_consultations:{n}", "after_consultations", {"count": n}))
     entries = []
     for name, trigger, kind, extra in wanted:
@@ -103,16 +102,12 @@ def scheduled(spec: Mapping[str, Any], catalog: Catalog | None = None) -> tuple[
     return tuple(entries)
 
 
-def _by_count(pair: tuple[Any, str]) -> int:
-    return int(pair[0])
-
-
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
-def find(spec: Mapping[str, Any], survey: str, trigger: str) -> Scheduled | None:
+def find(spec: CourseSpec, survey: str, trigger: str) -> Scheduled | None:
     """The schedule entry for this survey and trigger, if the course file has it."""
     return next(
         (e for e in scheduled(spec) if e.survey == survey and e.trigger == trigger),

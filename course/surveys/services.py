@@ -10,9 +10,9 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from course import clock
+from course.catalog import published_course
 from course.dbtypes import insert_ignoring_conflicts
 from course.extensions import db
-from course.learning.catalog import published_course
 from course.learning.overview import course_view
 from course.mail import MailError, send
 from course.surveys.instruments import Instrument, load_builtin
@@ -255,12 +255,12 @@ def survey_link(survey: str, trigger: str) -> str:
 
 def on_module_completed(user, slug: str) -> None:
     """Hook: a module just became complete; e-mail any survey that made due."""
-    if published_course().spec.get("surveys"):
+    plan = published_course().spec.surveys
+    if plan.after_course or plan.after_module:
         notify_due(user)
 
 
 def on_attendance_recorded(user) -> None:
     """Hook for consultations: attendance changed; e-mail a survey it made due."""
-    spec = published_course().spec
-    if (spec.get("surveys") or {}).get("after_consultations"):
+    if published_course().spec.surveys.after_consultations:
         notify_due(user)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from course.catalog import published_course
 from course.extensions import db
-from course.learning.catalog import published_course
 from course.learning.overview import course_view
 from course.surveys import services
 from course.surveys.forms import ACTIONS, MAX_TEXT, parse_answers
@@ -129,7 +129,7 @@ def schedule():
         entries=entries,
         titles=titles,
         counts=response_counts(),
-        certificate=spec.get("certificate") or {},
+        certificate=spec.certificate,
         catalog=load_builtin(),
-        course_title=spec.get("title"),
+        course_title=spec.title,
     )

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from course.assessments.models import QuizAttempt
-from course.authoring.models import QuizRevision
+from course.catalog.models import QuizRevision
 from course.extensions import db
 
 RIGHT = {"q-marker": "a", "q-repair": ["explore", "own"]}

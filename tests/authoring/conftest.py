@@ -8,7 +8,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from course.audit.models import AuditEntry
-from course.authoring.models import Module, ModuleRevision, QuizRevision
+from course.catalog.models import Module, ModuleRevision, QuizRevision
 from course.extensions import db
 
 #: The body of the module the tests create; line 6 is the video's url.

@@ -8,7 +8,7 @@ import pytest
 from werkzeug.routing import Rule
 
 from course.audit.models import AuditEntry
-from course.authoring.models import QuizRevision
+from course.catalog.models import QuizRevision
 from course.extensions import db
 
 VIDEO_TAG = {

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from course.audit.models import AuditEntry
-from course.authoring.models import CourseRevision, Module, ModuleRevision, QuizRevision
+from course.catalog.models import CourseRevision, Module, ModuleRevision, QuizRevision
 from course.extensions import db
 
 

@@ -12,7 +12,7 @@ import pypdf
 import pytest
 from playwright.sync_api import expect
 
-from course.authoring.models import Module
+from course.catalog.models import Module
 from course.extensions import db
 
 SURVEY = "Post-course acceptability survey"

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from course import clock
-from course.authoring.models import Module
+from course.catalog.models import Module
 from course.extensions import db
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from course.audit.models import AuditEntry
-from course.authoring.models import CourseRevision
+from course.catalog.models import CourseRevision
 from course.extensions import db
 from course.research.models import ConsentRecord
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from course import clock
-from course.authoring.models import Module
+from course.catalog.models import Module
 from course.extensions import db
 from course.surveys.models import SurveyNotice
 from course.surveys.services import notify_due

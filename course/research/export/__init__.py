@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from course import clock
 from course.audit.services import record
-from course.authoring.models import CourseRevision
+from course.catalog.models import CourseRevision
 from course.extensions import db
 from course.research.export.consultations import consultations, workshop_attendance
 from course.research.export.context import ExportContext, build_context, iso

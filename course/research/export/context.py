@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import func, literal_column, select
 
-from course.authoring.models import Module, ModuleRevision, Quiz, QuizRevision
+from course.catalog.models import Module, ModuleRevision, Quiz, QuizRevision
 from course.extensions import db
 from course.research.filters import Filters
 from course.research.participants import Participant, participants

@@ -1,7 +1,9 @@
 """The published course, read once per content version and shared by every request.
 
-Revisions never change, so the published structure can only change when something is
-published: the newest published revision id (and course file id) name the version.
+Revisions never change, and publishing always stores a new revision (a restore or an
+edit is a new row, never a pointer moved back), so the published structure can only
+change when something is published: the newest published revision id (and course file
+id) name the version. No writer has to remember to invalidate anything.
 Each request checks that version with one indexed query; a process rebuilds its copy
 only when the version moved, so every process stays correct without shared memory.
 """
@@ -15,7 +17,9 @@ from typing import Any
 from flask import current_app, g, has_request_context
 from sqlalchemy import func, select
 
-from course.authoring.models import CourseRevision, Module, ModuleRevision
+from course.catalog.models import CourseRevision, Module, ModuleRevision
+from course.catalog.spec import spec_from_data
+from course.content import CourseSpec
 from course.extensions import db
 
 _VERSION = select(
@@ -23,7 +27,11 @@ _VERSION = select(
     func.count(Module.published_revision_id),
     select(func.max(CourseRevision.id)).scalar_subquery(),
 )
-_SPEC = select(CourseRevision.spec).order_by(CourseRevision.id.desc()).limit(1)
+_SPEC = (
+    select(CourseRevision.spec, CourseRevision.content_hash)
+    .order_by(CourseRevision.id.desc())
+    .limit(1)
+)
 _REVISIONS = (
     select(
         ModuleRevision.id,
@@ -68,7 +76,7 @@ class PublishedCourse:
     """The course file's settings and the published modules in order."""
 
     version: tuple
-    spec: dict[str, Any]
+    spec: CourseSpec
     modules: tuple[PublishedModule, ...]
 
     def module(self, slug: str) -> PublishedModule | None:
@@ -113,6 +121,8 @@ def _current() -> PublishedCourse:
             )
             for r in db.session.execute(_REVISIONS)
         )
-        course = PublishedCourse(version, db.session.scalar(_SPEC) or {}, modules)
+        row = db.session.execute(_SPEC).first()
+        spec = spec_from_data(row[0], row[1]) if row else spec_from_data(None)
+        course = PublishedCourse(version, spec, modules)
         current_app.extensions["course.published"] = course
     return course
