@@ -43,11 +43,12 @@ serve: $(VENV)/.installed
 	$(APP) db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py app:app
 
-## test: ruff, then pytest on SQLite, then on PostgreSQL when COURSE_TEST_DATABASE_URL is set.
+## test: ruff, the import contracts (pyproject.toml), then pytest on SQLite, then on PostgreSQL when COURSE_TEST_DATABASE_URL is set.
 ## With both, the browser tests (tests/e2e) run once, in the PostgreSQL pass.
 test: system-test $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	@if [ -n "$$COURSE_TEST_DATABASE_URL" ]; then \
 		echo "== SQLite pass (browser tests run in the PostgreSQL pass)"; \
 		env -u COURSE_TEST_DATABASE_URL $(BIN)/pytest -q --ignore=tests/e2e || exit $$?; \

@@ -10,16 +10,17 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from course.admin.services import seed_demo_accounts
-from course.auth.models import ARMS, ROLES
+from course.auth.models import ARMS
 from course.auth.services import AuthError, create_user
 from course.authoring.services import copy_media_in, export_dir, import_bundle
 from course.consultations.cli import consultations
 from course.content import ContentErrors, load_dir
 from course.content.loader import static_media_reader
+from course.demo import seed_demo_accounts
 from course.extensions import db
 from course.media.services import read_media
 from course.research.cli import research as research_cli
+from course.roles import ROLES
 from course.surveys.cli import surveys
 from course.surveys.instruments import builtin_names
 

@@ -7,7 +7,8 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from course.auth.forms import choices
-from course.auth.models import ARMS, ROLES
+from course.auth.models import ARMS
+from course.roles import ROLES
 
 ROLE_PAIRS = [(r, r.title()) for r in ROLES]
 ARM_PAIRS = [(a, a.replace("_", "-")) for a in ARMS]

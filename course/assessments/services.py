@@ -7,12 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from course import clock
+from course import clock, signals
 from course.assessments.models import QuizAttempt
 from course.catalog.models import Quiz, QuizRevision
 from course.extensions import db
-from course.learning.completion import evaluate
-from course.learning.progress import lock_module_progress, progress_changed
 from course.learning.services import OpenModule, open_module
 
 _random = secrets.SystemRandom()
@@ -170,8 +168,7 @@ def submit_attempt(user, ctx: QuizContext, attempt_id: int, form) -> QuizAttempt
     attempt.number = done + 1
     attempt.submitted_at = clock.now_utc()
     db.session.flush()
-    module_revision = ctx.opened.revision
-    progress = lock_module_progress(user.id, module_revision.module_id)
-    evaluate(user, module_revision, progress)
-    progress_changed(user.id)
+    signals.attempt_graded.send(
+        user, quiz=ctx.quiz.slug, attempt_id=attempt.id, score=attempt.score, passed=attempt.passed
+    )
     return attempt

@@ -12,7 +12,6 @@ from course import clock
 from course.dbtypes import UTCDateTime
 from course.extensions import db
 
-ROLES = ("therapist", "trainer", "researcher", "admin")
 ARMS = ("self_paced", "workshop", "control", "open")
 
 _ROLE_CHECK = "role IN ('therapist', 'trainer', 'researcher', 'admin')"

@@ -15,8 +15,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from course import clock, mail
 from course.audit.services import record
-from course.auth.models import ARMS, ROLES, Invitation, PasswordReset, User
+from course.auth.models import ARMS, Invitation, PasswordReset, User
 from course.extensions import db
+from course.roles import ROLES
 from course.web.links import external_url
 
 MIN_PASSWORD = 12

@@ -91,6 +91,11 @@ class ModuleRevision(db.Model):
         """draft or published."""
         return "published" if self.published_at else "draft"
 
+    @property
+    def slug(self) -> str:
+        """The module's slug (as on a published module, so either can be measured)."""
+        return self.module.slug
+
 
 class Quiz(db.Model):
     """A module's quiz; named after the module's slug."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from course import clock
+from course import clock, signals
 from course.audit.services import record
 from course.auth.models import User
 from course.consultations.errors import ConsultationError, not_found
@@ -18,7 +18,6 @@ from course.consultations.models import (
     ConsultationSession,
 )
 from course.extensions import db
-from course.surveys.services import on_attendance_recorded
 
 LABELS = {"attended": "Attended", "no_show": "No-show", "excused": "Excused"}
 MAX_NOTE = 5000
@@ -73,8 +72,9 @@ def record_attendance(actor: User, session_id: int, marks: list[Mark]) -> int:
         db.session.add(row)
     db.session.flush()
     for mark in marks:
-        if mark.status == "attended":  # a survey may fall due after so many sessions
-            on_attendance_recorded(bookings[mark.booking_id].user)
+        signals.attendance_recorded.send(
+            bookings[mark.booking_id].user, session_id=session.id, status=mark.status
+        )
     record(
         "consultations.attendance_recorded",
         actor=actor,
@@ -82,6 +82,17 @@ def record_attendance(actor: User, session_id: int, marks: list[Mark]) -> int:
         counts={v: sum(1 for m in marks if m.status == v) for v in ATTENDANCE_VALUES},
     )
     return len(marks)
+
+
+def attended_count(user_id: int) -> int:
+    """Sessions this therapist was recorded as attending."""
+    query = (
+        select(func.count())
+        .select_from(Attendance)
+        .join(Booking, Booking.id == Attendance.booking_id)
+        .where(Booking.user_id == user_id, Attendance.status == "attended")
+    )
+    return db.session.scalar(query) or 0
 
 
 @dataclass(frozen=True)

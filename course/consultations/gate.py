@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from course.consultations.models import WorkshopAttendance
 from course.extensions import db
 from course.learning.access import trial_over
+from course.learning.overview import course_view
 
 #: Workshop days a workshop-arm therapist must have attended before booking.
 WORKSHOP_DAYS_REQUIRED = 1
@@ -57,8 +58,6 @@ def booking_gate(user, course=None) -> Gate:
             "one workshop day.",
         )
     if course is None:
-        from course.learning.overview import course_view
-
         course = course_view(user)
     missing = course.incomplete(course.spec.consultation_gate)
     if missing:

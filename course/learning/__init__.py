@@ -1,1 +1,3 @@
 """Learning: the therapist's course home, module pages, progress and completion."""
+
+from course.learning import receivers  # noqa: F401  (connects to other features' signals)

@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import select
 
-from course import clock
-from course.assessments.models import QuizAttempt
-from course.catalog.models import Module, Quiz
+from course import clock, signals
 from course.extensions import db
+from course.learning.criteria import ChecklistItem, registered, standings_for
 from course.learning.models import ModuleProgress, VideoProgress
-
-
-@dataclass(frozen=True)
-class QuizStanding:
-    """A therapist's results on one quiz."""
-
-    attempts: int = 0
-    best_score: float | None = None
-    passed: bool = False
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    """One completion criterion and how far along it is."""
-
-    kind: str  # time, video or quiz
-    label: str
-    status: str  # e.g. "7 of 10 minutes", "92% watched", "passed (90%)"
-    fraction: float
-    done: bool
 
 
 @dataclass(frozen=True)
@@ -54,9 +35,15 @@ def watched_percent(watched: float, duration: float) -> float:
 
 
 def checklist(
-    revision, progress, videos: dict[str, VideoProgress], quiz: QuizStanding
+    revision,
+    progress,
+    videos: dict[str, VideoProgress],
+    standings: Mapping[str, Mapping[str, Any]],
 ) -> Checklist:
-    """The criteria of ``revision.completion`` measured against a therapist's records."""
+    """The criteria of ``revision.completion`` measured against a therapist's records.
+
+    ``standings`` holds, per registered criterion key, what ``standings_for`` read.
+    """
     rule = revision.completion or {}
     items: list[ChecklistItem] = []
     if rule.get("min_seconds"):
@@ -85,38 +72,11 @@ def checklist(
                     pct >= need,
                 )
             )
-    if rule.get("quiz"):
-        status = "not taken yet"
-        if quiz.attempts:
-            best = f"best {quiz.best_score:.0f}%"
-            status = f"passed ({best})" if quiz.passed else f"not passed yet ({best})"
-        items.append(
-            ChecklistItem("quiz", "Quiz", status, 1.0 if quiz.passed else 0.0, quiz.passed)
-        )
+    for key, criterion in registered().items():
+        if rule.get(key):
+            items.append(criterion.item(rule[key], revision, standings.get(key, {})))
     complete = bool(progress and progress.completed_at)
     return Checklist(tuple(items), complete)
-
-
-_STANDINGS = (
-    select(
-        Quiz.slug,
-        func.count(QuizAttempt.id),
-        func.max(QuizAttempt.score),
-        func.max(db.case((QuizAttempt.passed.is_(True), 1), else_=0)),
-    )
-    .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-    .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.submitted_at.is_not(None))
-    .group_by(Quiz.slug)
-)
-
-
-def quiz_standings(user_id: int, slugs: list[str] | None = None) -> dict[str, QuizStanding]:
-    """Attempts, best score and pass per quiz slug, in one query."""
-    query = _STANDINGS if slugs is None else _STANDINGS.where(Quiz.slug.in_(slugs))
-    return {
-        slug: QuizStanding(n, best, bool(passed))
-        for slug, n, best, passed in db.session.execute(query, {"user_id": user_id})
-    }
 
 
 def videos_of(user_id: int, revision_id: int) -> dict[str, VideoProgress]:
@@ -130,18 +90,25 @@ def videos_of(user_id: int, revision_id: int) -> dict[str, VideoProgress]:
 
 
 def evaluate(user, revision, progress: ModuleProgress) -> bool:
-    """Mark the module complete (time and revision) once every criterion holds."""
-    if progress.completed_at is not None:
-        return True  # complete stays complete, whatever later revisions ask
-    slug = db.session.scalar(select(Module.slug).where(Module.id == revision.module_id))
-    standing = quiz_standings(user.id, [slug]).get(slug, QuizStanding())
-    state = checklist(revision, progress, videos_of(user.id, revision.id), standing)
-    if all(item.done for item in state.items):
-        progress.completed_at = clock.now_utc()
-        progress.completed_revision_id = revision.id
-        db.session.flush()
-        from course.surveys.services import on_module_completed  # surveys imports learning
+    """Mark the module complete (time and revision) once every criterion holds.
 
-        on_module_completed(user, slug)
+    Sends ``module_completed`` when it does; complete stays complete, whatever later
+    revisions ask.
+    """
+    if progress.completed_at is not None:
         return True
-    return False
+    state = checklist(
+        revision,
+        progress,
+        videos_of(user.id, revision.id),
+        standings_for(user.id, [revision]),
+    )
+    if not all(item.done for item in state.items):
+        return False
+    progress.completed_at = clock.now_utc()
+    progress.completed_revision_id = revision.id
+    db.session.flush()
+    signals.module_completed.send(
+        user, module=revision.slug, revision_id=revision.id, at=progress.completed_at
+    )
+    return True

@@ -10,7 +10,8 @@ from sqlalchemy import bindparam, select
 from course.catalog import PublishedCourse, published_course
 from course.content import CourseSpec
 from course.extensions import db
-from course.learning.completion import Checklist, QuizStanding, checklist, quiz_standings
+from course.learning.completion import Checklist, checklist
+from course.learning.criteria import needed, standings_for
 from course.learning.models import ModuleProgress, VideoProgress
 
 
@@ -106,16 +107,12 @@ def course_view(user, published: PublishedCourse | None = None) -> CourseView:
     mine = {"user_id": user.id}
     progress = {p.module_id: p for p in db.session.execute(_PROGRESS, mine)}
     videos = {(v.module_revision_id, v.video_key): v for v in db.session.execute(_VIDEOS, mine)}
-    quizzes = quiz_standings(user.id)
+    standings = standings_for(user.id, revisions)
+    criteria = needed(revisions)
     states = {}
     for rev in revisions:
         rev_videos = {key: v for (rid, key), v in videos.items() if rid == rev.id}
-        states[rev.slug] = checklist(
-            rev,
-            progress.get(rev.module_id),
-            rev_videos,
-            quizzes.get(rev.slug, QuizStanding()),
-        )
+        states[rev.slug] = checklist(rev, progress.get(rev.module_id), rev_videos, standings)
     titles = {rev.slug: rev.title for rev in revisions}
     cards = []
     for rev in revisions:
@@ -127,7 +124,7 @@ def course_view(user, published: PublishedCourse | None = None) -> CourseView:
             status = "complete"
         elif missing:
             status = "locked"
-        elif mine is not None or quizzes.get(slug):
+        elif mine is not None or any(c.started(rev, standings[c.key]) for c in criteria):
             status = "in_progress"
         else:
             status = "available"

@@ -15,6 +15,7 @@ from course.auth.models import User
 from course.catalog.models import Module, ModuleRevision
 from course.dbtypes import insert_ignoring_conflicts
 from course.extensions import db
+from course.learning.completion import evaluate
 from course.learning.events import Batch
 from course.learning.intervals import covered, merge
 from course.learning.models import ModuleProgress, ProgressEvent, VideoProgress
@@ -72,8 +73,6 @@ def record_batch(user, batch: Batch) -> Recorded:
         for key in sorted({e.video_key for e in new_events if e.type == "played"}):
             _update_video(user.id, revision.id, key, now)
     db.session.flush()
-    from course.learning.completion import evaluate  # completion reads quizzes too
-
     was_complete = progress.completed_at is not None
     completed = evaluate(user, revision, progress)
     if stored or completed != was_complete:

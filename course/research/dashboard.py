@@ -18,14 +18,15 @@ from sqlalchemy import func, select
 
 from course.assessments.models import QuizAttempt
 from course.catalog.models import Module, ModuleRevision, Quiz, QuizRevision
+from course.consultations import models as consultations_models
 from course.extensions import db
 from course.learning.completion import watched_percent
 from course.learning.models import ModuleProgress, VideoProgress
-from course.research import optional
 from course.research.consort import Consort, consort_counts
 from course.research.filters import Filters
 from course.research.models import TRIAL_ARMS
 from course.research.participants import participants
+from course.surveys import models as surveys_models
 
 ACCEPTABILITY = ("aim", "iam", "fim")
 _TAGS = re.compile(r"<[^>]*>")
@@ -218,12 +219,10 @@ def _quizzes(filters: Filters, people) -> tuple[list, list]:
 
 def _attendance(board: Dashboard, filters: Filters, people) -> None:
     """Sessions attended per participant, per arm (a histogram), and recorded totals."""
-    if optional.consultations is None:
-        return
     Attendance, Booking, ConsultationSession = (
-        optional.consultations.Attendance,
-        optional.consultations.Booking,
-        optional.consultations.ConsultationSession,
+        consultations_models.Attendance,
+        consultations_models.Booking,
+        consultations_models.ConsultationSession,
     )
     board.consultations_installed = True
     rows = db.session.execute(
@@ -251,9 +250,7 @@ def _attendance(board: Dashboard, filters: Filters, people) -> None:
 
 def _scores(board: Dashboard, filters: Filters, people) -> None:
     """AIM, IAM and FIM means and distributions, and the SUS, from submitted responses."""
-    if optional.surveys is None:
-        return
-    SurveyResponse, SurveyScore = optional.surveys.SurveyResponse, optional.surveys.SurveyScore
+    SurveyResponse, SurveyScore = surveys_models.SurveyResponse, surveys_models.SurveyScore
     board.surveys_installed = True
     values: dict[str, list[float]] = defaultdict(list)
     rows = db.session.execute(

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from course import clock
 from course.audit.services import record
+from course.auth.models import User
 from course.auth.services import hash_token
 from course.extensions import db
 from course.research.models import ApiToken
@@ -73,8 +74,6 @@ def authenticate(header: str | None):
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
     if token is None or token.revoked_at is not None:
         return None, None
-    from course.auth.models import User
-
     owner = db.session.get(User, token.created_by_id)
     if owner is None or not owner.active or owner.role != "researcher":
         return None, None
@@ -84,8 +83,6 @@ def authenticate(header: str | None):
 
 def list_tokens():
     """Every token with its creator's study ID, newest first."""
-    from course.auth.models import User
-
     return db.session.execute(
         select(ApiToken, User.study_id)
         .join(User, User.id == ApiToken.created_by_id)

@@ -1,1 +1,3 @@
-"""Survey instruments and surveys: YAML definitions, checking and scoring (no Flask here)."""
+"""Surveys: built-in instruments (YAML), the schedule, responses, scores and due e-mails."""
+
+from course.surveys import receivers  # noqa: F401  (connects to other features' signals)

@@ -13,6 +13,7 @@ from datetime import datetime
 from flask import current_app, g, has_app_context
 from sqlalchemy import bindparam, func, select
 
+from course.consultations.attendance import attended_count
 from course.content import CourseSpec
 from course.extensions import db
 from course.surveys.instruments import Catalog, load_builtin
@@ -150,25 +151,8 @@ def submitted_surveys(user_id: int) -> dict[str, datetime]:
 
 
 def attended_consultations(user_id: int) -> int:
-    """Consultation sessions this therapist attended; 0 while consultations is not installed.
-
-    The consultations feature owns Attendance (one per booked seat: attended, no_show or
-    excused); it is imported lazily so that surveys work without it. Its tables exist
-    only where its blueprint is registered (FEATURES), so that is what is asked.
-    """
-    if "consultations" not in current_app.blueprints:
-        return 0
-    try:
-        from course.consultations.models import Attendance, Booking
-    except ImportError:
-        return 0
-    query = (
-        select(func.count())
-        .select_from(Attendance)
-        .join(Booking, Booking.id == Attendance.booking_id)
-        .where(Booking.user_id == user_id, Attendance.status == "attended")
-    )
-    return db.session.scalar(query) or 0
+    """Consultation sessions this therapist attended (the consultations feature counts)."""
+    return attended_count(user_id)
 
 
 def due_surveys(user, course_view) -> list[DueSurvey]:

@@ -10,7 +10,6 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from course import clock
-from course.catalog import published_course
 from course.dbtypes import insert_ignoring_conflicts
 from course.extensions import db
 from course.learning.overview import course_view
@@ -33,8 +32,6 @@ __all__ = [
     "SurveyPage",
     "due_surveys",
     "notify_due",
-    "on_attendance_recorded",
-    "on_module_completed",
     "open_survey",
     "save_draft",
     "submit",
@@ -251,16 +248,3 @@ def notify_due(user, view=None) -> int:
 def survey_link(survey: str, trigger: str) -> str:
     """The survey's address for e-mails (built from BASE_URL: no request is needed)."""
     return external_url("surveys.respond", survey=survey, trigger=trigger)
-
-
-def on_module_completed(user, slug: str) -> None:
-    """Hook: a module just became complete; e-mail any survey that made due."""
-    plan = published_course().spec.surveys
-    if plan.after_course or plan.after_module:
-        notify_due(user)
-
-
-def on_attendance_recorded(user) -> None:
-    """Hook for consultations: attendance changed; e-mail a survey it made due."""
-    if published_course().spec.surveys.after_consultations:
-        notify_due(user)

@@ -8,8 +8,8 @@ from typing import TypeVar
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from course.auth.models import ROLES
 from course.extensions import login_manager
+from course.roles import ROLES
 
 PUBLIC = frozenset({"public"})
 SIGNED_IN = frozenset(ROLES)

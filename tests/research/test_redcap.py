@@ -1,6 +1,6 @@
 """data_dictionary.csv and redcap_import.csv checked against each other with REDCap's rules.
 
-The rules are written out here, independently of course/research/redcap.py, from the
+The rules are written out here, independently of course/research/export/redcap.py, from the
 REDCap conventions in the content brief.
 """
 

@@ -141,7 +141,7 @@ def test_the_validator_rejects_broken_statements():
 
 
 def test_statement_ids_are_standard_version_5_uuids():
-    from course.research.xapi import NAMESPACE, uuid5
+    from course.research.export.xapi import NAMESPACE, uuid5
 
     for name in ("http://x|event|1|played", "ünïcode|quiz|7", ""):
         assert uuid5(name) == str(uuid.uuid5(NAMESPACE, name))

@@ -17,7 +17,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from course import clock
+from course.audit.models import AuditEntry
 from course.audit.services import record
+from course.auth.models import User
 from course.catalog.models import CourseRevision
 from course.extensions import db
 from course.research.export.consultations import consultations, workshop_attendance
@@ -25,11 +27,11 @@ from course.research.export.context import ExportContext, build_context, iso
 from course.research.export.learning import events, module_progress, video_engagement
 from course.research.export.people import consort_csv, participants_csv
 from course.research.export.quizzes import quiz_attempts, quiz_responses
+from course.research.export.redcap import data_dictionary, redcap_import
 from course.research.export.sink import DirSink, Sink, ZipSink
 from course.research.export.surveys import survey_responses
+from course.research.export.xapi_families import xapi_jsonl
 from course.research.filters import Filters
-from course.research.redcap import data_dictionary, redcap_import
-from course.research.xapi import xapi_jsonl
 
 __all__ = ["FILES", "DirSink", "ExportResult", "ZipSink", "run_export"]
 
@@ -177,9 +179,6 @@ def archive_response(spool, generated_at: str):
 
 def recent_exports(limit: int = 20) -> list[dict]:
     """The latest exports from the audit log: when, who (study ID), how, filters, rows."""
-    from course.audit.models import AuditEntry
-    from course.auth.models import User
-
     rows = db.session.execute(
         select(AuditEntry.at, User.study_id, AuditEntry.details)
         .outerjoin(User, User.id == AuditEntry.actor_id)

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from sqlalchemy import or_, select
 
-from course.research import optional
+from course.consultations import models as consultations_models
 from course.research.export.context import ExportContext, iso, stream, write_csv
 
 CONSULTATIONS = (
@@ -25,12 +25,10 @@ WORKSHOP = ("study_id", "arm", "workshop_day_id", "workshop_date", "recorded_at"
 
 def consultations(ctx: ExportContext, out: TextIO) -> int:
     """Every seat booked by an included therapist, with the session and attendance."""
-    if optional.consultations is None:
-        return write_csv(out, CONSULTATIONS, ())
     Attendance, Booking, ConsultationSession = (
-        optional.consultations.Attendance,
-        optional.consultations.Booking,
-        optional.consultations.ConsultationSession,
+        consultations_models.Attendance,
+        consultations_models.Booking,
+        consultations_models.ConsultationSession,
     )
     f = ctx.filters
     query = (
@@ -84,11 +82,9 @@ def consultations(ctx: ExportContext, out: TextIO) -> int:
 
 def workshop_attendance(ctx: ExportContext, out: TextIO) -> int:
     """The workshop arm's training: one row per therapist and workshop day attended."""
-    if optional.consultations is None:
-        return write_csv(out, WORKSHOP, ())
     WorkshopAttendance, WorkshopDay = (
-        optional.consultations.WorkshopAttendance,
-        optional.consultations.WorkshopDay,
+        consultations_models.WorkshopAttendance,
+        consultations_models.WorkshopDay,
     )
     f = ctx.filters
     query = (

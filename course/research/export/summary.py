@@ -13,9 +13,12 @@ from typing import Any
 from sqlalchemy import Integer, distinct, func, select
 
 from course.assessments.models import QuizAttempt
+from course.certificates import models as certificates_models
+from course.consultations import models as consultations_models
 from course.extensions import db
+from course.learning.completion import watched_percent
 from course.learning.models import ModuleProgress, VideoProgress
-from course.research import optional
+from course.surveys import models as surveys_models
 
 
 def module_summary(scope) -> dict[int, dict[int, dict[str, Any]]]:
@@ -43,8 +46,6 @@ def module_summary(scope) -> dict[int, dict[int, dict[str, Any]]]:
 
 def video_summary(scope) -> dict[int, dict[int, dict[str, float]]]:
     """user -> module revision -> video key -> percent watched."""
-    from course.learning.completion import watched_percent
-
     out: dict[int, dict[int, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
     for user_id, revision_id, key, watched, duration in db.session.execute(
         select(
@@ -80,12 +81,10 @@ def quiz_summary(scope) -> dict[int, dict[int, dict[str, Any]]]:
 
 def consultation_summary(scope) -> dict[int, dict[str, Any]]:
     """user -> sessions booked (live seats), attended, first attended start."""
-    if optional.consultations is None:
-        return {}
     Attendance, Booking, ConsultationSession = (
-        optional.consultations.Attendance,
-        optional.consultations.Booking,
-        optional.consultations.ConsultationSession,
+        consultations_models.Attendance,
+        consultations_models.Booking,
+        consultations_models.ConsultationSession,
     )
     attended = func.sum((Attendance.status == "attended").cast(Integer))
     first = func.min(ConsultationSession.starts_at).filter(Attendance.status == "attended")
@@ -109,9 +108,7 @@ def consultation_summary(scope) -> dict[int, dict[str, Any]]:
 
 def survey_summary(scope) -> dict[int, int]:
     """user -> submitted survey responses."""
-    if optional.surveys is None:
-        return {}
-    SurveyResponse = optional.surveys.SurveyResponse
+    SurveyResponse = surveys_models.SurveyResponse
     rows = db.session.execute(
         select(SurveyResponse.user_id, func.count(SurveyResponse.id))
         .where(*scope(SurveyResponse.user_id), SurveyResponse.status == "submitted")
@@ -122,9 +119,7 @@ def survey_summary(scope) -> dict[int, int]:
 
 def certificate_summary(scope) -> dict[int, Any]:
     """user -> issue time of their valid certificate (never its code or printed name)."""
-    if optional.certificates is None:
-        return {}
-    Certificate = optional.certificates.Certificate
+    Certificate = certificates_models.Certificate
     rows = db.session.execute(
         select(Certificate.user_id, func.min(Certificate.issued_at))
         .where(*scope(Certificate.user_id), Certificate.revoked_at.is_(None))
@@ -135,9 +130,7 @@ def certificate_summary(scope) -> dict[int, Any]:
 
 def workshop_summary(scope) -> dict[int, int]:
     """user -> workshop days attended (the workshop arm's training)."""
-    if optional.consultations is None:
-        return {}
-    WorkshopAttendance = optional.consultations.WorkshopAttendance
+    WorkshopAttendance = consultations_models.WorkshopAttendance
     rows = db.session.execute(
         select(WorkshopAttendance.user_id, func.count(WorkshopAttendance.id))
         .where(*scope(WorkshopAttendance.user_id))
@@ -152,12 +145,10 @@ def latest_survey_values(scope) -> dict[int, dict[str, Any]]:
     Item answers keep their item id; scores are ``<form>_score``; each instrument's
     submission date is ``<form>_date``.
     """
-    if optional.surveys is None:
-        return {}
     SurveyAnswer, SurveyResponse, SurveyScore = (
-        optional.surveys.SurveyAnswer,
-        optional.surveys.SurveyResponse,
-        optional.surveys.SurveyScore,
+        surveys_models.SurveyAnswer,
+        surveys_models.SurveyResponse,
+        surveys_models.SurveyScore,
     )
     submitted = (*scope(SurveyResponse.user_id), SurveyResponse.status == "submitted")
     latest: dict[tuple[int, str], int] = {}

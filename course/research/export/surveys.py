@@ -12,8 +12,8 @@ from typing import TextIO
 
 from sqlalchemy import select
 
-from course.research import optional
 from course.research.export.context import ExportContext, iso, number, stream, write_csv
+from course.surveys import models as surveys_models
 
 SURVEY_RESPONSES = (
     "response_id", "study_id", "arm", "survey", "trigger", "submitted_at", "instrument",
@@ -40,12 +40,10 @@ def _responses(ctx: ExportContext, SurveyResponse):
 
 def survey_responses(ctx: ExportContext, out: TextIO) -> int:
     """Submitted responses only: a draft may still change."""
-    if optional.surveys is None:
-        return write_csv(out, SURVEY_RESPONSES, ())
     SurveyAnswer, SurveyResponse, SurveyScore = (
-        optional.surveys.SurveyAnswer,
-        optional.surveys.SurveyResponse,
-        optional.surveys.SurveyScore,
+        surveys_models.SurveyAnswer,
+        surveys_models.SurveyResponse,
+        surveys_models.SurveyScore,
     )
     chosen = _responses(ctx, SurveyResponse)
     head = (

@@ -1,4 +1,8 @@
-"""Admin operations that are not about a single account's rules."""
+"""Demo data for `make run`: one account per role and a few consultation sessions.
+
+The top of the package tree: it composes what several features offer, and no feature
+imports it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import secrets
 
 from course.auth.models import User
 from course.auth.services import create_user
+from course.consultations.demo import seed_demo_sessions
 from course.extensions import db
 
 DEMO_ACCOUNTS = (
@@ -29,7 +34,5 @@ def seed_demo_accounts() -> list[tuple[User, str]]:
         created.append(
             (create_user(email, role=role, password=password, name=name, arm=arm), password)
         )
-    from course.consultations.demo import seed_demo_sessions
-
     seed_demo_sessions(next(user for user, _ in created if user.role == "trainer"))
     return created

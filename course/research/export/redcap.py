@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from course.research import optional
+from course.catalog import published_course
 from course.research.export.context import ExportContext, day, number, write_csv
 from course.research.export.summary import (
     certificate_summary,
@@ -22,6 +22,8 @@ from course.research.export.summary import (
     workshop_summary,
 )
 from course.research.models import TRIAL_ARMS
+from course.surveys.instruments import fill, load_builtin
+from course.surveys.schedule import intervention
 
 COLUMNS = (
     "Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
@@ -152,12 +154,6 @@ def fields(ctx: ExportContext) -> list[Field]:
 
 
 def _survey_fields(ctx: ExportContext) -> list[Field]:
-    if optional.surveys is None:
-        return []
-    from course.catalog import published_course
-    from course.surveys.instruments import fill, load_builtin
-    from course.surveys.schedule import intervention
-
     stands_for = intervention(published_course().spec)
     out = []
     for instrument in load_builtin().instruments.values():

@@ -11,9 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any
 
 from course.research.export.context import ExportContext, iso, number
 
@@ -134,22 +133,3 @@ class Builder:
             return {"objectType": "Activity", "id": f"{self.base}{path}", "definition": definition}
 
         return self._once(("activity", path, kind, title), make)
-
-
-def statements(ctx: ExportContext) -> Iterator[Statement]:
-    """Every statement of the export, family by family."""
-    from course.research.xapi_families import FAMILIES
-
-    b = Builder(ctx)
-    for family in FAMILIES:
-        yield from family(b)
-
-
-def xapi_jsonl(ctx: ExportContext, out: TextIO) -> int:
-    """Write one compact JSON statement per line; returns the count."""
-    count = 0
-    for statement in statements(ctx):
-        out.write(statement)
-        out.write("\n")
-        count += 1
-    return count

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import TextIO
 
 from sqlalchemy import or_, select
 
+from course.consultations import models as consultations_models
 from course.learning.intervals import covered, merge
 from course.learning.models import ModuleProgress, ProgressEvent
-from course.research import optional
-from course.research.export.context import stream
+from course.research.export.context import ExportContext, stream
 from course.research.export.learning import event_query
 from course.research.export.quizzes import attempt_query
-from course.research.xapi import ACTIVITY, VIDEO, Builder, Statement, duration
+from course.research.export.xapi import ACTIVITY, VIDEO, Builder, Statement, duration
+from course.surveys import models as surveys_models
 
 
 def _modules(b: Builder) -> Iterator[Statement]:
@@ -145,12 +147,10 @@ def _videos(b: Builder) -> Iterator[Statement]:
 
 
 def _consultations(b: Builder) -> Iterator[Statement]:
-    if optional.consultations is None:
-        return
     Attendance, Booking, ConsultationSession = (
-        optional.consultations.Attendance,
-        optional.consultations.Booking,
-        optional.consultations.ConsultationSession,
+        consultations_models.Attendance,
+        consultations_models.Booking,
+        consultations_models.ConsultationSession,
     )
     ctx, f = b.ctx, b.ctx.filters
     query = (
@@ -183,9 +183,7 @@ def _consultations(b: Builder) -> Iterator[Statement]:
 
 
 def _surveys(b: Builder) -> Iterator[Statement]:
-    if optional.surveys is None:
-        return
-    SurveyResponse = optional.surveys.SurveyResponse
+    SurveyResponse = surveys_models.SurveyResponse
     ctx, f = b.ctx, b.ctx.filters
     query = (
         select(
@@ -217,3 +215,20 @@ def _surveys(b: Builder) -> Iterator[Statement]:
 
 #: In the order they are written.
 FAMILIES = (_modules, _quizzes, _videos, _consultations, _surveys)
+
+
+def statements(ctx: ExportContext) -> Iterator[Statement]:
+    """Every statement of the export, family by family."""
+    b = Builder(ctx)
+    for family in FAMILIES:
+        yield from family(b)
+
+
+def xapi_jsonl(ctx: ExportContext, out: TextIO) -> int:
+    """Write one compact JSON statement per line; returns the count."""
+    count = 0
+    for statement in statements(ctx):
+        out.write(statement)
+        out.write("\n")
+        count += 1
+    return count

@@ -1,0 +1,76 @@
+"""The ``quiz: pass`` completion criterion, measured from graded attempts.
+
+Registered with ``course.learning.criteria`` when this package is imported, so the
+learning feature can show and check it without importing assessments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, func, select
+
+from course.assessments.models import QuizAttempt
+from course.catalog.models import Quiz
+from course.extensions import db
+from course.learning.criteria import ChecklistItem, register
+
+
+@dataclass(frozen=True)
+class QuizStanding:
+    """A therapist's results on one quiz."""
+
+    attempts: int = 0
+    best_score: float | None = None
+    passed: bool = False
+
+
+_STANDINGS = (
+    select(
+        Quiz.slug,
+        func.count(QuizAttempt.id),
+        func.max(QuizAttempt.score),
+        func.max(db.case((QuizAttempt.passed.is_(True), 1), else_=0)),
+    )
+    .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+    .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.submitted_at.is_not(None))
+    .group_by(Quiz.slug)
+)
+
+
+def quiz_standings(user_id: int, slugs: list[str] | None = None) -> dict[str, QuizStanding]:
+    """Attempts, best score and pass per quiz slug, in one query."""
+    query = _STANDINGS if slugs is None else _STANDINGS.where(Quiz.slug.in_(slugs))
+    return {
+        slug: QuizStanding(n, best, bool(passed))
+        for slug, n, best, passed in db.session.execute(query, {"user_id": user_id})
+    }
+
+
+class QuizCriterion:
+    """``quiz: pass``: the module's quiz (named after its slug) has a passing attempt."""
+
+    key = "quiz"
+
+    def standings(self, user_id: int, modules: Sequence[Any]) -> Mapping[str, QuizStanding]:
+        """Standings on the quizzes of ``modules`` (every quiz for a whole course)."""
+        slugs = [m.slug for m in modules] if len(modules) == 1 else None
+        return quiz_standings(user_id, slugs)
+
+    def item(self, rule: Any, module: Any, standings: Mapping[str, Any]) -> ChecklistItem:
+        """The quiz line of the checklist."""
+        quiz = standings.get(module.slug) or QuizStanding()
+        status = "not taken yet"
+        if quiz.attempts:
+            best = f"best {quiz.best_score:.0f}%"
+            status = f"passed ({best})" if quiz.passed else f"not passed yet ({best})"
+        return ChecklistItem("quiz", "Quiz", status, 1.0 if quiz.passed else 0.0, quiz.passed)
+
+    def started(self, module: Any, standings: Mapping[str, Any]) -> bool:
+        """Any submitted attempt counts as starting the module."""
+        return module.slug in standings
+
+
+register(QuizCriterion())

@@ -1,0 +1,1 @@
+"""Authoring: trainers write the course (browser editor, file import); it writes the catalog."""

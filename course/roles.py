@@ -1,0 +1,3 @@
+"""The four roles: what access control checks and what every account holds one of."""
+
+ROLES = ("therapist", "trainer", "researcher", "admin")
