@@ -40,7 +40,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from course.extensions import csrf, db, limiter, login_manager, mail, migrate
+    from course import mail
+    from course.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))

@@ -10,6 +10,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from course import mail
 from course.auth.models import ARMS
 from course.auth.services import AuthError, create_user
 from course.authoring.services import copy_media_in, export_dir, import_bundle
@@ -25,6 +26,7 @@ from course.surveys.cli import surveys
 from course.surveys.instruments import builtin_names
 
 users = AppGroup("users", help="Create accounts.")
+mail_cli = AppGroup("mail", help="The outbox of e-mails.")
 content = AppGroup("content", help="Check, import and export the course files.")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -133,9 +135,22 @@ def export_command(directory: Path):
     )
 
 
+@mail_cli.command("send")
+def mail_send_command():
+    """Send queued e-mail that is due, and retry refused sends with back-off (for cron)."""
+    result = mail.deliver()
+    click.echo(
+        f"Mail: {result.sent} sent, {result.retrying} to retry later, "
+        f"{result.failed} given up after {mail.MAX_ATTEMPTS} attempts."
+    )
+    if result.failed:
+        raise SystemExit(1)
+
+
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(users)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(content)
     app.cli.add_command(research_cli)
     app.cli.add_command(surveys)

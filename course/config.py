@@ -87,6 +87,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAIL_PASSWORD", None, str, "SMTP password"),
     Setting("MAIL_SENDER", "Alliance Training <no-reply@localhost>", str, "From address"),
     Setting("MAIL_OUTBOX", None, str, "development: write mail to this folder, not SMTP"),
+    Setting("MAIL_TIMEOUT", 10, _positive_int, "seconds to wait for the mail server"),
     Setting("DEFAULT_TIMEZONE", "America/Toronto", _timezone, "zone for new accounts"),
     Setting("INVITATION_DAYS", 14, int, "days an invitation link stays valid"),
     Setting("RESET_MINUTES", 60, int, "minutes a password-reset link stays valid"),
@@ -247,8 +248,6 @@ def _finish(values: dict[str, Any], instance_path: Path) -> dict[str, Any]:
         ),
         "LOG_JSON": production if values["LOG_JSON"] is None else values["LOG_JSON"],
         "STORAGE_DIR": values["STORAGE_DIR"] or str(instance_path / "storage"),
-        "MAIL_DEFAULT_SENDER": values["MAIL_SENDER"],
-        "MAIL_SUPPRESS_SEND": bool(values["MAIL_OUTBOX"]),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -265,5 +264,4 @@ def _finish(values: dict[str, Any], instance_path: Path) -> dict[str, Any]:
     }
     if env == "development" and not values["MAIL_OUTBOX"]:
         config["MAIL_OUTBOX"] = str(instance_path / "mail")
-        config["MAIL_SUPPRESS_SEND"] = True
     return config

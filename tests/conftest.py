@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
 
 from course import create_app
 from course.extensions import db
@@ -205,7 +206,6 @@ def _settings(url: str, options: dict, mail_port: int, **extra) -> dict:
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": mail_port,
         "MAIL_OUTBOX": None,
-        "MAIL_SUPPRESS_SEND": False,
         "PASSWORD_HASH": "pbkdf2:sha256:1000",
         "BASE_URL": "http://localhost",
         "SETTINGS_FILE": "",  # never the developer's instance/course.env
@@ -241,6 +241,17 @@ def _default_settings(database, smtp_server, shared_root) -> dict:
 def default_settings(database, smtp_server, shared_root) -> dict:
     """What ``settings`` gives a test that changes nothing."""
     return _default_settings(database, smtp_server, shared_root)
+
+
+class ClosingClient(FlaskClient):
+    """A test client that closes each response, as a WSGI server does once it is sent.
+
+    The outbox sends a request's e-mail when its response is closed; without this, mail
+    would never leave during tests.
+    """
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
 
 
 class SharedApp:
@@ -301,6 +312,7 @@ def app(settings, outbox, shared_app, default_settings):
     application = shared_app.get(settings)
     if application is None:
         application = create_app(settings)
+        application.test_client_class = ClosingClient
         if shared_app.app is None and settings == default_settings:
             shared_app.keep(application, settings)
     yield application

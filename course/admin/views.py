@@ -1,4 +1,4 @@
-"""Admin pages: users, invitations, audit log."""
+"""Admin pages: users, invitations, audit log (the outbox is in outbox_views)."""
 
 from __future__ import annotations
 
@@ -146,3 +146,6 @@ def _actors(entries: list[AuditEntry]) -> dict[int, User]:
     if not ids:
         return {}
     return {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))}
+
+
+from course.admin import outbox_views  # noqa: E402, F401  (routes on the same blueprint)

@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from course import clock, mail
+from course import clock
 from course.audit.services import record
 from course.auth.models import ARMS, Invitation, PasswordReset, User
 from course.extensions import db
+from course.mail import queue_mail
 from course.roles import ROLES
 from course.web.links import external_url
 
@@ -177,7 +178,7 @@ def invite(actor: User, email: str, role: str, arm: str | None) -> tuple[Invitat
     db.session.flush()
     record("admin.invited", actor=actor, target=f"invitation:{invitation.id}", role=role, arm=arm)
     link = external_url("auth.register", token=token)
-    mail.send(
+    queue_mail(
         email,
         "Your invitation to the Alliance Training Platform",
         "invitation",
@@ -259,7 +260,7 @@ def request_reset(email: str) -> None:
     db.session.add(reset)
     record("auth.reset_requested", actor=user, target=f"user:{user.id}")
     link = external_url("auth.reset_password", token=token)
-    mail.send(
+    queue_mail(
         user.email,
         "Reset your password",
         "password_reset",

@@ -8,7 +8,7 @@ from course import clock
 from course.audit.services import record
 from course.auth.models import User
 from course.consultations.errors import ConsultationError, not_found
-from course.consultations.invites import Notice, notice
+from course.consultations.invites import notice
 from course.consultations.models import (
     Booking,
     BookingReminder,
@@ -20,6 +20,7 @@ from course.consultations.seats import lock_sessions
 from course.consultations.times import to_utc, wall_clock
 from course.consultations.waitlist import promote_waiting
 from course.extensions import db
+from course.mail import OutboxMessage
 
 
 def _targets(session: ConsultationSession, scope: str) -> list[ConsultationSession]:
@@ -61,7 +62,9 @@ def _numbered(title: str, session: ConsultationSession) -> str:
     return f"{title} ({session.position} of {session.series.session_count})"
 
 
-def change_sessions(actor: User, session_id: int, plan: Plan, scope: str = "one") -> list[Notice]:
+def change_sessions(
+    actor: User, session_id: int, plan: Plan, scope: str = "one"
+) -> list[OutboxMessage]:
     """Change one session, or it and the later ones of its series; tell everyone booked."""
     session = db.session.get(ConsultationSession, session_id)
     if session is None:
@@ -136,7 +139,7 @@ def change_sessions(actor: User, session_id: int, plan: Plan, scope: str = "one"
 
 def cancel_sessions(
     actor: User, session_id: int, scope: str = "one", message: str = ""
-) -> list[Notice]:
+) -> list[OutboxMessage]:
     """Cancel one session, or it and the rest of its series; everyone booked gets a CANCEL."""
     session = db.session.get(ConsultationSession, session_id)
     if session is None:

@@ -6,8 +6,7 @@ after the commit, so nobody is e-mailed about a booking that was rolled back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -17,7 +16,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from course import clock
 from course.consultations.models import ConsultationSession
 from course.consultations.times import describe, zone
-from course.mail import Attachment, MailError, send
+from course.mail import Attachment, OutboxMessage, queue_mail
 from course.web.links import external_url
 
 PRODID = "-//Alliance Training Platform//Consultations//EN"
@@ -68,7 +67,7 @@ def _event(session: ConsultationSession, cancelled: bool, attendee=None) -> Even
 
 
 def _sender_address() -> str:
-    sender = current_app.config.get("MAIL_DEFAULT_SENDER") or "no-reply@localhost"
+    sender = current_app.config["MAIL_SENDER"]
     return sender.rsplit("<", 1)[-1].rstrip(">").strip()
 
 
@@ -95,17 +94,6 @@ def invite(session: ConsultationSession, attendee=None, cancel: bool = False) ->
     return Attachment(f"session-{session.id}.ics", content_type, data)
 
 
-@dataclass(frozen=True)
-class Notice:
-    """An e-mail to send once the transaction commits."""
-
-    to: str
-    subject: str
-    template: str
-    context: dict = field(default_factory=dict)
-    attachments: tuple[Attachment, ...] = ()
-
-
 def notice(
     user,
     kind: str,
@@ -113,8 +101,11 @@ def notice(
     *,
     cancel: bool = False,
     **context,
-) -> Notice:
-    """The e-mail telling ``user`` about ``sessions``, one invite attached per session."""
+) -> OutboxMessage:
+    """Queue the e-mail telling ``user`` about ``sessions``, one invite per session.
+
+    It goes through the outbox: sent only once the caller's transaction commits.
+    """
     ordered = sorted(sessions, key=lambda s: s.starts_at)
     title = ordered[0].series.title if ordered[0].series is not None else ordered[0].title
     lines = [
@@ -122,30 +113,17 @@ def notice(
         + (" (cancelled)" if s.is_cancelled else "")
         for s in ordered
     ]
-    return Notice(
-        to=user.email,
-        subject=f"{SUBJECTS[kind]}: {title}",
-        template=f"consultation_{kind}",
-        context={
-            "name": user.name,
-            "title": title,
-            "lines": lines,
-            "meeting_url": ordered[0].meeting_url,
-            "notes": ordered[0].notes,
-            "timezone": user.timezone,
-            "link": external_url("consultations.index"),
-            **context,
-        },
-        attachments=tuple(invite(s, user, cancel) for s in ordered),
+    return queue_mail(
+        user.email,
+        f"{SUBJECTS[kind]}: {title}",
+        f"consultation_{kind}",
+        tuple(invite(s, user, cancel) for s in ordered),
+        name=user.name,
+        title=title,
+        lines=lines,
+        meeting_url=ordered[0].meeting_url,
+        notes=ordered[0].notes,
+        timezone=user.timezone,
+        link=external_url("consultations.index"),
+        **context,
     )
-
-
-def deliver(notices: Iterable[Notice]) -> int:
-    """Send each notice; returns how many could not be sent (logged, never raised)."""
-    failed = 0
-    for item in notices:
-        try:
-            send(item.to, item.subject, item.template, item.attachments, **item.context)
-        except MailError:
-            failed += 1
-    return failed

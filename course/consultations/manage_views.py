@@ -10,7 +10,6 @@ from course.auth.models import User
 from course.consultations import attendance, changes, listing, rosters, scheduling
 from course.consultations.errors import ConsultationError, not_found
 from course.consultations.forms import CancelForm, ChangeForm, SeriesForm, SlotForm, with_trainers
-from course.consultations.invites import deliver
 from course.consultations.models import ConsultationSession
 from course.consultations.times import wall_clock
 from course.consultations.views import STAFF, bp, me, refused
@@ -35,11 +34,8 @@ def _show_error(form, exc: ConsultationError) -> None:
 
 
 def _told(notices) -> None:
-    failed = deliver(notices)
-    if notices and not failed:
-        flash(f"{len(notices)} therapist(s) were e-mailed an updated invite.", "success")
-    elif failed:
-        flash(f"{failed} e-mail(s) could not be sent; the change is saved.", "error")
+    if notices:
+        flash(f"{len(notices)} therapist(s) will be e-mailed an updated invite.", "success")
 
 
 def _new_form(form_class):

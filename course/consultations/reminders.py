@@ -12,7 +12,6 @@ from course.consultations.invites import notice
 from course.consultations.models import Booking, BookingReminder, ConsultationSession
 from course.dbtypes import insert_ignoring_conflicts
 from course.extensions import db
-from course.mail import send
 
 
 def due(now: datetime | None = None) -> list[int]:
@@ -36,10 +35,10 @@ def due(now: datetime | None = None) -> list[int]:
 
 
 def send_reminder(booking_id: int) -> bool:
-    """Claim the reminder row, then send; False when another run already claimed it.
+    """Claim the reminder row and queue the e-mail; False when another run claimed it.
 
-    The caller commits after a send and rolls back on MailError, so a failed send is
-    retried by the next run and a sent one is never repeated.
+    Both are written in the caller's transaction: the outbox sends after the commit and
+    retries a refused send itself, so a reminder is queued exactly once.
     """
     claim = insert_ignoring_conflicts(
         BookingReminder,
@@ -50,6 +49,5 @@ def send_reminder(booking_id: int) -> bool:
     if db.session.execute(claim.returning(BookingReminder.id)).scalar() is None:
         return False
     booking = db.session.get(Booking, booking_id)
-    item = notice(booking.user, "reminder", [booking.session])
-    send(item.to, item.subject, item.template, item.attachments, **item.context)
+    notice(booking.user, "reminder", [booking.session])
     return True

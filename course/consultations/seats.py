@@ -19,9 +19,9 @@ from course import clock
 from course.auth.models import User
 from course.consultations.errors import ConsultationError, not_found
 from course.consultations.gate import booking_gate
-from course.consultations.invites import Notice
 from course.consultations.models import Booking, ConsultationSeries, ConsultationSession
 from course.extensions import db
+from course.mail import OutboxMessage
 
 Session = ConsultationSession
 
@@ -40,10 +40,10 @@ def lock_sessions(ids: list[int]) -> list[ConsultationSession]:
 
 @dataclass
 class Outcome:
-    """What a booking action did, and the e-mails to send after the commit."""
+    """What a booking action did, and the e-mails it queued (sent after the commit)."""
 
     message: str
-    notices: list[Notice] = field(default_factory=list)
+    notices: list[OutboxMessage] = field(default_factory=list)
 
 
 def check_gate(user: User) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from course.consultations import booking, listing, rosters, waitlist
 from course.consultations.errors import ConsultationError, not_found
 from course.consultations.gate import booking_gate
-from course.consultations.invites import calendar, deliver
+from course.consultations.invites import calendar
 from course.consultations.models import Booking, ConsultationSeries, ConsultationSession
 from course.consultations.times import describe
 from course.extensions import db
@@ -52,12 +52,6 @@ def act(action, target_id: int, back: str):
         return refused(ConsultationError(RACE))
     db.session.commit()
     flash(outcome.message, "success")
-    if deliver(outcome.notices):
-        flash(
-            "The confirmation e-mail could not be sent. Your bookings are saved; download "
-            "the calendar invites from this page.",
-            "error",
-        )
     return redirect(back)
 
 

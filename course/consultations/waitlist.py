@@ -8,7 +8,7 @@ from course import clock
 from course.audit.services import record
 from course.auth.models import User
 from course.consultations.errors import ConsultationError, not_found
-from course.consultations.invites import Notice, notice
+from course.consultations.invites import notice
 from course.consultations.models import ConsultationSeries, WaitlistEntry
 from course.consultations.seats import (
     Outcome,
@@ -22,11 +22,12 @@ from course.consultations.seats import (
     remaining_ids,
 )
 from course.extensions import db
+from course.mail import OutboxMessage
 
 
-def promote_waiting(series: ConsultationSeries) -> list[Notice]:
+def promote_waiting(series: ConsultationSeries) -> list[OutboxMessage]:
     """Give free seats to the people waiting, first come first served; e-mail each."""
-    notices: list[Notice] = []
+    notices: list[OutboxMessage] = []
     queue = db.session.scalars(
         select(WaitlistEntry)
         .where(WaitlistEntry.series_id == series.id, WaitlistEntry.status == "waiting")

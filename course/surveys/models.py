@@ -144,7 +144,7 @@ class SurveyNotice(db.Model):
     trigger: Mapped[str] = mapped_column(String(120))
     #: When it was found due (UTC).
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    #: When the e-mail was handed to the mail server (UTC); None if sending failed.
+    #: When the e-mail was queued in the outbox (UTC); the outbox records its delivery.
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("user_id", "survey", "trigger"),)

@@ -6,14 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import delete, select
 
 from course import clock
 from course.dbtypes import insert_ignoring_conflicts
 from course.extensions import db
 from course.learning.overview import course_view
-from course.mail import MailError, send
+from course.mail import queue_mail
 from course.surveys.instruments import Instrument, load_builtin
 from course.surveys.models import SurveyAnswer, SurveyNotice, SurveyResponse, SurveyScore
 from course.surveys.schedule import (
@@ -225,19 +224,14 @@ def notify_due(user, view=None) -> int:
         notice_id = db.session.execute(statement).scalar()
         if notice_id is None:
             continue  # noticed before: never e-mail twice
-        try:
-            send(
-                user.email,
-                f"A short survey is waiting for you: {due.title}",
-                "survey_due",
-                name=user.name,
-                due=due,
-                link=survey_link(due.survey, due.trigger),
-            )
-        except MailError:
-            # The survey still shows on the home page; the notice stays without a send time.
-            current_app.logger.warning("survey e-mail to user %s failed", user.id)
-            continue
+        queue_mail(
+            user.email,
+            f"A short survey is waiting for you: {due.title}",
+            "survey_due",
+            name=user.name,
+            due=due,
+            link=survey_link(due.survey, due.trigger),
+        )
         notice = db.session.get(SurveyNotice, notice_id)
         notice.emailed_at = clock.now_utc()
         sent += 1

@@ -24,6 +24,7 @@ NAVIGATION = (
     ("admin.users", "Users"),
     ("admin.invitations", "Invitations"),
     ("admin.audit_log", "Audit log"),
+    ("admin.outbox", "Outbox"),
     ("certificates.admin_list", "Certificates"),
 )
 

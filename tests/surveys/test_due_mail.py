@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from course import clock
 from course.catalog.models import Module
 from course.extensions import db
+from course.mail import OutboxMessage
 from course.surveys.models import SurveyNotice
 from course.surveys.services import notify_due
 
@@ -77,17 +79,27 @@ def test_a_course_without_a_schedule_sends_nothing(
     assert outbox == []
 
 
-def test_a_mail_failure_does_not_break_progress_and_is_not_retried_blindly(
-    app, client, csrf, make_user, login, survey_course, complete, outbox
+def test_a_refused_send_does_not_break_progress_and_is_sent_on_retry(
+    app, client, csrf, runner, make_user, login, survey_course, complete, outbox
 ):
-    app.config["MAIL_PORT"] = 1  # nothing listens there
-    app.extensions["mail"].port = 1
+    port = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = 1  # nothing listens there: the mail server refuses
     therapist = make_user("therapist")
     complete(therapist, "intro")
     login(therapist)
     response = _post_active(client, csrf, app, "next", 40)
     assert response.status_code == 200 and response.get_json()["complete"] is True
-    with app.app_context():
-        notices = db.session.scalars(db.select(SurveyNotice)).all()
-    assert notices and all(n.emailed_at is None for n in notices)
     assert outbox == []
+    with app.app_context():
+        waiting = db.session.scalars(db.select(OutboxMessage)).all()
+        assert len(waiting) == 2 and all(m.status == "queued" for m in waiting)
+        assert all(m.attempts == 1 and m.last_error for m in waiting)
+        assert db.session.scalar(db.select(db.func.count(SurveyNotice.id))) == 2
+
+    app.config["MAIL_PORT"] = port
+    with clock.frozen(clock.now_utc() + timedelta(minutes=2)):
+        result = runner.invoke(args=["mail", "send"])
+    assert "2 sent" in result.output, result.output
+    assert sorted(m["To"] for m in outbox) == [therapist.email, therapist.email]
+    with clock.frozen(clock.now_utc() + timedelta(hours=1)):
+        assert "0 sent" in runner.invoke(args=["mail", "send"]).output  # sent once only
