@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_
 
+from course.admin import services
 from course.admin.forms import AccountForm, AuditFilterForm, InviteForm, UserFilterForm
 from course.audit import services as audit
 from course.audit.models import AuditEntry
@@ -15,6 +16,7 @@ from course.auth import services as accounts
 from course.auth.models import Invitation, User
 from course.extensions import db
 from course.mail import MailError
+from course.research.allocation import AllocationError
 from course.web.access import roles
 from course.web.links import external_url
 
@@ -50,7 +52,7 @@ def user(user_id: int):
     form = AccountForm(obj=person if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            changed = accounts.change_account(
+            changed = services.update_account(
                 current_user,
                 person,
                 role=form.role.data,
@@ -58,7 +60,7 @@ def user(user_id: int):
                 active=form.active.data,
                 reason=form.reason.data,
             )
-        except accounts.AuthError as exc:
+        except (accounts.AuthError, AllocationError) as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:

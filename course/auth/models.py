@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course import clock
@@ -68,6 +71,39 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+#: Set only while ``course.research.allocation`` assigns an arm: the one writer of the arm.
+_arm_writer: ContextVar[bool] = ContextVar("arm_writer", default=False)
+
+
+class ArmWriteRefused(RuntimeError):
+    """Code other than the allocation service tried to change a therapist's arm."""
+
+
+@contextmanager
+def writing_arm() -> Iterator[None]:
+    """Let the allocation service (and only it) assign ``User.arm`` on an existing account.
+
+    The database checks the same rule: ``users.arm`` may change only to the arm of the
+    person's newest allocation (a trigger, see ``course.research.models``).
+    """
+    token = _arm_writer.set(True)
+    try:
+        yield
+    finally:
+        _arm_writer.reset(token)
+
+
+@event.listens_for(User.arm, "set")
+def _refuse_other_arm_writers(target: User, value, old, _initiator) -> None:
+    # A new account gets its first arm when it is created; after that, only allocation.
+    changed = value != old and value is not None
+    if changed and inspect(target).has_identity and not _arm_writer.get():
+        raise ArmWriteRefused(
+            "A therapist's arm changes only through course.research.allocation "
+            "(an allocation row, a reason and an audit entry)."
+        )
 
 
 class Invitation(db.Model):

@@ -136,16 +136,25 @@ def set_password(user: User, password: str) -> None:
 
 
 def change_account(
-    actor: User, user: User, *, role: str, arm: str | None, active: bool, reason: str = ""
+    actor: User, user: User, *, role: str, active: bool, reason: str = ""
 ) -> list[str]:
-    """Change role, arm or active flag; each change is audit-logged. Returns what changed."""
-    arm = _check_role_arm(role, arm)
+    """Change role or active flag; each change is audit-logged. Returns what changed.
+
+    The arm is not changed here: it belongs to ``course.research.allocation``. A
+    therapist stays a therapist (a participant's record is never turned into a staff
+    account, nor the other way round): such a person gets a second account.
+    """
+    _check_role_arm(role, None)
     if user.id == actor.id and (role != user.role or not active):
         raise AuthError("You cannot change your own role or deactivate yourself.")
+    if role != user.role and "therapist" in (role, user.role):
+        raise AuthError(
+            "Therapists and staff keep separate accounts: a therapist's role cannot change, "
+            "and staff cannot become therapists. Invite the person again with the other role."
+        )
     changes: list[str] = []
     for field, new, action in (
         ("role", role, "admin.role_changed"),
-        ("arm", arm, "admin.arm_changed"),
         ("active", active, "admin.active_changed"),
     ):
         old = getattr(user, field)

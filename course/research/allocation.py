@@ -1,4 +1,11 @@
-"""Allocation services: who is waiting, randomizing them, and an admin's override."""
+"""Allocation: the one writer of a therapist's arm.
+
+Every arm a therapist holds after their account exists comes from here: randomization
+from the concealed blocks, or an admin setting it by hand (the allocation override, or
+the admin Users page), each with an allocation row, an audit entry and the
+``allocation_made`` signal. ``users.arm`` is what the gates read; the database refuses
+any change to it that does not follow the person's newest allocation.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +16,18 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from course import clock
+from course import clock, signals
 from course.audit.services import record
-from course.auth.models import User
+from course.auth.models import User, writing_arm
 from course.extensions import db
 from course.research.consent import current_version
-from course.research.models import TRIAL_ARMS, Allocation, AllocationBlock, ConsentRecord
+from course.research.models import (
+    ALLOCATION_ARMS,
+    TRIAL_ARMS,
+    Allocation,
+    AllocationBlock,
+    ConsentRecord,
+)
 from course.research.randomization import PermutedBlockSequence, stratum_key
 
 #: User fields a stratum may be built from (COURSE_STRATIFY_BY names some of them).
@@ -163,10 +176,8 @@ def randomize_pending(actor, sequence: PermutedBlockSequence | None = None) -> l
             by_id=getattr(actor, "id", None),
             at=now,
         )
-        db.session.add(allocation)
-        user.arm = allocation.arm
+        _assign(user, allocation, reason=None)
         made.append(allocation)
-        db.session.flush()
         record(
             "research.allocated",
             actor=actor,
@@ -177,15 +188,55 @@ def randomize_pending(actor, sequence: PermutedBlockSequence | None = None) -> l
     return made
 
 
-def override(actor, study_id: str, arm: str, reason: str) -> Allocation:
-    """An admin sets a consenting therapist's arm by hand, with a reason, audit-logged."""
+def _assign(user: User, allocation: Allocation, *, reason: str | None) -> None:
+    """Store the allocation, then point the arm at it (the only assignment of the arm)."""
+    db.session.add(allocation)
+    db.session.flush()  # the row first: the database checks the arm against it
+    previous = user.arm
+    with writing_arm():
+        user.arm = allocation.arm
+    db.session.flush()
+    signals.allocation_made.send(user, arm=allocation.arm, previous=previous, reason=reason)
+
+
+def set_arm(actor, user: User, arm: str, reason: str, *, via: str | None = None) -> Allocation:
+    """An admin sets a therapist's arm by hand: an allocation row, a reason, an audit entry.
+
+    Used by the allocation override and by the admin Users page. ``open`` takes the
+    person out of the trial.
+    """
     if getattr(actor, "role", None) != "admin":
-        raise AllocationError("Only an admin can override an allocation.")
+        raise AllocationError("Only an admin can set a therapist's arm.")
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:
         raise AllocationError(
             f"Give a reason of at least {MIN_REASON} characters; it is kept in the audit log."
         )
+    if arm not in ALLOCATION_ARMS:
+        raise AllocationError(f"Choose one of the arms: {', '.join(ALLOCATION_ARMS)}.")
+    if user.role != "therapist":
+        raise AllocationError("Only therapists have a trial arm.")
+    if user.arm == arm:
+        raise AllocationError(f"{user.study_id} is already in the {arm} arm.")
+    old = user.arm
+    allocation = Allocation(
+        user_id=user.id,
+        arm=arm,
+        stratum=stratum_of(user, stratification_fields()),
+        by_id=actor.id,
+        at=clock.now_utc(),
+        override_reason=reason,
+    )
+    _assign(user, allocation, reason=reason)
+    details = {"old": old, "new": arm, "reason": reason, **({"via": via} if via else {})}
+    record("admin.arm_changed", actor=actor, target=f"user:{user.id}", **details)
+    return allocation
+
+
+def override(actor, study_id: str, arm: str, reason: str) -> Allocation:
+    """An admin sets a consenting therapist's trial arm by hand, with a reason, audit-logged."""
+    if getattr(actor, "role", None) != "admin":
+        raise AllocationError("Only an admin can override an allocation.")
     if arm not in TRIAL_ARMS:
         raise AllocationError(f"Choose one of the trial arms: {', '.join(TRIAL_ARMS)}.")
     user = db.session.scalar(select(User).where(User.study_id == (study_id or "").strip().upper()))
@@ -197,29 +248,7 @@ def override(actor, study_id: str, arm: str, reason: str) -> Allocation:
         raise AllocationError(
             f"{user.study_id} has not consented to the research, so cannot be allocated."
         )
-    if user.arm == arm:
-        raise AllocationError(f"{user.study_id} is already in the {arm} arm.")
-    allocation = Allocation(
-        user_id=user.id,
-        arm=arm,
-        stratum=stratum_of(user, stratification_fields()),
-        by_id=actor.id,
-        at=clock.now_utc(),
-        override_reason=reason,
-    )
-    db.session.add(allocation)
-    old, user.arm = user.arm, arm
-    db.session.flush()
-    record(
-        "admin.arm_changed",
-        actor=actor,
-        target=f"user:{user.id}",
-        old=old,
-        new=arm,
-        reason=reason,
-        via="allocation override",
-    )
-    return allocation
+    return set_arm(actor, user, arm, reason, via="allocation override")
 
 
 @dataclass(frozen=True)
@@ -259,5 +288,5 @@ def arm_counts() -> dict[str, int]:
     latest = latest_allocation()
     rows = db.session.execute(select(latest.c.arm, func.count()).group_by(latest.c.arm))
     counts = dict.fromkeys(TRIAL_ARMS, 0)
-    counts.update({arm: n for arm, n in rows})
+    counts.update({arm: n for arm, n in rows if arm in counts})  # not "open": out of the trial
     return counts

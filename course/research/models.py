@@ -28,9 +28,11 @@ from course.dbtypes import UTCDateTime
 from course.extensions import db
 
 TRIAL_ARMS = ("self_paced", "workshop", "control")
+#: An allocation may also take someone out of the trial (back to ``open``), by hand.
+ALLOCATION_ARMS = (*TRIAL_ARMS, "open")
 DECISIONS = ("accepted", "declined", "withdrawn")
 BLOCK_SIZES = (3, 6)
-_ARM_CHECK = "arm IN ('self_paced', 'workshop', 'control')"
+_ARM_CHECK = "arm IN ('self_paced', 'workshop', 'control', 'open')"
 
 
 class ConsentRecord(db.Model):
@@ -87,7 +89,7 @@ class Allocation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The therapist allocated.
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    #: self_paced, workshop or control.
+    #: self_paced, workshop or control; open when an admin took the person out of the trial.
     arm: Mapped[str] = mapped_column(String(20))
     #: The therapist's stratum when allocated.
     stratum: Mapped[str] = mapped_column(String(200))
@@ -182,3 +184,34 @@ def _append_only(table: Any) -> None:
 
 for _model in (ConsentRecord, AllocationBlock, Allocation):
     _append_only(_model.__table__)
+
+
+#: users.arm may change only to the arm of the person's newest allocation, so the arm the
+#: gates read and the allocation the exports read cannot disagree. Clearing it (a role
+#: that has no arm) needs no allocation.
+ARM_FOLLOWS_ALLOCATION_SQLITE = (
+    "CREATE TRIGGER users_arm_follows_allocation BEFORE UPDATE OF arm ON users "
+    "WHEN NEW.arm IS NOT NULL AND NEW.arm IS NOT OLD.arm AND NEW.arm IS NOT "
+    "(SELECT arm FROM allocations WHERE user_id = NEW.id ORDER BY id DESC LIMIT 1) "
+    "BEGIN SELECT RAISE(ABORT, 'users.arm changes only through an allocation'); END"
+)
+ARM_FOLLOWS_ALLOCATION_POSTGRESQL = (
+    "CREATE OR REPLACE FUNCTION users_arm_follows_allocation() RETURNS trigger AS $$ "
+    "BEGIN IF NEW.arm IS NOT NULL AND NEW.arm IS DISTINCT FROM OLD.arm AND NEW.arm IS "
+    "DISTINCT FROM (SELECT arm FROM allocations WHERE user_id = NEW.id ORDER BY id DESC "
+    "LIMIT 1) THEN RAISE EXCEPTION 'users.arm changes only through an allocation'; END IF; "
+    "RETURN NEW; END; $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER users_arm_follows_allocation BEFORE UPDATE OF arm ON users "
+    "FOR EACH ROW EXECUTE FUNCTION users_arm_follows_allocation()",
+)
+event.listen(
+    Allocation.__table__,
+    "after_create",
+    DDL(ARM_FOLLOWS_ALLOCATION_SQLITE).execute_if(dialect="sqlite"),
+)
+for _statement in ARM_FOLLOWS_ALLOCATION_POSTGRESQL:
+    event.listen(
+        Allocation.__table__,
+        "after_create",
+        DDL(_statement).execute_if(dialect="postgresql"),
+    )
