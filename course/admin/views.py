@@ -14,10 +14,10 @@ from course.audit import services as audit
 from course.audit.models import AuditEntry
 from course.auth import services as accounts
 from course.auth.models import Invitation, User
+from course.errors import DomainError
 from course.extensions import db
-from course.mail import MailError
-from course.research.allocation import AllocationError
 from course.web.access import roles
+from course.web.errors import show_refusal
 from course.web.links import external_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -60,9 +60,8 @@ def user(user_id: int):
                 active=form.active.data,
                 reason=form.reason.data,
             )
-        except (accounts.AuthError, AllocationError) as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        except DomainError as exc:
+            show_refusal(exc, form)
         else:
             db.session.commit()
             flash(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.", "success")
@@ -81,9 +80,8 @@ def invitations():
             invitation, token = accounts.invite(
                 current_user, form.email.data, form.role.data, form.arm.data or None
             )
-        except (accounts.AuthError, MailError) as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        except DomainError as exc:
+            show_refusal(exc, form)
         else:
             db.session.commit()
             new_link = external_url("auth.register", token=token)

@@ -10,18 +10,15 @@ from sqlalchemy import func, select
 from course import clock, signals
 from course.assessments.models import QuizAttempt
 from course.catalog.models import Quiz, QuizRevision
+from course.errors import DomainError
 from course.extensions import db
 from course.learning.services import OpenModule, open_module
 
 _random = secrets.SystemRandom()
 
 
-class QuizError(Exception):
+class QuizError(DomainError):
     """The quiz cannot be taken or the answers cannot be graded; the message says why."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 class MissingAnswers(QuizError):

@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from course import clock
 from course.audit.services import record
 from course.auth.models import ARMS, Invitation, PasswordReset, User
+from course.errors import DomainError
 from course.extensions import db
 from course.mail import queue_mail
 from course.roles import ROLES
@@ -26,8 +27,15 @@ MIN_PASSWORD = 12
 _STUDY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
-class AuthError(ValueError):
+class AuthError(DomainError):
     """A rule was broken; the message tells the person what to do."""
+
+
+class LinkProblem(AuthError):
+    """An invitation or reset link cannot be used (invalid, used, expired or withdrawn)."""
+
+    status = 410
+    template = "auth/link_problem.html"
 
 
 def normalize_email(email: str) -> str:
@@ -204,14 +212,14 @@ def open_invitation(token: str) -> Invitation:
         db.select(Invitation).where(Invitation.token_hash == hash_token(token))
     )
     if invitation is None:
-        raise AuthError("This invitation link is not valid. Check the link in your e-mail.")
+        raise LinkProblem("This invitation link is not valid. Check the link in your e-mail.")
     messages = {
         "used": "This invitation was already used. Sign in instead.",
         "revoked": "This invitation was withdrawn. Ask the study team for a new one.",
         "expired": "This invitation has expired. Ask the study team for a new one.",
     }
     if invitation.status in messages:
-        raise AuthError(messages[invitation.status])
+        raise LinkProblem(messages[invitation.status])
     return invitation
 
 
@@ -284,9 +292,9 @@ def open_reset(token: str) -> PasswordReset:
         db.select(PasswordReset).where(PasswordReset.token_hash == hash_token(token))
     )
     if reset is None or reset.used_at is not None:
-        raise AuthError("This reset link is not valid or was already used. Ask for a new one.")
+        raise LinkProblem("This reset link is not valid or was already used. Ask for a new one.")
     if reset.expires_at <= clock.now_utc():
-        raise AuthError("This reset link has expired. Ask for a new one.")
+        raise LinkProblem("This reset link has expired. Ask for a new one.")
     return reset
 
 

@@ -23,6 +23,7 @@ from course.auth.forms import ForgotForm, LoginForm, RegisterForm, ResetForm
 from course.auth.models import User
 from course.extensions import db, limiter, login_manager
 from course.web.access import public, signed_in
+from course.web.errors import show_refusal
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -94,10 +95,7 @@ def logout():
 @public
 def register(token: str):
     """Create an account from an invitation link."""
-    try:
-        invitation = services.open_invitation(token)
-    except services.AuthError as exc:
-        return render_template("auth/link_problem.html", message=str(exc)), 410
+    invitation = services.open_invitation(token)
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -110,8 +108,7 @@ def register(token: str):
                 region=form.region.data,
             )
         except services.AuthError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+            show_refusal(exc, form)
         else:
             db.session.commit()
             login_user(user)
@@ -138,10 +135,7 @@ def forgot_password():
 @public
 def reset_password(token: str):
     """Choose a new password through an e-mailed link."""
-    try:
-        services.open_reset(token)
-    except services.AuthError as exc:
-        return render_template("auth/link_problem.html", message=str(exc)), 410
+    services.open_reset(token)  # a LinkProblem (410) says why the link cannot be used
     form = ResetForm()
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)

@@ -15,6 +15,7 @@ from course.certificates.pdf import normalize_code
 from course.certificates.views import bp
 from course.extensions import db
 from course.web.access import roles
+from course.web.errors import show_refusal
 
 PER_PAGE = 50
 
@@ -61,8 +62,7 @@ def admin_revoke(certificate_id: int):
     try:
         services.revoke_certificate(current_user, certificate, form.reason.data)
     except services.CertificateError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        show_refusal(exc)
         return redirect(url_for("certificates.admin_detail", certificate_id=certificate_id))
     db.session.commit()
     flash(f"Certificate {certificate.code} was revoked.", "success")
@@ -82,8 +82,7 @@ def admin_reissue(certificate_id: int):
             current_user, certificate, form.holder_name.data, form.reason.data
         )
     except services.CertificateError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        show_refusal(exc)
         return redirect(url_for("certificates.admin_detail", certificate_id=certificate_id))
     db.session.commit()
     flash(f"Certificate {replacement.code} was issued in place of {certificate.code}.", "success")

@@ -32,6 +32,7 @@ from course.certificates.rules import (
     completion_date,
     latest_certificate,
 )
+from course.errors import DomainError
 from course.extensions import db
 from course.web.links import external_url
 
@@ -54,12 +55,8 @@ MAX_NAME = 120
 MAX_REASON = 500
 
 
-class CertificateError(Exception):
+class CertificateError(DomainError):
     """The certificate action cannot be done; the message says why and what to do."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)

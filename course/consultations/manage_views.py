@@ -12,25 +12,16 @@ from course.consultations.errors import ConsultationError, not_found
 from course.consultations.forms import CancelForm, ChangeForm, SeriesForm, SlotForm, with_trainers
 from course.consultations.models import ConsultationSession
 from course.consultations.times import wall_clock
-from course.consultations.views import STAFF, bp, me, refused
+from course.consultations.views import STAFF, bp, me
 from course.extensions import db
 from course.web.access import roles
+from course.web.errors import show_refusal
 
 
 def _person(value: str | None) -> User | None:
     if not value or not value.isdigit():
         return None
     return db.session.get(User, int(value))
-
-
-def _show_error(form, exc: ConsultationError) -> None:
-    """Put a service's refusal on its field (or on top of the form)."""
-    db.session.rollback()
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(exc)]
-    else:
-        flash(str(exc), "error")
 
 
 def _told(notices) -> None:
@@ -64,7 +55,7 @@ def new_series():
                 form.count.data,
             )
         except ConsultationError as exc:
-            _show_error(form, exc)
+            show_refusal(exc, form)
         else:
             db.session.commit()
             flash(f"The group “{created.title}” is scheduled.", "success")
@@ -84,7 +75,7 @@ def new_slot():
         try:
             created = scheduling.create_slot(me(), form.plan(), _person(form.trainer.data))
         except ConsultationError as exc:
-            _show_error(form, exc)
+            show_refusal(exc, form)
         else:
             db.session.commit()
             flash("The individual slot is scheduled.", "success")
@@ -99,7 +90,7 @@ def edit(session_id: int):
     """Change a session, or it and the rest of its series; booked therapists are told."""
     found = db.session.get(ConsultationSession, session_id)
     if found is None:
-        return refused(not_found())
+        raise not_found()
     form = ChangeForm()
     if request.method == "GET":
         start = wall_clock(found.starts_at, found.timezone)
@@ -115,7 +106,7 @@ def edit(session_id: int):
                 me(), session_id, form.plan(), form.scope.data or "one"
             )
         except ConsultationError as exc:
-            _show_error(form, exc)
+            show_refusal(exc, form)
         else:
             db.session.commit()
             flash("The change is saved.", "success")
@@ -131,15 +122,12 @@ def cancel(session_id: int):
     """Cancel a session, or the rest of its series; booked therapists get a CANCEL."""
     found = db.session.get(ConsultationSession, session_id)
     if found is None:
-        return refused(not_found())
+        raise not_found()
     form = CancelForm()
     if form.validate_on_submit():
-        try:
-            notices = changes.cancel_sessions(
-                me(), session_id, form.scope.data or "one", form.message.data or ""
-            )
-        except ConsultationError as exc:
-            return refused(exc)
+        notices = changes.cancel_sessions(
+            me(), session_id, form.scope.data or "one", form.message.data or ""
+        )
         db.session.commit()
         flash("The session is cancelled.", "success")
         _told(notices)
@@ -154,7 +142,7 @@ def record_attendance(session_id: int):
     """Mark attended, no-show or excused for each booked therapist, with notes."""
     row = listing.session_row(session_id)
     if row is None:
-        return refused(not_found())
+        raise not_found()
     roster = rosters.roster(session_id)
     form = FlaskForm()  # CSRF only: the fields are one set per booked therapist
     if form.validate_on_submit():

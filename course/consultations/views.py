@@ -30,26 +30,12 @@ def me():
     return current_user._get_current_object()
 
 
-def refused(exc: ConsultationError):
-    """Roll back and answer with the reason, what is missing, and what to do next."""
-    db.session.rollback()
-    page = render_template(
-        "consultations/refused.html",
-        message=str(exc),
-        missing=exc.missing,
-        waitlist_series_id=exc.waitlist_series_id,
-    )
-    return page, exc.status
-
-
 def act(action, target_id: int, back: str):
     """Run one booking service, commit, send its e-mails, and go back with the outcome."""
     try:
         outcome = action(me(), target_id)
-    except ConsultationError as exc:
-        return refused(exc)
     except IntegrityError:
-        return refused(ConsultationError(RACE))
+        raise ConsultationError(RACE) from None
     db.session.commit()
     flash(outcome.message, "success")
     return redirect(back)

@@ -10,9 +10,10 @@ from course.consultations.errors import ConsultationError, not_found
 from course.consultations.forms import WorkshopDayForm
 from course.consultations.gate import WORKSHOP_DAYS_REQUIRED
 from course.consultations.models import WorkshopDay
-from course.consultations.views import STAFF, bp, me, refused
+from course.consultations.views import STAFF, bp, me
 from course.extensions import db
 from course.web.access import roles
+from course.web.errors import show_refusal
 
 
 @bp.route("/workshop", methods=["GET", "POST"])
@@ -24,8 +25,7 @@ def workshop_days():
         try:
             day = workshop.create_day(me(), form.title.data, form.day.data, form.notes.data)
         except ConsultationError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+            show_refusal(exc, form)
         else:
             db.session.commit()
             flash(f"“{day.title}” is added. Record who attended below.", "success")
@@ -45,17 +45,14 @@ def workshop_day(day_id: int):
     """Tick the workshop-arm therapists who attended this day."""
     day = db.session.get(WorkshopDay, day_id)
     if day is None:
-        return refused(not_found("workshop day"))
+        raise not_found("workshop day")
     form = FlaskForm()  # CSRF only: one checkbox per therapist
     if form.validate_on_submit():
         chosen = request.form.getlist("attended")
-        try:
-            ids = {int(value) for value in chosen}
-            added, removed = workshop.record_workshop_attendance(me(), day_id, ids)
-        except ValueError:
-            return refused(ConsultationError("That is not a therapist of this list.", status=400))
-        except ConsultationError as exc:
-            return refused(exc)
+        if not all(value.isdigit() and len(value) < 12 for value in chosen):
+            raise ConsultationError("That is not a therapist of this list.", status=400)
+        ids = {int(value) for value in chosen}
+        added, removed = workshop.record_workshop_attendance(me(), day_id, ids)
         db.session.commit()
         flash(f"Attendance saved: {added} added, {removed} removed.", "success")
         return redirect(url_for(".workshop_day", day_id=day_id))

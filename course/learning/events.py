@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from course.errors import DomainError
 from course.learning.models import EVENT_TYPES
 
 MAX_EVENTS = 200
@@ -19,12 +20,8 @@ MAX_AGE = timedelta(days=30)  # a page may hold unsent events through an outage
 _ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
-class BatchError(ValueError):
+class BatchError(DomainError):
     """A batch was refused; ``status`` is the HTTP answer, the message says why."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)

@@ -5,19 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from course.catalog import PublishedModule, published_course
+from course.errors import DomainError
 from course.learning.access import course_access
 from course.learning.events import Batch
 from course.learning.overview import CourseView, ModuleCard, course_view
 from course.learning.progress import Recorded, record_batch
 
 
-class ModuleUnavailable(Exception):
+class ModuleUnavailable(DomainError):
     """The therapist may not open this module now; the message says why and what to do."""
 
-    def __init__(self, message: str, status: int = 403, missing: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.status = status
+    status = 403
+    template = "learning/unavailable.html"
+
+    def __init__(
+        self, message: str, status: int | None = None, missing: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(message, status)
         self.missing = missing
+
+    def context(self) -> dict:
+        """The modules to complete first."""
+        return {"missing": self.missing}
 
 
 @dataclass(frozen=True)

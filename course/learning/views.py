@@ -16,6 +16,7 @@ from course.learning.overview import course_view
 from course.learning.progress import published_videos
 from course.learning.services import ModuleUnavailable, open_module, record_events
 from course.web.access import roles
+from course.web.errors import speaks_json
 
 bp = Blueprint("learning", __name__, url_prefix="/learning")
 bp.record_once(lambda state: pages.init_app(state.app))
@@ -39,15 +40,12 @@ def module(slug: str):
     """One module: stored HTML, contents, checklist, previous and next."""
     access = course_access(current_user)  # checked on every request, cached page or not
     if not access.has_course:
-        return _unavailable(ModuleUnavailable(access.message))
+        raise ModuleUnavailable(access.message)
     return pages.module_page(current_user, slug, lambda: _draw_module(slug))
 
 
 def _draw_module(slug: str):
-    try:
-        opened = open_module(current_user, slug)
-    except ModuleUnavailable as exc:
-        return _unavailable(exc)
+    opened = open_module(current_user, slug)  # ModuleUnavailable: the handler's page
     modules = opened.course.modules
     index = [m.slug for m in modules].index(slug)
     return render_template(
@@ -58,11 +56,6 @@ def _draw_module(slug: str):
         previous=modules[index - 1] if index > 0 else None,
         following=modules[index + 1] if index + 1 < len(modules) else None,
     )
-
-
-def _unavailable(exc: ModuleUnavailable):
-    page = render_template("learning/unavailable.html", message=str(exc), missing=exc.missing)
-    return page, exc.status
 
 
 def _payload():
@@ -82,17 +75,11 @@ def _payload():
 
 @bp.route("/events", methods=["POST"])
 @roles("therapist")
+@speaks_json
 def events():
     """Record a batch of progress events (CSRF header or field required)."""
-    try:
-        batch = parse_batch(_payload(), videos_of=published_videos, now=clock.now_utc())
-        recorded = record_events(current_user, batch)
-    except BatchError as exc:
-        db.session.rollback()
-        return jsonify(error="bad batch", message=str(exc)), exc.status
-    except ModuleUnavailable as exc:
-        db.session.rollback()
-        return jsonify(error="module unavailable", message=str(exc)), exc.status
+    batch = parse_batch(_payload(), videos_of=published_videos, now=clock.now_utc())
+    recorded = record_events(current_user, batch)
     db.session.commit()
     card = course_view(current_user).card(batch.module)
     return jsonify(

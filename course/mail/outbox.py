@@ -20,6 +20,7 @@ from flask_sqlalchemy.session import Session
 from sqlalchemy import event, func, or_, select, update
 
 from course import clock
+from course.errors import DomainError
 from course.extensions import db
 from course.mail import transport
 from course.mail.models import STATUSES, OutboxMessage
@@ -31,7 +32,7 @@ STALE_CLAIM = timedelta(minutes=10)
 _PENDING, _READY = "outbox_pending", "outbox_ready"
 
 
-class MailError(ValueError):
+class MailError(DomainError):
     """A message cannot be queued as given (for example a line break in its subject)."""
 
 

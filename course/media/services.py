@@ -9,13 +9,15 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.utils import secure_filename
 
+from course.errors import DomainError
+
 #: What may be uploaded: extension -> (content type, size limit in bytes, content check).
 VIDEO_LIMIT = 500 * 1024 * 1024
 CAPTIONS_LIMIT = 2 * 1024 * 1024
 _WEBVTT = re.compile(rb"^(\xef\xbb\xbf)?WEBVTT([ \t\r\n]|$)")
 
 
-class MediaError(ValueError):
+class MediaError(DomainError):
     """An upload was refused; the message says why."""
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from course import clock, signals
 from course.audit.services import record
 from course.auth.models import User, writing_arm
+from course.errors import DomainError
 from course.extensions import db
 from course.research.consent import current_version
 from course.research.models import (
@@ -35,7 +36,7 @@ STRATUM_FIELDS = ("region", "profession", "timezone")
 MIN_REASON = 10
 
 
-class AllocationError(ValueError):
+class AllocationError(DomainError):
     """Randomization or an override cannot proceed; the message says why."""
 
 

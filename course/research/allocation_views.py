@@ -12,6 +12,7 @@ from course.research.consent import current_version
 from course.research.forms import ARM_NAMES, OverrideForm
 from course.research.views import bp
 from course.web.access import roles
+from course.web.errors import show_refusal
 
 
 @bp.route("/randomization")
@@ -43,8 +44,7 @@ def randomize():
         made = allocation.randomize_pending(current_user)
         db.session.commit()
     except allocation.AllocationError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        show_refusal(exc)
     except IntegrityError:
         # Someone else randomized the same people or slots at the same moment.
         db.session.rollback()
@@ -67,8 +67,7 @@ def override():
                 current_user, form.study_id.data, form.arm.data, form.reason.data
             )
         except allocation.AllocationError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+            show_refusal(exc)
         else:
             db.session.commit()
             flash(f"Arm set to {ARM_NAMES[made.arm]} and recorded in the audit log.", "success")

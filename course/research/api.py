@@ -38,20 +38,16 @@ def export():
     if owner is None:
         return _refused()
     if unknown := sorted(set(request.args) - set(EXPORT_PARAMETERS)):
-        db.session.rollback()
-        message = f"Unknown parameter(s) {', '.join(unknown)}; use {', '.join(EXPORT_PARAMETERS)}."
-        return jsonify(error="Bad request", message=message), 400
-    try:
-        filters = parse_filters(
-            request.args.get("arm"),
-            request.args.get("from"),
-            request.args.get("to"),
-            request.args.get("since"),
-            request.args.get("include_free_text", ""),
+        raise FilterError(
+            f"Unknown parameter(s) {', '.join(unknown)}; use {', '.join(EXPORT_PARAMETERS)}."
         )
-    except FilterError as exc:
-        db.session.rollback()
-        return jsonify(error="Bad request", message=str(exc)), 400
+    filters = parse_filters(
+        request.args.get("arm"),
+        request.args.get("from"),
+        request.args.get("to"),
+        request.args.get("since"),
+        request.args.get("include_free_text", ""),
+    )
     spool, result = build_archive(filters, actor=owner, via="api", token=token)
     db.session.commit()
     return archive_response(spool, result.manifest["generated_at"])

@@ -19,13 +19,14 @@ from course import clock
 from course.audit.services import record
 from course.catalog import published_course
 from course.content import render_markdown
+from course.errors import DomainError
 from course.extensions import db
 from course.research.models import Allocation, ConsentRecord
 
 CONSENT_DIR = Path(__file__).with_name("consent")
 
 
-class ConsentError(ValueError):
+class ConsentError(DomainError):
     """A consent action is not possible; the message says why."""
 
 

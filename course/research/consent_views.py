@@ -11,7 +11,7 @@ from course.research import consent
 from course.research.forms import ConsentForm, WithdrawForm
 from course.research.views import bp
 from course.web.access import PUBLIC, access_of, roles
-from course.web.errors import wants_json
+from course.web.errors import show_refusal, wants_json
 
 #: What a therapist may still reach before answering: this page, and signing out.
 GATE_OPEN = frozenset({"research.consent", "research.withdraw", "auth.logout", "static"})
@@ -58,8 +58,7 @@ def consent_page():
             try:
                 consent.decide(current_user, accept=choice == "accept", version=form.version.data)
             except consent.ConsentError as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
+                show_refusal(exc)
             else:
                 db.session.commit()
                 standing = consent.standing(current_user)
@@ -85,8 +84,7 @@ def withdraw():
     try:
         consent.withdraw(current_user)
     except consent.ConsentError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        show_refusal(exc)
     else:
         db.session.commit()
         flash(

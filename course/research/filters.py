@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from course import clock
+from course.errors import DomainError
 from course.research.models import TRIAL_ARMS
 
 
-class FilterError(ValueError):
+class FilterError(DomainError):
     """A filter value is not usable; the message says which and how to write it."""
 
 

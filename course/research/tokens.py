@@ -10,6 +10,7 @@ from course import clock
 from course.audit.services import record
 from course.auth.models import User
 from course.auth.services import hash_token
+from course.errors import DomainError
 from course.extensions import db
 from course.research.models import ApiToken
 
@@ -17,7 +18,7 @@ PREFIX = "atp_"
 MAX_ACTIVE = 20
 
 
-class TokenError(ValueError):
+class TokenError(DomainError):
     """A token cannot be created or revoked; the message says why."""
 
 

@@ -14,6 +14,7 @@ from course.research.figures import SCALE_NAMES, figures
 from course.research.filters import FilterError, Filters, parse_filters
 from course.research.forms import ARM_NAMES, ExportForm, FilterForm, TokenForm
 from course.web.access import roles
+from course.web.errors import show_refusal
 
 bp = Blueprint("research", __name__, url_prefix="/research")
 
@@ -84,8 +85,7 @@ def api_tokens():
         try:
             token, secret = tokens.create_token(current_user, form.name.data)
         except tokens.TokenError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+            show_refusal(exc, form)
         else:
             db.session.commit()
             flash(f"Token {token.name!r} created. Copy it now: it is not shown again.", "success")
@@ -102,8 +102,7 @@ def revoke_token(token_id: int):
     try:
         token = tokens.revoke_token(current_user, token_id)
     except tokens.TokenError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        show_refusal(exc)
     else:
         db.session.commit()
         flash(f"Token {token.name!r} revoked.", "success")

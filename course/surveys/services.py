@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 
 from course import clock
 from course.dbtypes import insert_ignoring_conflicts
+from course.errors import DomainError
 from course.extensions import db
 from course.learning.overview import course_view
 from course.mail import queue_mail
@@ -38,12 +39,8 @@ __all__ = [
 ]
 
 
-class SurveyError(Exception):
+class SurveyError(DomainError):
     """The survey cannot be opened or changed; the message says why."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)

@@ -54,10 +54,7 @@ def index():
 @roles("therapist")
 def respond(survey: str, trigger: str):
     """Answer a due survey: save to finish later, or submit once."""
-    try:
-        page = services.open_survey(current_user, survey, trigger)
-    except services.SurveyError as exc:
-        abort(exc.status, str(exc))
+    page = services.open_survey(current_user, survey, trigger)
     if page.status == "submitted":
         status = 409 if request.method == "POST" else 200
         return render_template("surveys/submitted.html", page=page, changed=status == 409), status
@@ -75,7 +72,7 @@ def respond(survey: str, trigger: str):
         else:
             services.save_draft(current_user, page, answers)
     except services.SurveyError as exc:
-        db.session.rollback()
+        db.session.rollback()  # the answers typed are shown again, with the reason
         return _form(page, answers, problem=str(exc)), exc.status
     db.session.commit()
     if action == "submit":

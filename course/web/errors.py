@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, current_app, flash, g, jsonify, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
@@ -12,6 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from course import clock
+from course.errors import DomainError
 from course.extensions import db, limiter, login_manager
 
 #: Seconds a client is asked to wait when the database is briefly out of reach.
@@ -23,17 +24,31 @@ MESSAGES = {
     403: ("Not allowed", "Your account does not have access to this page."),
     404: ("Not found", "There is no page at this address."),
     405: ("Method not allowed", "This address does not accept that kind of request."),
+    409: ("Conflict", "This cannot be done in the current state."),
+    410: ("No longer valid", "This link can no longer be used."),
     413: ("Too large", "What you sent is larger than this page accepts."),
+    422: ("Cannot be accepted", "Something in what you sent needs correcting."),
     429: ("Too many attempts", "Please wait before trying again."),
     500: ("Something went wrong", "The error was logged. Please try again in a moment."),
     503: ("Temporarily unavailable", "The platform is briefly unavailable. Please retry."),
 }
 
 
+def speaks_json(view):
+    """Mark a view that answers only JSON (a beacon's form post included), so its
+    refusals are JSON too."""
+    view.speaks_json = True
+    return view
+
+
 def wants_json() -> bool:
     """True for API and JSON clients, which get JSON errors instead of pages."""
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json" or request.is_json
+    view = current_app.view_functions.get(request.endpoint or "")
+    return (
+        request.path.startswith("/api/")
+        or getattr(view, "speaks_json", False)
+        or request.accept_mimetypes.best == "application/json"
+        or request.is_json
     )
 
 
@@ -52,6 +67,24 @@ def _render(status: int, detail: str | None = None, retry_after: int | None = No
         retry_after=retry_after,
     )
     return html, status
+
+
+def same_site_referrer() -> str | None:
+    """The page the request came from, when it is on this site (for a "Go back" link)."""
+    referrer = request.referrer or ""
+    host = request.host_url
+    return referrer if referrer.startswith(host) else None
+
+
+def show_refusal(error: DomainError, form=None) -> None:
+    """Undo what the refused service flushed, and show its message on the page the person
+    is on: beside the form field at fault, else at the top, keeping what they typed."""
+    db.session.rollback()
+    field = getattr(form, error.field, None) if form is not None and error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        flash(str(error), "error")
 
 
 def _retry_after_seconds() -> int | None:
@@ -107,6 +140,19 @@ def register(app: Flask) -> None:
         if error.connection_invalidated:  # a disconnect the driver reported another way
             return database_unavailable(error)
         return unexpected(error)
+
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError):
+        # Whatever the service flushed before it refused goes with the refusal.
+        db.session.rollback()
+        if wants_json():
+            body = {"error": MESSAGES.get(error.status, ("Refused",))[0], "message": str(error)}
+            return jsonify(body), error.status
+        page = render_template(
+            error.template, message=str(error), error=error, back=same_site_referrer(),
+            **error.context(),
+        )  # fmt: skip
+        return page, error.status
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
