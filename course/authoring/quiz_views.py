@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from course.authoring import services
 from course.authoring.forms import QuizForm, change_questions, quiz_fields, quiz_payload
-from course.authoring.views import EDITORS, bp, key_named, module_or_404
+from course.authoring.views import EDITORS, bp, module_or_404
 from course.content import ContentError, ContentErrors, compose_quiz
+from course.content.errors import steps
 from course.extensions import db
 from course.web.access import roles
 
 QUIZ_KEYS = ("pass_mark", "max_attempts", "shuffle")
-QUESTION_KEYS = ("id", "type", "prompt", "explanation", "options")
-OPTION_KEYS = ("text", "correct", "feedback", "id")
-_WHERE = re.compile(
-    r"^question (?:'(?P<qid>[^']*)'|(?P<number>\d+)): (?:option (?P<option>\d+): )?(?P<rest>.*)$"
-)
-_DUPLICATE = re.compile(r"^duplicate question id '(?P<qid>[^']*)'")
+QUESTION_KEYS = ("id", "type", "prompt", "explanation")
+OPTION_KEYS = ("text", "correct", "feedback")
 
 Summary = list[tuple[str, str]]
 
@@ -77,19 +72,11 @@ def _page(form: QuizForm, context: dict, *, problems=None, summary=None):
     )
 
 
-def _question_index(form: QuizForm, match: re.Match[str], *, last: bool = False) -> int | None:
-    if match.group("number"):
-        index = int(match.group("number")) - 1
-        return index if index < len(form.questions) else None
-    ids = [(entry.form.id.data or "").strip() for entry in form.questions]
-    found = [i for i, qid in enumerate(ids) if qid == match.group("qid")]
-    return (found[-1] if last else found[0]) if found else None
-
-
 def place_quiz_errors(
     form: QuizForm, errors: list[ContentError]
 ) -> tuple[dict[str, list[str]], Summary]:
-    """Put errors beside their question, option or setting; return fieldset errors and summary."""
+    """Put each error beside the field its path names (``questions[2].options[1].feedback``);
+    return the errors of whole questions or options, and the summary."""
     problems: dict[str, list[str]] = {}
     summary: Summary = []
 
@@ -102,34 +89,22 @@ def place_quiz_errors(
         summary.append((anchor, f"{where}: {text}"))
 
     for error in errors:
-        message = error.message
-        duplicate = _DUPLICATE.match(message)
-        where = _WHERE.match(message)
-        if duplicate:
-            index = _question_index(form, duplicate, last=True)
-            if index is not None:
-                put(form.questions[index].form.id, message, f"Question {index + 1}")
-                continue
-        elif where and (index := _question_index(form, where)) is not None:
-            question = form.questions[index].form
-            rest, label = where.group("rest"), f"Question {index + 1}"
-            option = int(where.group("option") or 0) - 1
-            if 0 <= option < len(question.options):
-                entry = question.options[option]
-                key = key_named(rest, OPTION_KEYS)
-                if key in ("text", "correct", "feedback"):
-                    put(entry.form[key], rest, f"{label}, option {option + 1}")
-                else:
-                    put_group(entry.id, rest, f"{label}, option {option + 1}")
-                continue
-            key = key_named(rest, QUESTION_KEYS) or "options"
-            if key == "options":
-                put_group(question.options.id, rest, label)
+        path = steps(error.path)
+        if path and path[0] in QUIZ_KEYS:
+            put(form[path[0]], error.message, form[path[0]].label.text)
+            continue
+        if len(path) < 2 or path[0] != "questions" or not 0 <= path[1] < len(form.questions):
+            summary.append(("", error.message))
+            continue
+        question, label = form.questions[path[1]].form, f"Question {path[1] + 1}"
+        if len(path) > 2 and path[2] in QUESTION_KEYS:
+            put(question[path[2]], error.message, label)
+        elif len(path) > 3 and path[2] == "options" and 0 <= path[3] < len(question.options):
+            entry, where = question.options[path[3]], f"{label}, option {path[3] + 1}"
+            if len(path) > 4 and path[4] in OPTION_KEYS:
+                put(entry.form[path[4]], error.message, where)
             else:
-                put(question[key], rest, label)
-            continue
-        elif (key := key_named(message, QUIZ_KEYS)) is not None:
-            put(form[key], message, form[key].label.text)
-            continue
-        summary.append(("", message))
+                put_group(entry.id, error.message, where)
+        else:
+            put_group(question.options.id, error.message, label)
     return problems, summary

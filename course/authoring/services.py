@@ -183,6 +183,7 @@ def parse_module_text(text: str, slug: str | None = None) -> ModuleSource:
                 module_filename(probe.order, probe.slug),
                 1,
                 f"the slug must stay {slug!r}; create a new module instead",
+                "slug",
             )
         ]
     )
@@ -198,7 +199,11 @@ def publish_module(text: str, *, actor, slug: str | None = None) -> ModuleRevisi
     module = parse_module_text(text, slug)
     if slug is None and db.session.scalar(db.select(Module.id).where(Module.slug == module.slug)):
         raise ContentErrors(
-            [ContentError(module.filename, 1, f"a module with slug {module.slug!r} already exists")]
+            [
+                ContentError(
+                    module.filename, 1, f"a module with slug {module.slug!r} already exists", "slug"
+                )
+            ]
         )
     _checked(_with_module(published_bundle(), module))
     return write_module(module, actor=actor, publish=True)
@@ -285,7 +290,11 @@ def create_module(text: str, *, actor, publish: bool) -> ModuleRevision:
     module = parse_module_text(text)
     if db.session.scalar(db.select(Module.id).where(Module.slug == module.slug)):
         raise ContentErrors(
-            [ContentError(module.filename, 1, f"a module with slug {module.slug!r} already exists")]
+            [
+                ContentError(
+                    module.filename, 1, f"a module with slug {module.slug!r} already exists", "slug"
+                )
+            ]
         )
     return write_module(module, actor=actor, publish=False)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
@@ -15,6 +14,7 @@ from course.authoring import overview, services
 from course.authoring.forms import ModuleForm, module_fields
 from course.catalog.models import Module
 from course.content import ContentError, ContentErrors, compose_module, parse_module
+from course.content.errors import steps
 from course.extensions import db
 from course.web.access import roles
 
@@ -39,14 +39,10 @@ def module_or_404(slug: str) -> Module:
     return db.first_or_404(db.select(Module).where(Module.slug == slug))
 
 
-def key_named(message: str, keys: Iterable[str]) -> str | None:
-    """The key a message is about: a quoted key first, else a bare word outside quotes."""
-    keys = tuple(keys)
-    for quoted in re.findall(r"'([a-z_]+)[':]", message):
-        if quoted in keys:
-            return quoted
-    bare = re.sub(r"'[^']*'|\([^)]*\)", " ", message)
-    return next((word for word in re.findall(r"[a-z_]+", bare) if word in keys), None)
+def field_named(error: ContentError, keys: Iterable[str]) -> str | None:
+    """The form field an error's path names (``completion.min_seconds`` -> ``min_seconds``)."""
+    named = [step for step in steps(error.path) if isinstance(step, str)]
+    return named[-1] if named and named[-1] in tuple(keys) else None
 
 
 @bp.route("/")
@@ -110,7 +106,7 @@ def _submit(form: ModuleForm, slug: str | None):
     text = form.text(target)
     try:
         if target is None:
-            missing = ContentError("modules/01-draft.md", 1, _NO_SLUG)
+            missing = ContentError("modules/01-draft.md", 1, _NO_SLUG, "slug")
             raise ContentErrors([missing, *_preview(form, None)[1]])
         if slug is None:
             revision = services.create_module(text, actor=current_user, publish=action == "publish")
@@ -208,7 +204,7 @@ def place_errors(
             summary.append((form.body.id, f"{form.body.label.text}, {text}"))
             continue
         text = error.message if ours else f"{error.file}, line {error.line}: {error.message}"
-        key = key_named(error.message, keys)
+        key = field_named(error, keys)
         if key is None:
             summary.append(("", text))
             continue
@@ -222,7 +218,7 @@ def _json_error(error: ContentError, form: ModuleForm, slug: str | None) -> dict
     offset = form.body_offset(slug)
     if _is_this_module(error.file, slug) and error.line > offset:
         return {"line": error.line - offset, "field": "body", "message": error.message}
-    return {"line": None, "field": key_named(error.message, FRONT_FIELDS), "message": error.message}
+    return {"line": None, "field": field_named(error, FRONT_FIELDS), "message": error.message}
 
 
 @bp.route("/preview", methods=["POST"])

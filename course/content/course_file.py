@@ -126,12 +126,17 @@ def _surveys(fields: Fields) -> SurveySchedule:
     after_course = sub.data.get("after_course")
     if after_course is not None:
         line = data.line_of("after_course")
-        if not sub.check_name(after_course, line, "'after_course'", "survey instrument name"):
+        if not sub.check_name(
+            after_course, line, "'after_course'", "survey instrument name", "surveys.after_course"
+        ):
             after_course = None
     after_module: dict[str, str] = {}
     for slug, name, line in _pairs(sub, "after_module"):
-        if sub.check_name(slug, line, "'after_module' key", "module slug") and sub.check_name(
-            name, line, f"'after_module' survey for {slug!r}", "survey instrument name"
+        where = f"surveys.after_module.{slug}"
+        if sub.check_name(slug, line, "'after_module' key", "module slug", where) and (
+            sub.check_name(
+                name, line, f"'after_module' survey for {slug!r}", "survey instrument name", where
+            )
         ):
             after_module[slug] = name
     after_consultations: dict[int, str] = {}
@@ -141,9 +146,14 @@ def _surveys(fields: Fields) -> SurveySchedule:
                 line,
                 f"surveys: 'after_consultations' key {count!r} must be a whole number of "
                 "consultations attended, at least 1",
+                f"surveys.after_consultations.{count}",
             )
         elif sub.check_name(
-            name, line, f"'after_consultations' survey for {count}", "survey instrument name"
+            name,
+            line,
+            f"'after_consultations' survey for {count}",
+            "survey instrument name",
+            f"surveys.after_consultations.{count}",
         ):
             after_consultations[count] = name
     return SurveySchedule(after_course, after_module, after_consultations)

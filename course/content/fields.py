@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .errors import Sink
+from .errors import Sink, join
 from .yamlsrc import YList, YMap
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -37,16 +37,18 @@ def is_int(value: Any) -> bool:
 class Fields:
     """One YAML mapping plus where to report problems about it."""
 
-    def __init__(self, data: YMap, sink: Sink, where: str = "") -> None:
+    def __init__(self, data: YMap, sink: Sink, where: str = "", path: str | None = None) -> None:
         self.data = data
         self.sink = sink
         self.prefix = f"{where}: " if where else ""
+        #: The field path of this mapping (``questions[2]``); by default its name.
+        self.path = where if path is None else path
 
     def error(self, key: str | None, message: str) -> None:
-        """Report a problem at the line of `key` (or of the mapping)."""
+        """Report a problem at the line (and field path) of `key`, or of the mapping."""
         if key in self.data.reported:
             return
-        self.sink.add(self.data.line_of(key), self.prefix + message)
+        self.sink.add(self.data.line_of(key), self.prefix + message, join(self.path, key))
 
     def check_keys(self, allowed: tuple[str, ...], required: tuple[str, ...]) -> None:
         """Report unknown keys and missing required keys."""
@@ -55,7 +57,11 @@ class Fields:
                 self.error(key, f"unknown key {key!r} (allowed: {', '.join(allowed)})")
         for key in required:
             if key not in self.data:
-                self.sink.add(self.data.line, self.prefix + f"missing required key {key!r}")
+                self.sink.add(
+                    self.data.line,
+                    self.prefix + f"missing required key {key!r}",
+                    join(self.path, key),
+                )
 
     def text(self, key: str, *, required: bool = True) -> str | None:
         """A non-empty string value."""
@@ -138,16 +144,17 @@ class Fields:
         if values is None:
             return ()
         result: list[str] = []
-        for value, line in zip(values, values.item_lines, strict=True):
-            self.check_name(value, line, f"{key!r} entry", kind)
+        for index, (value, line) in enumerate(zip(values, values.item_lines, strict=True)):
+            where = join(join(self.path, key), index)
+            self.check_name(value, line, f"{key!r} entry", kind, where)
             if isinstance(value, str) and SLUG_RE.match(value):
                 if value in result:
-                    self.sink.add(line, self.prefix + f"{key!r} lists {value!r} twice")
+                    self.sink.add(line, self.prefix + f"{key!r} lists {value!r} twice", where)
                 else:
                     result.append(value)
         return tuple(result)
 
-    def check_name(self, value: Any, line: int, what: str, kind: str) -> bool:
+    def check_name(self, value: Any, line: int, what: str, kind: str, path: str = "") -> bool:
         """Report a value that is not a slug-shaped name."""
         if isinstance(value, str) and SLUG_RE.match(value):
             return True
@@ -158,5 +165,5 @@ class Fields:
             )
         else:
             message = f"{what} must be a {kind}, not {describe(value)}"
-        self.sink.add(line, self.prefix + message)
+        self.sink.add(line, self.prefix + message, path or self.path)
         return False

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from .digest import content_hash
-from .errors import Sink
+from .errors import Sink, join
 from .fields import ID_RE, SLUG_RE, Fields, is_int
 from .yamlsrc import YList, YMap, load_yaml
 
@@ -95,12 +95,12 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, YList) and not value)
 
 
-def _identifier(value: Any, line: int, what: str, sink: Sink) -> str | None:
+def _identifier(value: Any, line: int, what: str, sink: Sink, path: str) -> str | None:
     if is_int(value):
         value = str(value)
     if isinstance(value, str) and ID_RE.match(value):
         return value
-    sink.add(line, f"{what} {value!r} must be letters, digits, '-' or '_' (at most 64)")
+    sink.add(line, f"{what} {value!r} must be letters, digits, '-' or '_' (at most 64)", path)
     return None
 
 
@@ -108,22 +108,28 @@ def _questions(items: YList, sink: Sink) -> tuple[Question, ...]:
     result: list[Question] = []
     first_line: dict[str, int] = {}
     for number, (item, line) in enumerate(zip(items, items.item_lines, strict=True), start=1):
+        path = join("questions", number - 1)
         if not isinstance(item, YMap):
-            sink.add(line, f"question {number} must be a mapping with id, type, prompt, options")
+            sink.add(
+                line, f"question {number} must be a mapping with id, type, prompt, options", path
+            )
             continue
         before = len(sink.errors)
         qid = None
         if "id" in item and "id" not in item.reported:
-            qid = _identifier(item["id"], item.line_of("id"), f"question {number}: id", sink)
+            qid = _identifier(
+                item["id"], item.line_of("id"), f"question {number}: id", sink, join(path, "id")
+            )
         if qid is not None and qid in first_line:
             sink.add(
                 item.line_of("id"),
                 f"duplicate question id {qid!r} (first at line {first_line[qid]})",
+                join(path, "id"),
             )
         elif qid is not None:
             first_line[qid] = item.line_of("id")
         label = f"question {qid!r}" if qid else f"question {number}"
-        question = _question(Fields(item, sink, label), qid or "")
+        question = _question(Fields(item, sink, label, path), qid or "")
         if question is not None and len(sink.errors) == before:
             result.append(question)
     return tuple(result)
@@ -153,19 +159,26 @@ def _options(items: YList, question: Fields) -> tuple[Option, ...]:
     first_line: dict[str, int] = {}
     for position, (item, line) in enumerate(zip(items, items.item_lines, strict=True)):
         where = f"{question.prefix}option {position + 1}"
+        path = join(join(question.path, "options"), position)
         if not isinstance(item, YMap):
-            question.sink.add(line, f"{where} must be a mapping with text and correct")
+            question.sink.add(line, f"{where} must be a mapping with text and correct", path)
             continue
         oid = default_option_id(position)
         if "id" in item and "id" not in item.reported:
-            oid = _identifier(item["id"], item.line_of("id"), f"{where}: id", question.sink) or oid
+            oid = (
+                _identifier(
+                    item["id"], item.line_of("id"), f"{where}: id", question.sink, join(path, "id")
+                )
+                or oid
+            )
         if oid in first_line:
             question.sink.add(
                 item.line_of("id"),
                 f"{where}: duplicate option id {oid!r} (first at line {first_line[oid]})",
+                join(path, "id"),
             )
         first_line.setdefault(oid, item.line_of("id"))
-        fields = Fields(item, question.sink, where)
+        fields = Fields(item, question.sink, where, path)
         fields.check_keys(OPTION_KEYS, ("text", "correct"))
         text = fields.text("text")
         correct = fields.boolean("correct")

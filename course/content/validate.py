@@ -40,12 +40,15 @@ def check_bundle(
         for index, slug in enumerate(module.requires):
             if slug not in known:
                 sink.add(
-                    line_at(front, "requires", index), f"'requires' names unknown module {slug!r}"
+                    line_at(front, "requires", index),
+                    f"'requires' names unknown module {slug!r}",
+                    f"requires[{index}]",
                 )
         if module.completion.quiz and module.slug not in {quiz.slug for quiz in quiz_list}:
             sink.add(
                 line_at(front, "completion", "quiz"),
                 f"'quiz: pass' needs a quiz file quizzes/{module.slug}.yaml, which does not exist",
+                "completion.quiz",
             )
         _check_captions(blocks, sink, read_media)
         errors.extend(sink.errors)
@@ -75,6 +78,7 @@ def _check_unique(
                     module.filename,
                     line_at(front, "slug"),
                     f"duplicate slug {module.slug!r} (also used by {first.filename})",
+                    "slug",
                 )
             )
         first = by_order.setdefault(module.order, module)
@@ -84,6 +88,7 @@ def _check_unique(
                     module.filename,
                     line_at(front, "order"),
                     f"duplicate order {module.order} (also used by {first.filename})",
+                    "order",
                 )
             )
     return by_slug
@@ -134,7 +139,12 @@ def _check_cycles(
         target = loop[1] if len(loop) > 1 else loop[0]
         line = line_at(fronts[id(module)][0], "requires", module.requires.index(target))
         names = " -> ".join((*loop, loop[0]))
-        errors.append(ContentError(module.filename, line, f"'requires' forms a cycle: {names}"))
+        index = module.requires.index(target)
+        errors.append(
+            ContentError(
+                module.filename, line, f"'requires' forms a cycle: {names}", f"requires[{index}]"
+            )
+        )
     return errors
 
 
@@ -154,12 +164,17 @@ def _check_course(
         for index, slug in enumerate(names):
             if slug not in known:
                 label = ".".join(path)
-                sink.add(line_at(tree, *path, index), f"{label!r} names unknown module {slug!r}")
+                sink.add(
+                    line_at(tree, *path, index),
+                    f"{label!r} names unknown module {slug!r}",
+                    f"{label}[{index}]",
+                )
     for slug in course.surveys.after_module:
         if slug not in known:
             sink.add(
                 line_at(tree, "surveys", "after_module", slug),
                 f"'surveys.after_module' names unknown module {slug!r}",
+                f"surveys.after_module.{slug}",
             )
     if surveys is not None:
         _check_survey_names(course, tree, set(surveys), sink)
@@ -184,7 +199,10 @@ def _check_survey_names(course: CourseSpec, tree: YMap, surveys: set[str], sink:
     for name, path in named:
         if name not in surveys:
             label = ".".join(str(step) for step in path if isinstance(step, str))
+            list_index = path[:2] == ("certificate", "surveys")  # a list; the rest are keys
+            where = f"certificate.surveys[{path[2]}]" if list_index else ".".join(map(str, path))
             sink.add(
                 line_at(tree, *path),
                 f"{label!r} names unknown survey {name!r}; the platform has: {choices}",
+                where,
             )

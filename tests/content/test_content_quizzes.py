@@ -207,3 +207,40 @@ def test_all_quiz_problems_at_once():
     with pytest.raises(ContentErrors) as info:
         parse_quiz(text, FILE)
     assert [error.line for error in info.value.errors] == [1, 6, 14]
+
+
+def test_errors_carry_the_path_of_the_field_at_fault():
+    from course.content import ContentErrors, parse_quiz
+
+    text = """pass_mark: 120
+questions:
+  - id: first
+    type: single
+    prompt: Which?
+    options:
+      - {text: A, correct: true}
+      - {text: B, correct: false}
+  - id: second
+    type: single
+    prompt: Which again?
+    options:
+      - {text: A, correct: true, feedback: 3}
+      - {text: B, correct: maybe}
+"""
+    try:
+        parse_quiz(text, "quizzes/intro.yaml")
+    except ContentErrors as exc:
+        paths = {error.path: error.line for error in exc.errors}
+    assert paths == {
+        "pass_mark": 1,
+        "questions[1].options[0].feedback": 13,
+        "questions[1].options[1].correct": 14,
+    }
+
+
+def test_steps_split_a_path():
+    from course.content.errors import steps
+
+    assert steps("questions[3].options[1].feedback") == ["questions", 3, "options", 1, "feedback"]
+    assert steps("completion.min_seconds") == ["completion", "min_seconds"]
+    assert steps("") == []
