@@ -68,6 +68,7 @@ lint: $(VENV)/.installed-dev
 
 ## bench: the benchmarks under bench/ (figures go to stdout and bench/results/)
 bench: $(VENV)/.installed-dev
+	@bash tools/system-packages.sh bench
 	$(BIN)/python -m bench
 
 ## load: two gunicorn processes on PostgreSQL + Redis, 500 simulated therapists, integrity

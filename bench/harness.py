@@ -239,6 +239,7 @@ def load(port: int, path: str, *, headers=None, seconds: float = 8, clients: int
         "rps": round(total / seconds, 1),
         "errors": sum(r[1] for r in results),
         "p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "p99_ms": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1),
     }
 
 

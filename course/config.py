@@ -97,7 +97,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOG_JSON", None, _bool, "JSON logs on stderr; default on in production only"),
     Setting("POOL_SIZE", 5, _positive_int, "database connections kept per process (not SQLite)"),
     Setting("POOL_TIMEOUT", 10, _positive_int, "seconds to wait for a free connection, then 503"),
-    Setting("PAGE_CACHE_MB", 32, _whole_number, "MB of rendered module pages per process; 0: off"),
+    Setting(
+        "FRAGMENT_CACHE_MB", 8, _whole_number, "MB of rendered module articles per process; 0: off"
+    ),
     Setting("PROXY_FIX", False, _bool, "trust one proxy hop's X-Forwarded-For/-Proto/-Host"),
     Setting("TRIAL_END", None, _date, "trial end date; the control arm's wait-list opens after"),
     Setting("CANCEL_CUTOFF_HOURS", 24, _positive_int, "hours before a session to cancel by"),

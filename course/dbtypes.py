@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+from course.extensions import db
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """An aware UTC datetime on every backend (SQLite keeps no zone, so we add it back)."""
@@ -33,8 +35,16 @@ def insert_ignoring_conflicts(model, *, conflict: list[str], values: list[dict] 
     from sqlalchemy import inspect
     from sqlalchemy.dialects import postgresql, sqlite
 
-    from course.extensions import db
-
     dialect = db.session.get_bind(mapper=inspect(model)).dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(model).values(values).on_conflict_do_nothing(index_elements=conflict)
+
+
+def read_rows(statement, params: dict | None = None):
+    """Run a plain read (a Core select of columns) on the session's connection.
+
+    Same transaction as ``db.session.execute``, without the ORM's per-statement work:
+    for the reads every page makes (progress, the catalog version), where that work cost
+    as much as the query itself.
+    """
+    return db.session.connection().execute(statement, params or {})

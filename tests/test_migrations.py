@@ -42,3 +42,41 @@ def test_upgrade_matches_the_models_and_downgrades_cleanly(settings, tmp_path, p
             with engine.begin() as conn:
                 conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
             engine.dispose()
+
+
+def _triggers(conn) -> set[str]:
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(
+            sa.text(
+                "SELECT DISTINCT trigger_name FROM information_schema.triggers "
+                "WHERE trigger_schema = current_schema()"
+            )
+        )
+    else:
+        rows = conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+    return {row[0] for row in rows}
+
+
+def test_upgrade_makes_every_trigger_the_models_make(settings, tmp_path, pg_url):
+    """A table rebuilt by a migration loses its triggers unless the migration remakes them."""
+    found = []
+    for build in ("migrations", "models"):
+        folder = tmp_path / build
+        folder.mkdir()
+        overrides, pg = _empty_database(settings, folder, pg_url)
+        app = create_app(overrides)
+        try:
+            with app.app_context():
+                upgrade() if build == "migrations" else db.create_all()
+                with db.engine.connect() as conn:
+                    found.append(_triggers(conn))
+                db.engine.dispose()
+        finally:
+            if pg:
+                engine, schema = pg
+                with engine.begin() as conn:
+                    conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                engine.dispose()
+    migrated, modelled = found
+    assert "users_arm_follows_allocation" in modelled
+    assert migrated == modelled

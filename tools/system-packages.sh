@@ -2,6 +2,7 @@
 # Install the Debian packages in tools/system-packages.txt that are missing; idempotent.
 #   tools/system-packages.sh run    what `make run` needs
 #   tools/system-packages.sh test   that plus what the test suite needs (make test, .ci/run)
+#   tools/system-packages.sh bench  what `make run` needs plus the load generator
 # As root it installs them with apt-get. Without root it prints the one command to run and
 # exits 1. With nothing missing it prints nothing and exits 0.
 set -euo pipefail
@@ -9,7 +10,8 @@ group="${1:-run}"
 case "$group" in
     run) wanted="run" ;;
     test) wanted="run|test" ;;
-    *) echo "usage: $0 run|test" >&2; exit 2 ;;
+    bench) wanted="run|bench" ;;
+    *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 list="$(dirname "$0")/system-packages.txt"
 

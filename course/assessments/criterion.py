@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, func, select
 
 from course.assessments.models import QuizAttempt
 from course.catalog.models import Quiz
+from course.dbtypes import read_rows
 from course.extensions import db
 from course.learning.criteria import ChecklistItem, register
 
@@ -40,12 +41,16 @@ _STANDINGS = (
 )
 
 
-def quiz_standings(user_id: int, slugs: list[str] | None = None) -> dict[str, QuizStanding]:
-    """Attempts, best score and pass per quiz slug, in one query."""
-    query = _STANDINGS if slugs is None else _STANDINGS.where(Quiz.slug.in_(slugs))
+# Built once with its parameters: a statement built per call is compiled per call.
+_STANDINGS_OF = _STANDINGS.where(Quiz.slug == bindparam("slug"))
+
+
+def quiz_standings(user_id: int, slug: str | None = None) -> dict[str, QuizStanding]:
+    """Attempts, best score and pass per quiz slug (or for one quiz), in one query."""
+    query, params = (_STANDINGS, {}) if slug is None else (_STANDINGS_OF, {"slug": slug})
     return {
         slug: QuizStanding(n, best, bool(passed))
-        for slug, n, best, passed in db.session.execute(query, {"user_id": user_id})
+        for slug, n, best, passed in read_rows(query, {"user_id": user_id, **params})
     }
 
 
@@ -56,8 +61,7 @@ class QuizCriterion:
 
     def standings(self, user_id: int, modules: Sequence[Any]) -> Mapping[str, QuizStanding]:
         """Standings on the quizzes of ``modules`` (every quiz for a whole course)."""
-        slugs = [m.slug for m in modules] if len(modules) == 1 else None
-        return quiz_standings(user_id, slugs)
+        return quiz_standings(user_id, modules[0].slug if len(modules) == 1 else None)
 
     def item(self, rule: Any, module: Any, standings: Mapping[str, Any]) -> ChecklistItem:
         """The quiz line of the checklist."""

@@ -56,9 +56,6 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now_utc)
     #: Last successful sign-in (UTC).
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    #: Moves whenever the person's course progress changes (events, completion, quiz
-    #: grades): cached pages of their course are keyed by it. See course.learning.pages.
-    progress_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __table_args__ = (
         CheckConstraint(_ROLE_CHECK, name="role"),

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from course.catalog.models import CourseRevision, Module, ModuleRevision
 from course.catalog.spec import spec_from_data
 from course.content import CourseSpec
+from course.dbtypes import read_rows
 from course.extensions import db
 
 _VERSION = select(
@@ -46,6 +47,7 @@ _REVISIONS = (
         ModuleRevision.videos,
         ModuleRevision.html,
         ModuleRevision.toc,
+        ModuleRevision.content_hash,
     )
     .join(Module, Module.published_revision_id == ModuleRevision.id)
     .order_by(ModuleRevision.order, ModuleRevision.filename)
@@ -69,6 +71,8 @@ class PublishedModule:
     videos: tuple[dict[str, Any], ...]
     html: str
     toc: tuple[dict[str, Any], ...]
+    #: sha256 of the revision's source: names its rendered parts for ever.
+    content_hash: str
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def published_course() -> PublishedCourse:
 
 
 def _current() -> PublishedCourse:
-    version = tuple(db.session.execute(_VERSION).one())
+    version = tuple(read_rows(_VERSION).one())
     cached = current_app.extensions.get("course.published")
     if cached is not None and cached.version == version:
         return cached
@@ -118,6 +122,7 @@ def _current() -> PublishedCourse:
                 tuple(r.videos),
                 r.html,
                 tuple(r.toc),
+                r.content_hash,
             )
             for r in db.session.execute(_REVISIONS)
         )

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 
 from course.catalog import PublishedCourse, published_course
 from course.content import CourseSpec
-from course.extensions import db
+from course.dbtypes import read_rows
 from course.learning.completion import Checklist, checklist
 from course.learning.criteria import needed, standings_for
 from course.learning.models import ModuleProgress, VideoProgress
@@ -98,21 +98,37 @@ _VIDEOS = select(
     VideoProgress.watched_seconds,
     VideoProgress.duration,
 ).where(VideoProgress.user_id == bindparam("user_id"))
+_VIDEOS_OF = _VIDEOS.where(VideoProgress.module_revision_id == bindparam("revision_id"))
 
 
-def course_view(user, published: PublishedCourse | None = None) -> CourseView:
-    """Every module's status, checklist and lock for ``user``: four queries in all."""
+def course_view(
+    user, published: PublishedCourse | None = None, *, focus: str | None = None
+) -> CourseView:
+    """Every module's status, checklist and lock for ``user``: four queries in all.
+
+    With ``focus`` (a module page), only that module's checklist is measured; the others
+    carry their status and locks, which is all a module page shows of them.
+    """
     published = published or published_course()
     spec, revisions = published.spec, published.modules
     mine = {"user_id": user.id}
-    progress = {p.module_id: p for p in db.session.execute(_PROGRESS, mine)}
-    videos = {(v.module_revision_id, v.video_key): v for v in db.session.execute(_VIDEOS, mine)}
-    standings = standings_for(user.id, revisions)
-    criteria = needed(revisions)
+    progress = {p.module_id: p for p in read_rows(_PROGRESS, mine)}
+    measured = [r for r in revisions if r.slug == focus] if focus else revisions
+    if focus and measured:
+        rows = read_rows(_VIDEOS_OF, {**mine, "revision_id": measured[0].id})
+    else:
+        rows = read_rows(_VIDEOS, mine)
+    videos = {(v.module_revision_id, v.video_key): v for v in rows}
+    standings = standings_for(user.id, measured)
+    criteria = needed(measured)
     states = {}
     for rev in revisions:
         rev_videos = {key: v for (rid, key), v in videos.items() if rid == rev.id}
-        states[rev.slug] = checklist(rev, progress.get(rev.module_id), rev_videos, standings)
+        if rev in measured:
+            states[rev.slug] = checklist(rev, progress.get(rev.module_id), rev_videos, standings)
+        else:
+            done = progress.get(rev.module_id)
+            states[rev.slug] = Checklist((), bool(done and done.completed_at))
     titles = {rev.slug: rev.title for rev in revisions}
     cards = []
     for rev in revisions:
@@ -124,7 +140,9 @@ def course_view(user, published: PublishedCourse | None = None) -> CourseView:
             status = "complete"
         elif missing:
             status = "locked"
-        elif mine is not None or any(c.started(rev, standings[c.key]) for c in criteria):
+        elif mine is not None or (
+            rev in measured and any(c.started(rev, standings[c.key]) for c in criteria)
+        ):
             status = "in_progress"
         else:
             status = "available"

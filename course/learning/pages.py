@@ -1,90 +1,84 @@
-"""Rendered module pages, kept per process and keyed by everything they show.
+"""The parts of a module page that depend only on its revision, drawn once per process.
 
-A module page is the stored HTML of a published revision wrapped in one therapist's
-checklist, locks and name. It changes only when the published course changes (the
-catalog version), when their progress changes (``users.progress_version``, moved by
-``course.learning.progress.progress_changed``) or when their name does; all three are in
-the key, and every request reads them fresh from the database, so a process can never
-serve a page older than the data, whichever process wrote it.
-
-What differs between two requests for the same page is the CSRF token of the browser
-session. The page is stored split around the token it was rendered with, and each
-response is joined with the requester's own token.
-
-Access (arm, sign-in, consent) is checked on every request before the cache is read.
-Pages that carry flashed messages are neither served from nor stored in the cache.
-
-A learner's page is redrawn after each progress batch their browser sends (every 15 s
-while a module is open), so the cache pays off on revisits and reloads between batches,
-and under bursts of views; a redrawn page costs what it did before the cache.
+A published revision never changes, so its article (title, summary, stored HTML) and
+its table of contents are the same for every learner. They are rendered once and kept,
+keyed by the revision's content hash; a new revision has a new hash, so nothing ever
+needs invalidating and no writer has anything to remember. What belongs to the learner
+(the checklist, the locks, their name, the CSRF token) is drawn fresh on every request.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from collections.abc import Callable
+from dataclasses import dataclass
 
 from cachetools import LRUCache
-from flask import Flask, current_app, session
-from flask_wtf.csrf import generate_csrf
+from flask import Flask, current_app, render_template
+from markupsafe import Markup
 
-from course.catalog import published_course
-
-Key = tuple
+from course.catalog import PublishedModule
 
 
-class PageCache:
-    """A thread-safe LRU of rendered pages (UTF-8 parts), bounded by their size in bytes."""
+@dataclass(frozen=True)
+class RevisionParts:
+    """A revision's article and contents, rendered."""
+
+    toc: Markup
+    article: Markup
+
+
+class Fragments:
+    """A thread-safe LRU of rendered revision parts, bounded by their size in bytes."""
 
     def __init__(self, max_bytes: int) -> None:
-        self._pages: LRUCache[Key, tuple[bytes, ...]] = LRUCache(
-            maxsize=max_bytes, getsizeof=lambda parts: sum(map(len, parts))
+        self._parts: LRUCache[str, RevisionParts] = LRUCache(
+            maxsize=max_bytes, getsizeof=lambda p: len(p.toc) + len(p.article)
         )
         self._lock = threading.Lock()
 
-    def get(self, key: Key) -> tuple[bytes, ...] | None:
-        """The stored parts of a page, or None."""
+    def get(self, key: str) -> RevisionParts | None:
+        """The kept parts of a revision, or None."""
         with self._lock:
-            return self._pages.get(key)
+            return self._parts.get(key)
 
-    def put(self, key: Key, parts: tuple[bytes, ...]) -> None:
-        """Keep a page (a page larger than the whole cache is not kept)."""
-        # cachetools raises ValueError when the value alone exceeds maxsize.
-        with self._lock, contextlib.suppress(ValueError):
-            self._pages[key] = parts
+    def put(self, key: str, parts: RevisionParts) -> None:
+        """Keep a revision's parts (parts larger than the whole cache are not kept)."""
+        with self._lock:
+            if len(parts.toc) + len(parts.article) <= self._parts.maxsize:
+                self._parts[key] = parts
 
     def clear(self) -> None:
-        """Forget every page."""
+        """Forget every revision."""
         with self._lock:
-            self._pages.clear()
+            self._parts.clear()
 
     def __len__(self) -> int:
         with self._lock:
-            return len(self._pages)
+            return len(self._parts)
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its page cache (none when COURSE_PAGE_CACHE_MB is 0 or in debug)."""
-    megabytes = app.config["PAGE_CACHE_MB"]
-    # Debug mode reloads templates as they are edited; a cached page would hide the edit.
+    """Give the app its fragment cache (none when COURSE_FRAGMENT_CACHE_MB is 0 or in debug)."""
+    megabytes = app.config["FRAGMENT_CACHE_MB"]
+    # Debug mode reloads templates as they are edited; a kept fragment would hide the edit.
     if megabytes and not app.debug:
-        app.extensions["course.pages"] = PageCache(megabytes * 1024 * 1024)
+        app.extensions["course.fragments"] = Fragments(megabytes * 1024 * 1024)
 
 
-def module_page(user, slug: str, render: Callable[[], str | tuple[str, int]]):
-    """The module page for ``user``: from the cache when nothing it shows has changed.
+def _render(module: PublishedModule) -> RevisionParts:
+    return RevisionParts(
+        Markup(render_template("learning/_toc.html", revision=module)),  # noqa: S704
+        Markup(render_template("learning/_article.html", revision=module)),  # noqa: S704
+    )
 
-    ``render`` draws the page (or an error page with its status); only a full page is kept.
-    """
-    cache: PageCache | None = current_app.extensions.get("course.pages")
-    if cache is None or session.get("_flashes"):
-        return render()
-    key = ("module", slug, published_course().version, user.id, user.progress_version, user.name)
-    parts = cache.get(key)
-    if parts is not None:
-        return generate_csrf().encode().join(parts)
-    page = render()
-    if isinstance(page, str):
-        cache.put(key, tuple(part.encode() for part in page.split(generate_csrf())))
-    return page
+
+def revision_parts(module: PublishedModule) -> RevisionParts:
+    """The rendered article and contents of a published revision, drawn once."""
+    cache: Fragments | None = current_app.extensions.get("course.fragments")
+    if cache is None:
+        return _render(module)
+    parts = cache.get(module.content_hash)
+    if parts is None:
+        parts = _render(module)
+        cache.put(module.content_hash, parts)
+    return parts

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from course import clock
-from course.auth.models import User
 from course.catalog.models import Module, ModuleRevision
 from course.dbtypes import insert_ignoring_conflicts
 from course.extensions import db
@@ -73,27 +72,8 @@ def record_batch(user, batch: Batch) -> Recorded:
         for key in sorted({e.video_key for e in new_events if e.type == "played"}):
             _update_video(user.id, revision.id, key, now)
     db.session.flush()
-    was_complete = progress.completed_at is not None
     completed = evaluate(user, revision, progress)
-    if stored or completed != was_complete:
-        progress_changed(user.id)
     return Recorded(len(stored), len(rows) - len(stored), completed)
-
-
-def progress_changed(user_id: int) -> None:
-    """Move the person's progress version, so cached pages of their course are redrawn.
-
-    Every change to their module progress, video progress or quiz grades calls this (so
-    must any script or data fix that writes those tables), as the last write of its
-    transaction: the row lock on ``users`` is then always the last lock taken, so two of
-    their requests can wait for each other but never deadlock.
-    """
-    db.session.execute(
-        update(User)
-        .where(User.id == user_id)
-        .values(progress_version=User.progress_version + 1)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def lock_module_progress(user_id: int, module_id: int) -> ModuleProgress:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from course import signals
 from course.catalog import published_course
 from course.learning.completion import evaluate
-from course.learning.progress import lock_module_progress, progress_changed
+from course.learning.progress import lock_module_progress
 
 
 @signals.attempt_graded.connect
@@ -15,4 +15,3 @@ def quiz_graded(user, *, quiz: str, **_) -> None:
     if module is None:
         return
     evaluate(user, module, lock_module_progress(user.id, module.module_id))
-    progress_changed(user.id)

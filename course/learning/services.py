@@ -44,7 +44,7 @@ def open_module(user, slug: str) -> OpenModule:
     if not access.has_course:
         raise ModuleUnavailable(access.message)
     published = published_course()
-    view = course_view(user, published)
+    view = course_view(user, published, focus=slug)
     card = view.card(slug)
     if card is None:
         raise ModuleUnavailable("There is no published module with this address.", 404)

@@ -14,7 +14,7 @@ from course.learning.access import course_access
 from course.learning.events import BatchError, parse_batch
 from course.learning.overview import course_view
 from course.learning.progress import published_videos
-from course.learning.services import ModuleUnavailable, open_module, record_events
+from course.learning.services import open_module, record_events
 from course.web.access import roles
 from course.web.errors import speaks_json
 
@@ -38,13 +38,6 @@ def home():
 @roles("therapist")
 def module(slug: str):
     """One module: stored HTML, contents, checklist, previous and next."""
-    access = course_access(current_user)  # checked on every request, cached page or not
-    if not access.has_course:
-        raise ModuleUnavailable(access.message)
-    return pages.module_page(current_user, slug, lambda: _draw_module(slug))
-
-
-def _draw_module(slug: str):
     opened = open_module(current_user, slug)  # ModuleUnavailable: the handler's page
     modules = opened.course.modules
     index = [m.slug for m in modules].index(slug)
@@ -53,6 +46,7 @@ def _draw_module(slug: str):
         course=opened.course,
         card=opened.card,
         revision=opened.revision,
+        parts=pages.revision_parts(opened.revision),
         previous=modules[index - 1] if index > 0 else None,
         following=modules[index + 1] if index + 1 < len(modules) else None,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from course.clock import local
@@ -29,17 +29,23 @@ NAVIGATION = (
 )
 
 
-def navigation() -> list[tuple[str, str, bool]]:
-    """Menu entries for the signed-in user: (endpoint, label, is_current)."""
+def navigation() -> tuple[tuple[str, str, bool], ...]:
+    """Menu entries for the signed-in user: (url, label, is_current).
+
+    The menu depends only on the role, the page and the app's routes, which never change
+    once the app is built, so each combination is worked out once per process.
+    """
     if not current_user.is_authenticated:
-        return []
-    items = []
-    for endpoint, label in NAVIGATION:
-        if endpoint not in current_app.view_functions:
-            continue
-        if current_user.role in (access_of(endpoint) or ()):
-            items.append((endpoint, label, request.endpoint == endpoint))
-    return items
+        return ()
+    key = (current_user.role, request.endpoint, request.script_root)
+    menus = current_app.extensions.setdefault("navigation", {})
+    if key not in menus:
+        menus[key] = tuple(
+            (url_for(endpoint), label, request.endpoint == endpoint)
+            for endpoint, label in NAVIGATION
+            if endpoint in current_app.view_functions and key[0] in (access_of(endpoint) or ())
+        )
+    return menus[key]
 
 
 def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M %Z") -> str:
