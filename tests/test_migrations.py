@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -11,37 +13,40 @@ from course import create_app
 from course.extensions import db
 
 
+@contextmanager
 def _empty_database(settings, tmp_path, pg_url):
+    """An app on an empty database of its own (a SQLite file, or a PostgreSQL schema)."""
     if not pg_url:
-        return {**settings, "DATABASE_URL": f"sqlite:///{tmp_path / 'migrated.db'}"}, None
-    schema = f"mig_{tmp_path.name[-20:].lower().replace('-', '_')}"
-    engine = sa.create_engine(pg_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    options = {"connect_args": {"options": f"-csearch_path={schema}"}}
-    return {**settings, "SQLALCHEMY_ENGINE_OPTIONS": options}, (engine, schema)
-
-
-def test_upgrade_matches_the_models_and_downgrades_cleanly(settings, tmp_path, pg_url):
-    overrides, pg = _empty_database(settings, tmp_path, pg_url)
+        overrides, pg = {**settings, "DATABASE_URL": f"sqlite:///{tmp_path / 'migrated.db'}"}, None
+    else:
+        schema = f"mig_{tmp_path.name[-20:].lower().replace('-', '_')}"
+        pg = sa.create_engine(pg_url)
+        with pg.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        options = {"connect_args": {"options": f"-csearch_path={schema}"}}
+        overrides = {**settings, "SQLALCHEMY_ENGINE_OPTIONS": options}
     app = create_app(overrides)
     try:
         with app.app_context():
-            upgrade()
-            with db.engine.connect() as conn:
-                diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
-            assert diff == [], f"models and migrations differ: {diff}"
-            downgrade(revision="base")
-            with db.engine.connect() as conn:
-                assert set(sa.inspect(conn).get_table_names()) <= {"alembic_version"}
+            yield app
             db.engine.dispose()
     finally:
-        if pg:
-            engine, schema = pg
-            with engine.begin() as conn:
+        if pg is not None:
+            with pg.begin() as conn:
                 conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            engine.dispose()
+            pg.dispose()
+
+
+def test_upgrade_matches_the_models_and_downgrades_cleanly(settings, tmp_path, pg_url):
+    with _empty_database(settings, tmp_path, pg_url):
+        upgrade()
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        assert diff == [], f"models and migrations differ: {diff}"
+        downgrade(revision="base")
+        with db.engine.connect() as conn:
+            assert set(sa.inspect(conn).get_table_names()) <= {"alembic_version"}
 
 
 def _triggers(conn) -> set[str]:
@@ -63,20 +68,10 @@ def test_upgrade_makes_every_trigger_the_models_make(settings, tmp_path, pg_url)
     for build in ("migrations", "models"):
         folder = tmp_path / build
         folder.mkdir()
-        overrides, pg = _empty_database(settings, folder, pg_url)
-        app = create_app(overrides)
-        try:
-            with app.app_context():
-                upgrade() if build == "migrations" else db.create_all()
-                with db.engine.connect() as conn:
-                    found.append(_triggers(conn))
-                db.engine.dispose()
-        finally:
-            if pg:
-                engine, schema = pg
-                with engine.begin() as conn:
-                    conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                engine.dispose()
+        with _empty_database(settings, folder, pg_url):
+            upgrade() if build == "migrations" else db.create_all()
+            with db.engine.connect() as conn:
+                found.append(_triggers(conn))
     migrated, modelled = found
     assert "users_arm_follows_allocation" in modelled
     assert migrated == modelled
