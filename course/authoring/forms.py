@@ -67,6 +67,19 @@ class ModuleForm(FlaskForm):
         render_kw=NUMBER,
     )
     quiz = BooleanField("The module's quiz must be passed")
+    scenario = StringField(
+        "Scenario to finish",
+        description="The file name of a branching scenario whose ending must be reached, "
+        "e.g. withdrawal-session-four. Leave empty for none.",
+    )
+    practice_set = StringField(
+        "Drill set to practise",
+        description="The file name of a rupture-response drill set, e.g. "
+        "responding-to-withdrawal. Leave empty for none.",
+    )
+    practice_items = StringField(
+        "Drill items to answer and rate", render_kw=NUMBER, description="How many items."
+    )
     body = TextAreaField(
         "Module text (Markdown)",
         description="Headings start with ##. A video is a fenced block with the word video.",
@@ -85,6 +98,8 @@ class ModuleForm(FlaskForm):
             "min_seconds": _number(self.min_seconds.data),
             "video_percent": _number(self.video_percent.data),
             "quiz": "pass" if self.quiz.data else None,
+            "scenario": (self.scenario.data or "").strip() or None,
+            "practice": _practice(self.practice_set.data, self.practice_items.data),
         }
         return front
 
@@ -115,8 +130,20 @@ def module_fields(module: ModuleSource) -> dict[str, Any]:
         "min_seconds": str(completion.get("min_seconds", "")),
         "video_percent": str(completion.get("video_percent", "")),
         "quiz": module.completion.quiz,
+        "scenario": module.completion.scenario or "",
+        "practice_set": (module.completion.practice or {}).get("set", ""),
+        "practice_items": str((module.completion.practice or {}).get("items", "")),
         "body": module.body,
     }
+
+
+def _practice(drill_set: str | None, items: str | None) -> dict[str, Any] | None:
+    """The practice rule the two fields describe (typed as in a file); None when empty."""
+    drill_set = (drill_set or "").strip()
+    if not drill_set and not (items or "").strip():
+        return None
+    number = _number(items)
+    return {"set": drill_set or None, "items": number if number is not None else items}
 
 
 class OptionForm(Form):

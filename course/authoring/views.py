@@ -31,6 +31,9 @@ FRONT_FIELDS = (
     "min_seconds",
     "video_percent",
     "quiz",
+    "scenario",
+    "practice_set",
+    "practice_items",
 )
 
 
@@ -42,6 +45,10 @@ def module_or_404(slug: str) -> Module:
 def field_named(error: ContentError, keys: Iterable[str]) -> str | None:
     """The form field an error's path names (``completion.min_seconds`` -> ``min_seconds``)."""
     named = [step for step in steps(error.path) if isinstance(step, str)]
+    if named[-2:-1] == ["practice"]:  # completion.practice.set -> practice_set
+        named[-1] = f"practice_{named[-1]}"
+    elif named and named[-1] == "practice":
+        named[-1] = "practice_set"
     return named[-1] if named and named[-1] in tuple(keys) else None
 
 

@@ -1,12 +1,15 @@
-"""Course content: parse, validate and render modules/ and quizzes/ (no Flask here)."""
+"""Course content: parse, validate and render modules/, quizzes/, scenarios/ and drills/
+(no Flask here)."""
 
 from .compose import compose_module, compose_quiz, module_front, quiz_data
 from .course_file import CertificateRule, CourseSpec, SurveySchedule, parse_course
 from .digest import content_hash
+from .drills import LEVELS, DrillItem, DrillSetSource, parse_drills
 from .errors import ContentError, ContentErrors
 from .loader import CourseBundle, load_dir, write_dir
 from .modules import Completion, ModuleSource, parse_module
 from .players import static_url
+from .practice_render import render_drills, render_scenario
 from .quizzes import Option, Question, QuizSource, parse_quiz
 from .render import (
     RenderedModule,
@@ -16,21 +19,27 @@ from .render import (
     render_module,
     render_quiz,
 )
+from .scenarios import ScenarioSource, Step, parse_scenario
 from .validate import check_bundle
 from .videos import Video
 
 __all__ = [
+    "LEVELS",
     "CertificateRule",
     "Completion",
     "ContentError",
     "ContentErrors",
     "CourseBundle",
     "CourseSpec",
+    "DrillItem",
+    "DrillSetSource",
     "ModuleSource",
     "Option",
     "Question",
     "QuizSource",
     "RenderedModule",
+    "ScenarioSource",
+    "Step",
     "SurveySchedule",
     "TocEntry",
     "Video",
@@ -41,13 +50,17 @@ __all__ = [
     "load_dir",
     "module_front",
     "parse_course",
+    "parse_drills",
     "parse_module",
     "parse_quiz",
+    "parse_scenario",
     "quiz_data",
+    "render_drills",
     "render_inline",
     "render_markdown",
     "render_module",
     "render_quiz",
+    "render_scenario",
     "static_url",
     "write_dir",
 ]

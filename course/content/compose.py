@@ -63,6 +63,8 @@ def module_front(module: ModuleSource) -> dict[str, Any]:
             "min_seconds": module.completion.min_seconds,
             "video_percent": module.completion.video_percent,
             "quiz": module.completion.quiz,
+            "scenario": module.completion.scenario,
+            "practice": module.completion.practice,
         }
     )
     if completion:

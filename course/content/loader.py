@@ -1,16 +1,20 @@
-"""Reading and writing a course directory: modules/, modules/course.yaml, quizzes/."""
+"""Reading and writing a course directory: modules/ (and course.yaml), quizzes/, scenarios/,
+drills/."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from .course_file import COURSE_FILE, CourseSpec, parse_course
+from .drills import DrillSetSource, parse_drills
 from .errors import ContentError, ContentErrors
+from .fields import SLUG_RE
 from .modules import FILENAME_RE, ModuleSource, parse_module
 from .quizzes import QuizSource, parse_quiz
+from .scenarios import ScenarioSource, parse_scenario
 from .validate import ReadMedia, check_bundle
 
 T = TypeVar("T")
@@ -23,6 +27,8 @@ class CourseBundle:
     course: CourseSpec
     modules: tuple[ModuleSource, ...]
     quizzes: dict[str, QuizSource]
+    scenarios: dict[str, ScenarioSource] = field(default_factory=dict)
+    drills: dict[str, DrillSetSource] = field(default_factory=dict)
 
 
 def static_media_reader(root: Path) -> ReadMedia:
@@ -71,10 +77,9 @@ def load_dir(
     """
     root = Path(root)
     errors: list[ContentError] = []
-    modules_dir, quizzes_dir = root / "modules", root / "quizzes"
+    modules_dir = root / "modules"
     course: CourseSpec | None = None
     modules: list[ModuleSource] = []
-    quizzes: dict[str, QuizSource] = {}
     if not modules_dir.is_dir():
         errors.append(ContentError("modules", 1, f"directory {modules_dir} not found"))
     elif not (root / COURSE_FILE).is_file():
@@ -87,31 +92,52 @@ def load_dir(
             modules += [module] if module is not None else []
         if not any(modules_dir.glob("*.md")):
             errors.append(ContentError("modules", 1, "no module files (NN-slug.md) found"))
-    if quizzes_dir.is_dir():
-        for path in sorted(quizzes_dir.iterdir()):
-            name = f"quizzes/{path.name}"
-            if path.suffix == ".yml":
-                errors.append(ContentError(name, 1, "quiz files must end in .yaml, not .yml"))
-            elif path.suffix == ".yaml":
-                quiz = _parse(path, name, parse_quiz, errors)
-                if quiz is not None:
-                    quizzes[quiz.slug] = quiz
+    quizzes = _yaml_dir(root / "quizzes", "quiz", parse_quiz, errors)
+    scenarios = _yaml_dir(root / "scenarios", "scenario", parse_scenario, errors)
+    drills = _yaml_dir(root / "drills", "drill", parse_drills, errors)
     # Cross-file checks run once every file parses, so a broken file cannot
     # show up again as a string of "unknown module" errors elsewhere.
     if not errors and course is not None:
         reader = read_media or static_media_reader(root)
-        errors.extend(check_bundle(course, modules, quizzes, read_media=reader, surveys=surveys))
+        errors.extend(
+            check_bundle(
+                course,
+                modules,
+                quizzes,
+                read_media=reader,
+                surveys=surveys,
+                scenarios=scenarios,
+                drills=drills,
+            )
+        )
     if errors or course is None:
         raise ContentErrors(errors)
     ordered = tuple(sorted(modules, key=lambda module: (module.order, module.filename)))
-    return CourseBundle(course, ordered, dict(sorted(quizzes.items())))
+    return CourseBundle(course, ordered, quizzes, scenarios, drills)
+
+
+def _yaml_dir(
+    folder: Path, what: str, parser: Callable[[str, str], T], errors: list[ContentError]
+) -> dict[str, T]:
+    """Every ``<slug>.yaml`` file of a folder, parsed, by slug (an absent folder is empty)."""
+    found: dict[str, T] = {}
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.iterdir()):
+        name = f"{folder.name}/{path.name}"
+        if path.suffix == ".yml":
+            errors.append(ContentError(name, 1, f"{what} files must end in .yaml, not .yml"))
+        elif path.suffix == ".yaml":
+            parsed = _parse(path, name, parser, errors)
+            if parsed is not None:
+                found[parsed.slug] = parsed  # type: ignore[attr-defined]
+    return dict(sorted(found.items()))
 
 
 def write_dir(bundle: CourseBundle, root: Path) -> None:
     """Write every file's source verbatim, so load_dir reads back identical sources."""
     root = Path(root)
     (root / "modules").mkdir(parents=True, exist_ok=True)
-    (root / "quizzes").mkdir(parents=True, exist_ok=True)
     (root / COURSE_FILE).write_bytes(bundle.course.source.encode("utf-8"))
     for module in bundle.modules:
         name = Path(module.filename).name
@@ -119,7 +145,14 @@ def write_dir(bundle: CourseBundle, root: Path) -> None:
         if not FILENAME_RE.match(name):
             raise ValueError(f"unsafe module file name {module.filename!r}")
         (root / "modules" / name).write_bytes(module.source.encode("utf-8"))
-    for slug, quiz in bundle.quizzes.items():
-        if slug != quiz.slug or "/" in slug or slug.startswith("."):
-            raise ValueError(f"unsafe quiz slug {slug!r}")
-        (root / "quizzes" / f"{slug}.yaml").write_bytes(quiz.source.encode("utf-8"))
+    for folder, sources in (
+        ("quizzes", bundle.quizzes),
+        ("scenarios", bundle.scenarios),
+        ("drills", bundle.drills),
+    ):
+        if sources:
+            (root / folder).mkdir(parents=True, exist_ok=True)
+        for slug, source in sources.items():
+            if slug != source.slug or not SLUG_RE.match(slug):
+                raise ValueError(f"unsafe {folder} slug {slug!r}")
+            (root / folder / f"{slug}.yaml").write_bytes(source.source.encode("utf-8"))

@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from .digest import content_hash
 from .errors import Sink
-from .fields import Fields
+from .fields import SLUG_RE, Fields
 from .videos import Video, VideoBlock, find_videos
 from .yamlsrc import YMap, load_yaml
 
@@ -22,7 +22,8 @@ FRONT_KEYS = (
     "completion",
 )
 FRONT_REQUIRED = ("title", "order", "summary", "estimated_minutes")
-COMPLETION_KEYS = ("min_seconds", "video_percent", "quiz")
+COMPLETION_KEYS = ("min_seconds", "video_percent", "quiz", "scenario", "practice")
+PRACTICE_KEYS = ("set", "items")
 FILENAME_RE = re.compile(r"^[0-9]{2}-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 
 
@@ -33,6 +34,10 @@ class Completion:
     min_seconds: int = 0
     video_percent: int = 0
     quiz: bool = False
+    #: A scenario (scenarios/<slug>.yaml) whose ending must be reached.
+    scenario: str | None = None
+    #: {"set": drill set slug, "items": how many of its items answered and rated}.
+    practice: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,27 @@ def _completion(fields: Fields, *, has_video: bool) -> Completion:
     quiz = "quiz" in data and data["quiz"] == "pass"
     if "quiz" in data and not quiz:
         sub.error("quiz", f"'quiz' must be 'pass' (or left out), not {data['quiz']!r}")
-    return Completion(min_seconds, video_percent, quiz)
+    scenario = sub.text("scenario", required=False) if "scenario" in data else None
+    if scenario is not None and not SLUG_RE.match(scenario):
+        sub.error("scenario", f"'scenario' {scenario!r} must be a scenario's slug")
+        scenario = None
+    return Completion(min_seconds, video_percent, quiz, scenario, _practice(sub))
+
+
+def _practice(completion: Fields) -> dict | None:
+    data = completion.mapping("practice")
+    if data is None:
+        if "practice" in completion.data:
+            completion.error("practice", "'practice' must be a mapping: {set: <slug>, items: N}")
+        return None
+    fields = Fields(data, completion.sink, "completion: practice", "completion.practice")
+    fields.check_keys(PRACTICE_KEYS, PRACTICE_KEYS)
+    drill_set = fields.text("set")
+    items = fields.integer("items", minimum=1, maximum=1000)
+    if drill_set is not None and not SLUG_RE.match(drill_set):
+        fields.error("set", f"'set' {drill_set!r} must be a drill set's slug")
+        return None
+    return {"set": drill_set, "items": items} if drill_set and items else None
 
 
 def _check_duplicate_urls(blocks: list[VideoBlock], sink: Sink) -> None:

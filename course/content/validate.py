@@ -6,9 +6,11 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from .course_file import CourseSpec
+from .drills import DrillSetSource
 from .errors import ContentError, Sink
 from .modules import ModuleSource, locate
 from .quizzes import QuizSource
+from .scenarios import ScenarioSource
 from .videos import VideoBlock
 from .yamlsrc import YMap, line_at, load_yaml
 
@@ -24,6 +26,8 @@ def check_bundle(
     *,
     read_media: ReadMedia,
     surveys: Collection[str] | None = None,
+    scenarios: Mapping[str, ScenarioSource] | None = None,
+    drills: Mapping[str, DrillSetSource] | None = None,
 ) -> list[ContentError]:
     """Every cross-file problem, each at the file and line to fix.
 
@@ -51,7 +55,10 @@ def check_bundle(
                 "completion.quiz",
             )
         _check_captions(blocks, sink, read_media)
+        _check_practice(module, front, scenarios or {}, drills or {}, sink)
         errors.extend(sink.errors)
+    for source in (*(scenarios or {}).values(), *(drills or {}).values()):
+        errors.extend(_check_clips(source, read_media))
     errors.extend(_check_cycles(modules, known, fronts))
     errors.extend(_check_course(course, known, surveys))
     for quiz in quiz_list:
@@ -92,6 +99,57 @@ def _check_unique(
                 )
             )
     return by_slug
+
+
+def _check_practice(
+    module: ModuleSource,
+    front: YMap,
+    scenarios: Mapping[str, ScenarioSource],
+    drills: Mapping[str, DrillSetSource],
+    sink: Sink,
+) -> None:
+    rule = module.completion
+    if rule.scenario and rule.scenario not in scenarios:
+        sink.add(
+            line_at(front, "completion", "scenario"),
+            f"'scenario' names scenarios/{rule.scenario}.yaml, which does not exist",
+            "completion.scenario",
+        )
+    if rule.practice:
+        drill_set = drills.get(rule.practice["set"])
+        if drill_set is None:
+            sink.add(
+                line_at(front, "completion", "practice", "set"),
+                f"'practice' names drills/{rule.practice['set']}.yaml, which does not exist",
+                "completion.practice.set",
+            )
+        elif rule.practice["items"] > len(drill_set.items):
+            sink.add(
+                line_at(front, "completion", "practice", "items"),
+                f"'practice' asks for {rule.practice['items']} items, but "
+                f"{drill_set.filename} has {len(drill_set.items)}",
+                "completion.practice.items",
+            )
+
+
+def _check_clips(source: ScenarioSource | DrillSetSource, read_media: ReadMedia) -> list:
+    """Each clip's local files exist (and captions are WebVTT)."""
+    sink = Sink(source.filename)
+    parts = source.steps if isinstance(source, ScenarioSource) else source.items
+    listed = "steps" if isinstance(source, ScenarioSource) else "items"
+    for index, part in enumerate(parts):
+        if part.clip is None:
+            continue
+        for path in part.clip.media:
+            data = read_media(path)
+            where = f"{listed}[{index}].clip"
+            if data is None:
+                sink.add(
+                    1, f"{part.id}: clip file {path!r} not found (it belongs in static/)", where
+                )
+            elif path.endswith(".vtt") and not _WEBVTT_RE.match(data):
+                sink.add(1, f"{part.id}: captions {path!r} are not WebVTT", where)
+    return sink.errors
 
 
 def _check_captions(blocks: list[VideoBlock], sink: Sink, read_media: ReadMedia) -> None:
