@@ -60,6 +60,7 @@ FEATURES = (
     "admin",
     "learning",
     "assessments",
+    "practice",
     "media",
     "authoring",
     "surveys",

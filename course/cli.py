@@ -93,12 +93,19 @@ _DIR = click.argument(
 )
 
 
+def _counts(bundle) -> str:
+    return (
+        f"{len(bundle.modules)} modules, {len(bundle.quizzes)} quizzes, "
+        f"{len(bundle.scenarios)} scenarios, {len(bundle.drills)} drill sets"
+    )
+
+
 @content.command("check")
 @_DIR
 def check_command(directory: Path):
-    """Validate modules/ and quizzes/ under DIRECTORY; write nothing."""
+    """Validate modules/, quizzes/, scenarios/ and drills/ under DIRECTORY; write nothing."""
     bundle = _load(directory)
-    click.echo(f"OK: {len(bundle.modules)} modules, {len(bundle.quizzes)} quizzes.")
+    click.echo(f"OK: {_counts(bundle)}.")
 
 
 @content.command("import")
@@ -130,9 +137,7 @@ def export_command(directory: Path):
         bundle = export_dir(directory)
     except ContentErrors as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(
-        f"Wrote {len(bundle.modules)} modules and {len(bundle.quizzes)} quizzes to {directory}."
-    )
+    click.echo(f"Wrote {_counts(bundle)} to {directory}.")
 
 
 @mail_cli.command("send")

@@ -38,3 +38,11 @@ consent_changed = _signals.signal("consent-changed")
 #: ``arm``; ``previous``; ``reason`` (None for a randomized slot). Sent by
 #: ``course.research.allocation``.
 allocation_made = _signals.signal("allocation-made")
+
+#: A scenario run reached an ending. ``scenario``: its slug; ``run_id``; ``ending``: the
+#: ending step's id. Sent by ``course.practice.scenarios.choose``.
+scenario_finished = _signals.signal("scenario-finished")
+
+#: A drill response was rated by the therapist. ``drill_set``: its slug; ``item``; the
+#: ``response_id``. Sent by ``course.practice.drills.rate``.
+drill_rated = _signals.signal("drill-rated")

@@ -264,19 +264,32 @@ class SharedApp:
 
     def __init__(self) -> None:
         self.app = None
+        self.limiter: dict = {}
         self.settings: dict | None = None
         self.config: dict = {}
         self.extensions: dict = {}
 
+    #: Flask-Limiter is one object for every app in the process, configured by the last
+    #: create_app; a test that builds an app with Redis settings must not leave the shared
+    #: app counting in that Redis.
+    LIMITER_STATE = ("_storage", "_limiter", "_storage_uri", "_storage_options", "_key_prefix")
+
     def get(self, settings: dict):
         if self.app is None or settings != self.settings:
             return None
+        from course.extensions import limiter
+
+        for name, value in self.limiter.items():
+            setattr(limiter, name, value)
         return self.app
 
     def keep(self, app, settings: dict) -> None:
+        from course.extensions import limiter
+
         self.app, self.settings = app, dict(settings)
         self.config = dict(app.config)
         self.extensions = dict(app.extensions)
+        self.limiter = {name: getattr(limiter, name) for name in self.LIMITER_STATE}
 
     def reset(self) -> None:
         from course.extensions import limiter

@@ -20,8 +20,19 @@ from course.catalog.models import (
     Quiz,
     QuizRevision,
 )
+from course.catalog.practice import DrillSet, DrillSetRevision, Scenario, ScenarioRevision
 from course.catalog.spec import spec_to_data
-from course.content import CourseSpec, ModuleSource, QuizSource, render_module, render_quiz
+from course.content import (
+    CourseSpec,
+    DrillSetSource,
+    ModuleSource,
+    QuizSource,
+    ScenarioSource,
+    render_drills,
+    render_module,
+    render_quiz,
+    render_scenario,
+)
 from course.extensions import db
 
 
@@ -122,6 +133,49 @@ def write_quiz(source: QuizSource, *, actor=None, publish: bool) -> QuizRevision
         published_at=now if publish else None,
     )
     return _store(revision, quiz, "quiz", actor=actor, publish=publish)
+
+
+def write_scenario(source: ScenarioSource, *, actor=None, publish: bool) -> ScenarioRevision:
+    """Store a scenario revision with every step rendered; publish it when asked."""
+    scenario = _owner(Scenario, source.slug)
+    now = clock.now_utc()
+    rendered = render_scenario(source, media_url=media_url, transcript_url=transcript_url)
+    revision = ScenarioRevision(
+        scenario_id=scenario.id,
+        number=_next_number(ScenarioRevision, ScenarioRevision.scenario_id, scenario.id),
+        source=source.source,
+        content_hash=source.content_hash,
+        title=source.title,
+        summary=source.summary,
+        start=source.start,
+        steps=rendered["steps"],
+        author_id=getattr(actor, "id", None),
+        created_at=now,
+        published_at=now if publish else None,
+    )
+    return _store(revision, scenario, "scenario", actor=actor, publish=publish)
+
+
+def write_drills(source: DrillSetSource, *, actor=None, publish: bool) -> DrillSetRevision:
+    """Store a drill set revision with its statements rendered; publish it when asked."""
+    drill_set = _owner(DrillSet, source.slug)
+    now = clock.now_utc()
+    rendered = render_drills(source, media_url=media_url, transcript_url=transcript_url)
+    revision = DrillSetRevision(
+        drill_set_id=drill_set.id,
+        number=_next_number(DrillSetRevision, DrillSetRevision.drill_set_id, drill_set.id),
+        source=source.source,
+        content_hash=source.content_hash,
+        title=source.title,
+        summary=source.summary,
+        min_response_chars=source.min_response_chars,
+        second_rater=source.second_rater,
+        items=rendered["items"],
+        author_id=getattr(actor, "id", None),
+        created_at=now,
+        published_at=now if publish else None,
+    )
+    return _store(revision, drill_set, "drills", actor=actor, publish=publish)
 
 
 def write_course(spec: CourseSpec, *, actor=None) -> CourseRevision:

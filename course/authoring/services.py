@@ -15,10 +15,13 @@ from course.authoring.revisions import (
     media_url,
     transcript_url,
     write_course,
+    write_drills,
     write_module,
     write_quiz,
+    write_scenario,
 )
 from course.catalog.models import CourseRevision, Module, ModuleRevision, Quiz, QuizRevision
+from course.catalog.practice import DrillSet, DrillSetRevision, Scenario, ScenarioRevision
 from course.content import (
     ContentError,
     ContentErrors,
@@ -29,8 +32,10 @@ from course.content import (
     compose_module,
     module_front,
     parse_course,
+    parse_drills,
     parse_module,
     parse_quiz,
+    parse_scenario,
     render_module,
     write_dir,
 )
@@ -62,13 +67,18 @@ def import_bundle(bundle: CourseBundle, *, actor=None) -> ImportReport:
         else:
             write_module(module, actor=actor, publish=True)
             report.published.append(module.filename)
-    published_quizzes = _published_hashes(Quiz, QuizRevision)
-    for quiz in bundle.quizzes.values():
-        if published_quizzes.get(quiz.slug) == quiz.content_hash:
-            report.unchanged.append(quiz.filename)
-        else:
-            write_quiz(quiz, actor=actor, publish=True)
-            report.published.append(quiz.filename)
+    for sources, owner, revision, write in (
+        (bundle.quizzes, Quiz, QuizRevision, write_quiz),
+        (bundle.scenarios, Scenario, ScenarioRevision, write_scenario),
+        (bundle.drills, DrillSet, DrillSetRevision, write_drills),
+    ):
+        published = _published_hashes(owner, revision)
+        for source in sources.values():
+            if published.get(source.slug) == source.content_hash:
+                report.unchanged.append(source.filename)
+            else:
+                write(source, actor=actor, publish=True)
+                report.published.append(source.filename)
     return report
 
 
@@ -111,17 +121,36 @@ def published_bundle() -> CourseBundle:
         )
     }
     ordered = tuple(sorted(modules, key=lambda m: (m.order, m.filename)))
-    return CourseBundle(parse_course(course.source), ordered, dict(sorted(quizzes.items())))
+    return CourseBundle(
+        parse_course(course.source),
+        ordered,
+        dict(sorted(quizzes.items())),
+        _published_sources(Scenario, ScenarioRevision, "scenarios", parse_scenario),
+        _published_sources(DrillSet, DrillSetRevision, "drills", parse_drills),
+    )
+
+
+def _published_sources(owner, revision, folder: str, parse) -> dict:
+    rows = db.session.execute(
+        db.select(owner.slug, revision.source).join(
+            revision, owner.published_revision_id == revision.id
+        )
+    )
+    return {slug: parse(source, f"{folder}/{slug}.yaml") for slug, source in sorted(rows.all())}
 
 
 def media_paths(bundle: CourseBundle) -> set[str]:
-    """Every local ``media/...`` file the modules use (videos and captions)."""
+    """Every local ``media/...`` file the course uses (videos, clips and captions)."""
     paths = set()
     for module in bundle.modules:
         for video in module.videos:
             paths.update(
                 p for p in (video.ref if video.kind == "file" else None, video.captions) if p
             )
+    for scenario in bundle.scenarios.values():
+        paths.update(p for step in scenario.steps if step.clip for p in step.clip.media)
+    for drills in bundle.drills.values():
+        paths.update(p for item in drills.items if item.clip for p in item.clip.media)
     return paths
 
 
@@ -156,7 +185,14 @@ def export_dir(root: Path) -> CourseBundle:
 
 
 def _checked(bundle: CourseBundle) -> None:
-    errors = check_bundle(bundle.course, bundle.modules, bundle.quizzes, read_media=read_media)
+    errors = check_bundle(
+        bundle.course,
+        bundle.modules,
+        bundle.quizzes,
+        read_media=read_media,
+        scenarios=bundle.scenarios,
+        drills=bundle.drills,
+    )
     if errors:
         raise ContentErrors(errors)
 
@@ -164,7 +200,7 @@ def _checked(bundle: CourseBundle) -> None:
 def _with_module(bundle: CourseBundle, module: ModuleSource) -> CourseBundle:
     others = [m for m in bundle.modules if m.slug != module.slug]
     ordered = tuple(sorted([*others, module], key=lambda m: (m.order, m.filename)))
-    return CourseBundle(bundle.course, ordered, bundle.quizzes)
+    return CourseBundle(bundle.course, ordered, bundle.quizzes, bundle.scenarios, bundle.drills)
 
 
 def module_filename(order: int, slug: str) -> str:

@@ -4,14 +4,30 @@
 feature reads what is published through :func:`published_course` and the models here.
 """
 
+from course.catalog.practice import (
+    DrillSet,
+    DrillSetRevision,
+    Scenario,
+    ScenarioRevision,
+    published_drills,
+    published_practice,
+    published_scenario,
+)
 from course.catalog.published import PublishedCourse, PublishedModule, published_course
 from course.catalog.spec import EMPTY_SPEC, spec_from_data, spec_to_data
 
 __all__ = [
     "EMPTY_SPEC",
+    "DrillSet",
+    "DrillSetRevision",
     "PublishedCourse",
     "PublishedModule",
+    "Scenario",
+    "ScenarioRevision",
     "published_course",
+    "published_drills",
+    "published_practice",
+    "published_scenario",
     "spec_from_data",
     "spec_to_data",
 ]

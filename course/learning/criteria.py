@@ -57,7 +57,7 @@ def registered() -> Mapping[str, Criterion]:
 
 def needed(modules: Sequence[Any]) -> list[Criterion]:
     """The registered criteria that any of ``modules`` asks for."""
-    keys = {key for module in modules for key in (module.completion or {})}
+    keys = {key for module in modules for key, rule in (module.completion or {}).items() if rule}
     return [criterion for key, criterion in _registry.items() if key in keys]
 
 

@@ -22,7 +22,7 @@ def _counts(app) -> tuple[int, int, int]:
 def test_check_passes_on_the_fixture_course_and_writes_nothing(app, runner, fixture_root):
     result = runner.invoke(args=["content", "check", str(fixture_root)])
     assert result.exit_code == 0, result.output
-    assert "OK: 2 modules, 1 quizzes." in result.output
+    assert "OK: 2 modules, 1 quizzes, 0 scenarios, 0 drill sets." in result.output
     assert _counts(app) == (0, 0, 0)
 
 
@@ -122,7 +122,8 @@ def test_export_then_import_on_a_fresh_database_is_byte_identical(
 
 def test_shipped_course_imports_and_every_module_renders(app, import_course, project_root):
     report = import_course(project_root)
-    assert len(report.published) == 13
+    assert len(report.published) == 19  # the course file, 6 modules, 6 quizzes, 6 practice files
+    assert sum(name.startswith(("scenarios/", "drills/")) for name in report.published) == 6
     with app.app_context():
         revisions = db.session.scalars(db.select(ModuleRevision)).all()
         assert len(revisions) == 6

@@ -70,4 +70,7 @@ def test_home_query_count_does_not_grow_with_modules(
     import_course(project_root)  # six more modules and quizzes
     with count_queries() as large:
         assert client.get("/learning/").status_code == 200
-    assert large() == small() <= 12
+    # One query per kind of completion criterion, whatever the number of modules: the
+    # shipped course adds the scenario and practice criteria (one query each), not one
+    # query per module.
+    assert large() == small() + 2 <= 13
