@@ -58,9 +58,11 @@ def _init_extensions(app: Flask) -> None:
 FEATURES = (
     "auth",
     "admin",
+    "notices",
     "learning",
     "assessments",
     "practice",
+    "discussion",
     "media",
     "authoring",
     "surveys",

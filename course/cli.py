@@ -20,6 +20,7 @@ from course.content.loader import static_media_reader
 from course.demo import seed_demo_accounts
 from course.extensions import db
 from course.media.services import read_media
+from course.notices import services as notices
 from course.research.cli import research as research_cli
 from course.roles import ROLES
 from course.surveys.cli import surveys
@@ -27,6 +28,7 @@ from course.surveys.instruments import builtin_names
 
 users = AppGroup("users", help="Create accounts.")
 mail_cli = AppGroup("mail", help="The outbox of e-mails.")
+notices_cli = AppGroup("notices", help="Notices to people.")
 content = AppGroup("content", help="Check, import and export the course files.")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -152,10 +154,19 @@ def mail_send_command():
         raise SystemExit(1)
 
 
+@notices_cli.command("digest")
+def notices_digest_command():
+    """E-mail each digest reader their notices not yet e-mailed, in one message (daily cron)."""
+    sent = notices.send_digests()
+    db.session.commit()
+    click.echo(f"Notice digests: {sent} queued.")
+
+
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(users)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(notices_cli)
     app.cli.add_command(content)
     app.cli.add_command(research_cli)
     app.cli.add_command(surveys)

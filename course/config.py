@@ -112,6 +112,13 @@ SETTINGS: tuple[Setting, ...] = (
         "comma-separated user fields that define randomization strata",
     ),
     Setting("VERIFY_LIMIT", "30 per minute", str, "certificate verification lookups per address"),
+    Setting("DISCUSSION_EDIT_MINUTES", 30, _positive_int, "minutes an author may edit their post"),
+    Setting(
+        "QUESTION_FLAG_WORKING_DAYS",
+        2,
+        _positive_int,
+        "working days after which an unanswered question is flagged in the faculty queue",
+    ),
     Setting(
         "SETTINGS_FILE",
         "instance/course.env",

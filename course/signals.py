@@ -43,6 +43,11 @@ allocation_made = _signals.signal("allocation-made")
 #: ending step's id. Sent by ``course.practice.scenarios.choose``.
 scenario_finished = _signals.signal("scenario-finished")
 
+#: A post was added to a discussion. ``post_id``; ``kind`` (question, discussion, reply);
+#: ``subject`` (module or scenario) and ``slug``. Sent by
+#: ``course.discussion.services.create_post``.
+discussion_posted = _signals.signal("discussion-posted")
+
 #: A drill response was rated by the therapist. ``drill_set``: its slug; ``item``; the
 #: ``response_id``. Sent by ``course.practice.drills.rate``.
 drill_rated = _signals.signal("drill-rated")

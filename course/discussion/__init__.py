@@ -1,0 +1,1 @@
+"""Discussion with faculty: one per module and scenario, questions, answers, moderation."""

@@ -1,0 +1,1 @@
+"""Notices: what the platform tells each person, on the platform and by e-mail."""
