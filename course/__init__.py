@@ -63,6 +63,7 @@ FEATURES = (
     "assessments",
     "practice",
     "discussion",
+    "feedback",
     "media",
     "authoring",
     "surveys",

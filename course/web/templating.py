@@ -19,6 +19,7 @@ NAVIGATION = (
     ("research.consent", "Study consent"),
     ("authoring.index", "Course content"),
     ("discussion.queue", "Questions waiting"),
+    ("feedback.queue", "Practice to review"),
     ("research.dashboard", "Research dashboard"),
     ("research.exports", "Exports"),
     ("research.randomization", "Randomization"),

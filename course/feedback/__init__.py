@@ -1,0 +1,1 @@
+"""Faculty feedback on practice responses: requests, the review queue, scores."""
