@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -59,6 +60,24 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def mail_count(outbox):
+    """``mail_count(n)`` waits (up to 5 s) until ``n`` e-mails have arrived, then returns them.
+
+    The outbox sends a request's e-mail once the response is closed; the browser may
+    already be showing the next page by then.
+    """
+
+    def wait(n: int, seconds: float = 5.0) -> list:
+        deadline = time.monotonic() + seconds
+        while len(outbox) < n and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(outbox) == n, f"expected {n} e-mails, got {len(outbox)}"
+        return list(outbox)
+
+    return wait
 
 
 @pytest.fixture
