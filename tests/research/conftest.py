@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
 from datetime import timedelta
 
@@ -11,10 +12,13 @@ import pytest
 from course import clock
 from course.assessments.models import QuizAttempt
 from course.auth.models import User
+from course.catalog import published_drills, published_scenario
 from course.catalog.models import Module, Quiz
 from course.consultations.models import Attendance, Booking, ConsultationSession
 from course.extensions import db
 from course.learning.models import ModuleProgress, ProgressEvent, VideoProgress
+from course.practice.models import DrillResponse, ScenarioChoice, ScenarioRun
+from course.research import consent
 from course.surveys.models import SurveyAnswer, SurveyResponse, SurveyScore
 
 CONSENT_TEXT = "# Consent\n\nYou may **withdraw** at any time.\n"
@@ -193,3 +197,158 @@ def export_zip(client, login, csrf, researcher):
         return unzip(response.get_data())
 
     return download
+
+
+#: A second scenario whose points gather along the way (small.yaml's do not before an end).
+STEADY = """\
+title: A steady scenario
+summary: Points along the way.
+steps:
+  - id: first
+    moment: The client hesitates.
+    choices:
+      - {id: warm, text: Stay warm, goto: second, feedback: Good., points: 2, tags: [attuned]}
+  - id: second
+    moment: The client goes on.
+    choices:
+      - {id: warmer, text: Stay warmer, goto: done, feedback: Better., points: 3}
+  - id: done
+    moment: The end.
+    ending: {title: Done, debrief: Well done.}
+"""
+
+
+@pytest.fixture
+def practice_course(tmp_path, fixture_root, import_course):
+    """The test course plus scenarios/small.yaml, drills/withdrawal.yaml and a steady
+    scenario, imported; returns the course folder (to add files and import again)."""
+    root = tmp_path / "course"
+    shutil.copytree(fixture_root, root)
+    shutil.copytree(fixture_root.parent / "practice" / "scenarios", root / "scenarios")
+    shutil.copytree(fixture_root.parent / "practice" / "drills", root / "drills")
+    (root / "scenarios" / "steady.yaml").write_text(STEADY)
+    import_course(root)
+    return root
+
+
+def _settle(steps: dict, step_id: str, points: int) -> str:
+    while steps[step_id]["branch"]:
+        step_id = next(
+            rule["goto"]
+            for rule in steps[step_id]["branch"]
+            if rule["at_least"] is None or points >= rule["at_least"]
+        )
+    return step_id
+
+
+@pytest.fixture
+def play(app):
+    """``play(user, slug, *choices, at=None, gap=1 minute)``: a new run of the published
+    scenario taking these choices, ``gap`` apart, as the player would record them."""
+
+    def run(user, slug: str, *choices: str, at=None, gap=timedelta(minutes=1)) -> int:
+        when = at or clock.now_utc()
+        with app.app_context():
+            revision = published_scenario(slug)
+            steps = {s["id"]: s for s in revision.steps}
+            number = db.session.scalar(
+                db.select(db.func.count(ScenarioRun.id)).where(
+                    ScenarioRun.user_id == user.id,
+                    ScenarioRun.scenario_id == revision.scenario_id,
+                )
+            )
+            played = ScenarioRun(
+                user_id=user.id,
+                scenario_id=revision.scenario_id,
+                revision_id=revision.id,
+                number=number + 1,
+                current_step=_settle(steps, revision.start, 0),
+                position=0,
+                points=0,
+                started_at=when,
+            )
+            db.session.add(played)
+            db.session.flush()
+            for position, choice_id in enumerate(choices, start=1):
+                when += gap
+                step = steps[played.current_step]
+                choice = next(c for c in step["choices"] if c["id"] == choice_id)
+                db.session.add(
+                    ScenarioChoice(
+                        run_id=played.id,
+                        position=position,
+                        step_id=step["id"],
+                        choice_id=choice_id,
+                        tags=list(choice["tags"]),
+                        points=choice["points"],
+                        at=when,
+                    )
+                )
+                played.position, played.points = position, played.points + choice["points"]
+                played.current_step = _settle(steps, choice["goto"], played.points)
+                if steps[played.current_step]["ending"]:
+                    played.ended_at = when
+            db.session.commit()
+            return played.id
+
+    return run
+
+
+@pytest.fixture
+def respond(app):
+    """``respond(user, set, item, text, ratings=None, difficulty=None, at=None)``: a drill
+    response to the published revision, rated a minute later when ``ratings`` are given."""
+
+    def answer(user, slug, item_id, text, ratings=None, difficulty="about_right", at=None):
+        when = at or clock.now_utc()
+        with app.app_context():
+            revision = published_drills(slug)
+            response = DrillResponse(
+                user_id=user.id,
+                drill_set_id=revision.drill_set_id,
+                revision_id=revision.id,
+                item_id=item_id,
+                level=revision.item(item_id)["level"],
+                text=text,
+                length=len(text),
+                created_at=when,
+            )
+            if ratings is not None:
+                response.ratings, response.difficulty = ratings, difficulty
+                response.rated_at = when + timedelta(minutes=1)
+            db.session.add(response)
+            db.session.commit()
+            return response.id
+
+    return answer
+
+
+@pytest.fixture
+def seed_practice(play, respond):
+    """``seed_practice(user, text=..., days_ago=2)``: three runs of the small scenario (one
+    to each ending, one under way) and three drill responses (two rated)."""
+
+    def seed(user, *, text: str = "I notice you said that quickly.", days_ago: int = 2):
+        start = clock.now_utc() - timedelta(days=days_ago)
+        play(user, "small", "move-on", "second-chance", at=start)  # 0 + 1: partial
+        play(user, "small", "name-it", at=start + timedelta(minutes=10))  # 2: repaired
+        play(user, "small", "move-on", at=start + timedelta(minutes=20))  # under way
+        later = start + timedelta(minutes=30)
+        respond(user, "withdrawal", "fine-b1", text, {"observe": 4, "invite": 2}, at=later)
+        respond(user, "withdrawal", "storm-i1", text + " Again.", {"own": 5, "observe": 3},
+                "too_hard", at=later + timedelta(minutes=5))  # fmt: skip
+        respond(user, "withdrawal", "fine-b2", text + " Unrated.", at=later + timedelta(minutes=10))
+
+    return seed
+
+
+@pytest.fixture
+def withdraw(app):
+    """``withdraw(user)``: the therapist withdraws from the research, as on their page."""
+
+    def leave(user) -> None:
+        with app.app_context():
+            consent.withdraw(db.session.get(User, user.id))
+            db.session.commit()
+
+    return leave

@@ -22,6 +22,8 @@ FILES = {
     "consultations.csv",
     "workshop_attendance.csv",
     "survey_responses.csv",
+    "scenario_choices.csv",
+    "drill_responses.csv",
     "events.csv",
     "data_dictionary.csv",
     "redcap_import.csv",

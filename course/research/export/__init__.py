@@ -9,7 +9,7 @@ is audit-logged with who, how, the filters and the row counts.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -23,9 +23,10 @@ from course.auth.models import User
 from course.catalog.models import CourseRevision
 from course.extensions import db
 from course.research.export.consultations import consultations, workshop_attendance
-from course.research.export.context import ExportContext, build_context, iso
+from course.research.export.context import ExportContext, RevisionInfo, build_context, iso
 from course.research.export.learning import events, module_progress, video_engagement
 from course.research.export.people import consort_csv, participants_csv
+from course.research.export.practice import drill_responses, practice_content, scenario_choices
 from course.research.export.quizzes import quiz_attempts, quiz_responses
 from course.research.export.redcap import data_dictionary, redcap_import
 from course.research.export.sink import DirSink, Sink, ZipSink
@@ -48,6 +49,8 @@ FILES: tuple[tuple[str, Writer], ...] = (
     ("consultations.csv", consultations),
     ("workshop_attendance.csv", workshop_attendance),
     ("survey_responses.csv", survey_responses),
+    ("scenario_choices.csv", scenario_choices),
+    ("drill_responses.csv", drill_responses),
     ("events.csv", events),
     ("data_dictionary.csv", data_dictionary),
     ("redcap_import.csv", redcap_import),
@@ -61,6 +64,20 @@ class ExportResult:
 
     rows: dict[str, int]
     manifest: dict
+
+
+def _listed(key: str, slugs: dict[int, str], revisions: Iterable[RevisionInfo]) -> list[dict]:
+    """Each revision's slug, number, content hash and publishing time, in order."""
+    return [
+        {
+            key: slugs[r.parent_id],
+            "revision": r.number,
+            "content_hash": r.content_hash,
+            "published_at": iso(r.published_at),
+        }
+        for r in sorted(revisions, key=lambda r: (r.parent_id, r.number))
+        if r.parent_id in slugs
+    ]
 
 
 def _content(ctx: ExportContext) -> dict:
@@ -89,12 +106,17 @@ def _content(ctx: ExportContext) -> dict:
         }
         for r in sorted(ctx.quiz_revisions.values(), key=lambda r: (r.parent_id, r.number))
     ]
+    practice = practice_content(ctx)
+    slugs = {sid: slug for sid, (slug, _) in practice.scenarios.items()}
+    sets = {sid: slug for sid, (slug, _) in practice.drill_sets.items()}
     return {
         "course_file": {"content_hash": course[1], "published_at": iso(course[2])}
         if course
         else None,
         "modules": modules,
         "quizzes": quizzes,
+        "scenarios": _listed("scenario", slugs, practice.scenario_revisions.values()),
+        "drill_sets": _listed("drill_set", sets, practice.drill_revisions.values()),
     }
 
 
