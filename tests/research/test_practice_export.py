@@ -108,6 +108,7 @@ def test_the_typed_response_is_exported_only_when_free_text_is_asked_for(practis
         alice + " Unrated.",
     ]
     assert "Wendy" not in files["drill_responses.csv"].decode()  # withdrawn: never, even now
+    assert "I hear you" not in files["xapi.jsonl"].decode()  # statements carry only lengths
 
 
 def test_no_name_email_or_typed_text_leaves_without_free_text(practising, export_zip):
@@ -166,6 +167,10 @@ def test_filters_by_arm_dates_and_since(practising, make_user, seed_practice, ex
     assert late.study_id not in old["scenario_choices.csv"].decode()
     since = export_zip(since=today + "T00:00:00Z")
     assert {r["study_id"] for r in rows(since, "drill_responses.csv")} == {late.study_id}
+    statements = [json.loads(line) for line in since["xapi.jsonl"].decode().splitlines()]
+    practice = [s for s in statements if "/practice/" in s["object"]["id"]]
+    assert {s["actor"]["account"]["name"] for s in practice} == {late.study_id}
+    assert len(practice) == 4 + 2 + 3 + 2  # choices, endings, responses, ratings
     manifest = json.loads(since["manifest.json"])
     assert manifest["rows"]["scenario_choices.csv"] == 4
     assert manifest["rows"]["drill_responses.csv"] == 3

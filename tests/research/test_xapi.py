@@ -13,6 +13,9 @@ VIDEO = "https://w3id.org/xapi/video"
 DURATION = re.compile(r"^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 IRI = re.compile(r"^[a-z][a-z0-9+.-]*:\S+$")
+HOME = "http://localhost"
+ADL_VERB = "http://adlnet.gov/expapi/verbs/"
+EXT = f"{HOME}/xapi/extensions/"
 
 
 def check_statement(statement: dict, home: str, study_ids: set[str]) -> list[str]:
@@ -71,6 +74,13 @@ def check_statement(statement: dict, home: str, study_ids: set[str]) -> list[str
     for key in result.get("extensions", {}):
         if is_video and not key.startswith(f"{VIDEO}/extensions/"):
             problems.append(f"video result extension {key} is outside the profile")
+    for key in (*result.get("extensions", {}), *context.get("extensions", {})):
+        if not IRI.match(key):
+            problems.append(f"extension key {key!r} is not an IRI")
+    for kind, activities in context.get("contextActivities", {}).items():
+        for activity in activities:
+            if not IRI.match(activity.get("id", "")):
+                problems.append(f"context {kind} activity needs an IRI id")
     if statement.get("version", "1.0.3") != "1.0.3":
         problems.append("version must be 1.0.3")
     return problems
@@ -145,3 +155,58 @@ def test_statement_ids_are_standard_version_5_uuids():
 
     for name in ("http://x|event|1|played", "ünïcode|quiz|7", ""):
         assert uuid5(name) == str(uuid.uuid5(NAMESPACE, name))
+
+
+def test_practice_statements_are_valid_and_sit_under_their_scenario_or_drill_set(
+    make_user, practice_course, seed_practice, export_zip
+):
+    people = [make_user("therapist", arm=arm) for arm in ("self_paced", "control")]
+    for person in people:
+        seed_practice(person, text="Zed Zebra would say: I notice you went quiet.")
+    files = export_zip()
+    text = files["xapi.jsonl"].decode("utf-8")
+    assert "Zed Zebra" not in text  # the typed response never, only its length
+    statements = [json.loads(line) for line in text.splitlines()]
+    for statement in statements:
+        assert check_statement(statement, HOME, {p.study_id for p in people}) == [], statement
+    assert len({s["id"] for s in statements}) == len(statements)
+
+    scenario = f"{HOME}/practice/scenarios/small"
+    choices = [s for s in statements if "/choices/" in s["object"]["id"]]
+    assert len(choices) == 8 and {s["verb"]["id"] for s in choices} == {ADL_VERB + "answered"}
+    named = next(s for s in choices if s["object"]["id"].endswith("/opening/choices/name-it"))
+    assert named["object"]["id"] == f"{scenario}/steps/opening/choices/name-it"
+    assert named["result"]["response"] == "name-it"
+    extensions = named["result"]["extensions"]
+    assert extensions[f"{EXT}points"] == 2 and extensions[f"{EXT}total-points"] == 2
+    assert extensions[f"{EXT}tags"] == ["attuned", "withdrawal-marker"]
+    activities = named["context"]["contextActivities"]
+    assert [a["id"] for a in activities["parent"]] == [scenario]
+    assert activities["parent"][0]["definition"]["name"] == {"en-US": "A small scenario"}
+    assert [a["id"] for a in activities["grouping"]] == [f"{HOME}/learning/"]
+    assert named["context"]["extensions"][f"{EXT}arm"] in ("self_paced", "control")
+
+    endings = [s for s in statements if s["object"]["id"] == scenario]
+    assert len(endings) == 4 and {s["verb"]["id"] for s in endings} == {ADL_VERB + "completed"}
+    assert sorted(s["result"]["extensions"][f"{EXT}ending"] for s in endings) == [
+        "partial", "partial", "repaired", "repaired"
+    ]  # fmt: skip
+    assert all(s["result"]["completion"] is True for s in endings)
+
+    drill_set = f"{HOME}/practice/drills/withdrawal"
+    drills = [s for s in statements if s["object"]["id"].startswith(f"{drill_set}/items/")]
+    verbs = [s["verb"]["id"].rsplit("/", 1)[-1] for s in drills]
+    assert verbs.count("attempted") == 6 and verbs.count("answered") == 4
+    rated = next(
+        s for s in drills
+        if s["verb"]["id"].endswith("/answered") and s["object"]["id"].endswith("/fine-b1")
+    )  # fmt: skip
+    result = rated["result"]["extensions"]
+    assert result[f"{EXT}self-ratings"] == {"observe": 4, "invite": 2}
+    assert result[f"{EXT}mean-self-rating"] == 3.0 and result[f"{EXT}difficulty"] == "about_right"
+    assert result[f"{EXT}response-length"] == len("Zed Zebra would say: I notice you went quiet.")
+    assert [a["id"] for a in rated["context"]["contextActivities"]["parent"]] == [drill_set]
+
+    # Deterministic: the same records give the same ids in a later export.
+    again = [json.loads(line) for line in export_zip()["xapi.jsonl"].decode().splitlines()]
+    assert [s["id"] for s in again] == [s["id"] for s in statements]

@@ -39,6 +39,15 @@ def duration(seconds: float | None) -> str:
     return f"PT{number(max(0.0, seconds or 0.0), 2)}S"
 
 
+def wanted(f, at: datetime) -> bool:
+    """True when a statement at ``at`` falls inside the filters' dates and ``since``."""
+    return (
+        (f.start_at is None or at >= f.start_at)
+        and (f.end_before is None or at < f.end_before)
+        and (f.since is None or at >= f.since)
+    )
+
+
 def uuid5(name: str) -> str:
     """``str(uuid.uuid5(NAMESPACE, name))`` without building UUID objects (hot path)."""
     digest = hashlib.sha1(NAMESPACE.bytes + name.encode(), usedforsecurity=False).hexdigest()
@@ -73,11 +82,15 @@ class Builder:
         """A stable UUID for the record ``parts`` names."""
         return uuid5("|".join(map(str, (self.base, *parts))))
 
-    def _context(self, arm: str, video: bool, extensions: dict[str, Any]) -> dict[str, Any]:
+    def _context(
+        self, arm: str, video: bool, extensions: dict[str, Any], parent: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        # Practice statements sit under their scenario or drill set, grouped by the course.
+        activities = {"parent": [parent], "grouping": [self.course]} if parent else None
         context: dict[str, Any] = {
             "platform": "Alliance Training Platform",
             "language": "en",
-            "contextActivities": {"parent": [self.course]},
+            "contextActivities": activities or {"parent": [self.course]},
             "extensions": {f"{self.base}/xapi/extensions/arm": arm, **extensions},
         }
         if video:
@@ -95,8 +108,12 @@ class Builder:
         result: dict[str, Any] | None = None,
         video: bool = False,
         extensions: dict[str, Any] | None = None,
+        parent: tuple[str, str, str | None] | None = None,
     ) -> Statement:
-        """One statement; ``key`` identifies the record and the verb makes it unique."""
+        """One statement; ``key`` identifies the record and the verb makes it unique.
+
+        ``parent`` (path, activity type, title) replaces the course as the context's parent.
+        """
         extensions = extensions or {}
         actor = self._once(
             ("actor", person.study_id),
@@ -106,8 +123,10 @@ class Builder:
             },
         )
         context = self._once(
-            ("context", person.arm, video, *extensions.items()),
-            lambda: self._context(person.arm, video, extensions),
+            ("context", person.arm, video, parent, *extensions.items()),
+            lambda: self._context(
+                person.arm, video, extensions, self.activity_dict(*parent) if parent else None
+            ),
         )
         stamp = at if isinstance(at, str) else iso(at)
         parts = [
@@ -123,13 +142,15 @@ class Builder:
             parts.append(f'"result":{_encode(result)}')
         return "{" + ",".join(parts) + "}"
 
+    def activity_dict(self, path: str, kind: str, title: str | None = None) -> dict[str, Any]:
+        """An Activity object under this site."""
+        definition: dict[str, Any] = {"type": kind}
+        if title:
+            definition["name"] = {"en-US": title}
+        return {"objectType": "Activity", "id": f"{self.base}{path}", "definition": definition}
+
     def activity(self, path: str, kind: str, title: str | None = None) -> str:
         """An Activity object under this site, as JSON text."""
-
-        def make() -> dict[str, Any]:
-            definition: dict[str, Any] = {"type": kind}
-            if title:
-                definition["name"] = {"en-US": title}
-            return {"objectType": "Activity", "id": f"{self.base}{path}", "definition": definition}
-
-        return self._once(("activity", path, kind, title), make)
+        return self._once(
+            ("activity", path, kind, title), lambda: self.activity_dict(path, kind, title)
+        )

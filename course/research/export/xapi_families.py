@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from typing import TextIO
 
 from sqlalchemy import or_, select
@@ -14,7 +13,8 @@ from course.learning.models import ModuleProgress, ProgressEvent
 from course.research.export.context import ExportContext, stream
 from course.research.export.learning import event_query
 from course.research.export.quizzes import attempt_query
-from course.research.export.xapi import ACTIVITY, VIDEO, Builder, Statement, duration
+from course.research.export.xapi import ACTIVITY, VIDEO, Builder, Statement, duration, wanted
+from course.research.export.xapi_practice import drills, scenarios
 from course.surveys import models as surveys_models
 
 
@@ -37,21 +37,13 @@ def _modules(b: Builder) -> Iterator[Statement]:
         if person is None or module is None:
             continue
         target = b.activity(f"/learning/modules/{module.slug}", ACTIVITY + "module", module.title)
-        if _wanted(f, started):
+        if wanted(f, started):
             yield b.statement(("module", row_id), person, "experienced", target, started)
-        if completed is not None and _wanted(f, completed):
+        if completed is not None and wanted(f, completed):
             yield b.statement(
                 ("module", row_id), person, "completed", target, completed,
                 result={"completion": True, "duration": duration(seconds)},
             )  # fmt: skip
-
-
-def _wanted(f, at: datetime) -> bool:
-    return (
-        (f.start_at is None or at >= f.start_at)
-        and (f.end_before is None or at < f.end_before)
-        and (f.since is None or at >= f.since)
-    )
 
 
 def _quizzes(b: Builder) -> Iterator[Statement]:
@@ -213,8 +205,8 @@ def _surveys(b: Builder) -> Iterator[Statement]:
         )  # fmt: skip
 
 
-#: In the order they are written.
-FAMILIES = (_modules, _quizzes, _videos, _consultations, _surveys)
+#: In the order they are written (the practice families are in xapi_practice.py).
+FAMILIES = (_modules, _quizzes, _videos, _consultations, _surveys, scenarios, drills)
 
 
 def statements(ctx: ExportContext) -> Iterator[Statement]:
