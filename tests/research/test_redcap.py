@@ -11,6 +11,9 @@ import io
 import re
 
 import pytest
+import yaml
+
+from course.research.export.redcap import criterion_variables
 
 COLUMNS = [
     "Variable / Field Name",
@@ -194,3 +197,70 @@ def test_the_validator_catches_what_redcap_refuses():
         assert any(problem in p for p in check_redcap(good_dict, data)), problem
     bad_name = good_dict.replace("pick,participant", "Pick-Me,participant")
     assert any("bad variable name" in p for p in check_redcap(bad_name, "record_id\n"))
+
+
+def test_the_practice_form_agrees_and_summarizes_each_participant(
+    make_user, practice_course, seed_practice, export_zip
+):
+    busy, idle = (make_user("therapist", arm=arm) for arm in ("self_paced", "workshop"))
+    seed_practice(busy)
+    files = export_zip()
+    dictionary = files["data_dictionary.csv"].decode("utf-8")
+    data = files["redcap_import.csv"].decode("utf-8")
+    assert check_redcap(dictionary, data) == []
+    fields = list(csv.DictReader(io.StringIO(dictionary)))
+    practice = [f for f in fields if f["Form Name"] == "practice"]
+    assert [f["Variable / Field Name"] for f in practice] == [
+        "scenarios_completed", "drill_items_done", "dr_invite", "dr_observe", "dr_own",
+        "dr_validate",
+    ]  # fmt: skip
+    assert {
+        (f["Text Validation Type OR Show Slider Number"], f["Text Validation Min"],
+         f["Text Validation Max"])
+        for f in practice[2:]
+    } == {("number", "1", "5")}  # fmt: skip
+    records = {r["record_id"]: r for r in csv.DictReader(io.StringIO(data))}
+    mine = records[busy.study_id]
+    assert (mine["scenarios_completed"], mine["drill_items_done"]) == ("1", "2")
+    assert (mine["dr_observe"], mine["dr_invite"], mine["dr_own"]) == ("3.5", "2", "5")
+    assert mine["dr_validate"] == "" and mine["practice_complete"] == "2"
+    none = records[idle.study_id]
+    assert (none["scenarios_completed"], none["drill_items_done"], none["dr_observe"]) == (
+        "0", "0", ""
+    )  # fmt: skip
+
+
+def test_criterion_variables_are_redcap_names_that_depend_on_the_id_alone():
+    long = "acknowledges-own-contribution-to-the-rupture"
+    names = criterion_variables(["observe", "own-contribution", long])
+    assert names["observe"] == "dr_observe"
+    assert names["own-contribution"] == "dr_own_contribution"
+    assert NAME.match(names[long]) and len(names[long]) == 26
+    assert names[long].startswith("dr_acknowledges_own_")
+    assert criterion_variables([long]) == {long: names[long]}  # others never rename it
+
+
+def test_every_shipped_drill_criterion_gets_its_own_valid_variable(project_root):
+    criteria = {
+        criterion["id"]
+        for path in sorted((project_root / "drills").glob("*.yaml"))
+        for item in yaml.safe_load(path.read_text())["items"]
+        for criterion in item["criteria"]
+    }
+    names = criterion_variables(sorted(criteria))
+    assert len(set(names.values())) == len(criteria) > 10
+    assert all(NAME.match(name) for name in names.values()), names
+
+
+def test_two_criteria_that_would_share_a_variable_fail_loudly():
+    seen: dict[str, str] = {}
+    n = 0
+    while True:  # long ids with one prefix: their four hex digits collide within a few hundred
+        criterion = f"names-the-shift-in-topic-{n}"
+        name = criterion_variables([criterion])[criterion]
+        if name in seen:
+            break
+        seen[name] = criterion
+        n += 1
+    with pytest.raises(ValueError, match="would share the REDCap variable"):
+        criterion_variables([seen[name], criterion])

@@ -7,16 +7,20 @@ an import column (a checkbox as one ``field___code`` column per choice), and RED
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
 from course.catalog import published_course
 from course.research.export.context import ExportContext, day, number, write_csv
+from course.research.export.practice import practice_content
 from course.research.export.summary import (
     certificate_summary,
     consultation_summary,
     latest_survey_values,
     module_summary,
+    practice_summary,
     quiz_summary,
     video_summary,
     workshop_summary,
@@ -39,7 +43,9 @@ ARM_LABELS = {
     "control": "Control (wait-list)",
 }
 ARM_CODES = {arm: n for n, arm in enumerate(TRIAL_ARMS, start=1)}
-PLATFORM_FORMS = ("participant", "learning", "consultations")
+PLATFORM_FORMS = ("participant", "learning", "practice", "consultations")
+#: REDCap's longest variable name without a warning.
+MAX_NAME = 26
 READONLY = "@READONLY (filled by the Alliance Training Platform export)"
 
 
@@ -88,6 +94,43 @@ def _int(name: str, form: str, label: str, section: str = "") -> Field:
 
 def _num(name: str, form: str, label: str, low: str = "", high: str = "") -> Field:
     return Field(name, form, "text", label, validation="number", minimum=low, maximum=high)
+
+
+def criterion_variables(criteria: Iterable[str]) -> dict[str, str]:
+    """Criterion id -> REDCap variable: ``dr_`` and the id with hyphens as underscores.
+
+    A name too long for REDCap keeps its first 21 characters and four hex digits of the
+    id's sha1, so it depends on that id alone: publishing another drill set never renames
+    a variable. Two ids that still end up with one name are refused.
+    """
+    out: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for criterion in criteria:
+        name = "dr_" + criterion.replace("-", "_")
+        if len(name) > MAX_NAME:
+            digest = hashlib.sha1(criterion.encode(), usedforsecurity=False).hexdigest()
+            name = f"{name[:21].rstrip('_')}_{digest[:4]}"
+        if name in seen and seen[name] != criterion:
+            raise ValueError(
+                f"drill criteria {seen[name]!r} and {criterion!r} would share the REDCap "
+                f"variable {name!r}; rename one of them"
+            )
+        seen[name] = criterion
+        out[criterion] = name
+    return out
+
+
+def _practice_fields(ctx: ExportContext) -> list[Field]:
+    out = [
+        _int("scenarios_completed", "practice", "Scenarios with an ending reached",
+             section="Practice"),
+        _int("drill_items_done", "practice", "Drill items answered and rated (distinct)"),
+    ]  # fmt: skip
+    criteria = criterion_variables(practice_content(ctx).published_criteria)
+    for criterion, name in criteria.items():
+        label = f"Mean self-rating (1-5) on drill criterion '{criterion}', all responses"
+        out.append(_num(name, "practice", label, "1", "5"))
+    return out
 
 
 def fields(ctx: ExportContext) -> list[Field]:
@@ -142,6 +185,7 @@ def fields(ctx: ExportContext) -> list[Field]:
             _int(f"mod{n}_quiz_tries", "learning", f"{module.title}: quiz attempts"),
             _date(f"mod{n}_complete_date", "learning", f"{module.title}: completed (UTC)"),
         ]
+    out += _practice_fields(ctx)
     out += [
         _int("consult_booked", "consultations", "Consultation seats held"),
         _int("consult_attended", "consultations", "Consultation sessions attended"),
@@ -219,6 +263,8 @@ def redcap_import(ctx: ExportContext, out: TextIO) -> int:
         "workshop": workshop_summary(users),
         "certificates": ctx.once("certificates", lambda: certificate_summary(users)),
         "surveys": latest_survey_values(users),
+        "practice": practice_summary(users),
+        "criteria": criterion_variables(practice_content(ctx).published_criteria),
     }
 
     def rows():
@@ -270,6 +316,13 @@ def _record(ctx: ExportContext, user_id: int, person, data: dict[str, Any]) -> d
         if quiz:
             values[f"mod{n}_quiz_best"] = number(quiz["best"])
             values[f"mod{n}_quiz_tries"] = quiz["attempts"]
+    practice = data["practice"].get(user_id, {})
+    values["scenarios_completed"] = practice.get("scenarios", 0)
+    values["drill_items_done"] = practice.get("items", 0)
+    ratings = practice.get("ratings", {})
+    for criterion, name in data["criteria"].items():
+        if criterion in ratings:
+            values[name] = number(ratings[criterion], 2)
     consult = data["consultations"].get(user_id, {})
     issued = data["certificates"].get(user_id)
     values.update(

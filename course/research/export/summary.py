@@ -18,6 +18,8 @@ from course.consultations import models as consultations_models
 from course.extensions import db
 from course.learning.completion import watched_percent
 from course.learning.models import ModuleProgress, VideoProgress
+from course.practice.models import DrillResponse, ScenarioRun
+from course.research.export.context import stream
 from course.surveys import models as surveys_models
 
 
@@ -186,3 +188,39 @@ def latest_survey_values(scope) -> dict[int, dict[str, Any]]:
         if latest.get((user_id, instrument)) == response_id:
             out[user_id][item] = choice if choice is not None else text
     return out
+
+
+def practice_summary(scope) -> dict[int, dict[str, Any]]:
+    """user -> scenarios ended, drill items rated, and mean self-rating per criterion id."""
+    out: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"scenarios": 0, "items": 0, "ratings": {}}
+    )
+    for user_id, n in db.session.execute(
+        select(ScenarioRun.user_id, func.count(distinct(ScenarioRun.scenario_id)))
+        .where(*scope(ScenarioRun.user_id), ScenarioRun.ended_at.is_not(None))
+        .group_by(ScenarioRun.user_id)
+    ):
+        out[user_id]["scenarios"] = n
+    rated = (*scope(DrillResponse.user_id), DrillResponse.rated_at.is_not(None))
+    items = (
+        select(DrillResponse.user_id, DrillResponse.drill_set_id, DrillResponse.item_id)
+        .where(*rated)
+        .distinct()
+        .subquery("items_done")
+    )
+    for user_id, n in db.session.execute(
+        select(items.c.user_id, func.count()).group_by(items.c.user_id)
+    ):
+        out[user_id]["items"] = n
+    # Ratings are JSON ({criterion: 1..5}): summed here, one response at a time.
+    sums: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for user_id, ratings in stream(
+        select(DrillResponse.user_id, DrillResponse.ratings).where(*rated)
+    ):
+        for criterion, score in (ratings or {}).items():
+            total = sums[user_id][criterion]
+            total[0] += score
+            total[1] += 1
+    for user_id, by_criterion in sums.items():
+        out[user_id]["ratings"] = {c: s / n for c, (s, n) in by_criterion.items()}
+    return dict(out)
