@@ -23,6 +23,7 @@ from course.extensions import db
 from course.learning.completion import watched_percent
 from course.learning.models import ModuleProgress, VideoProgress
 from course.research.consort import Consort, consort_counts
+from course.research.dashboard_practice import DrillNumbers, ScenarioNumbers, practice_numbers
 from course.research.filters import Filters
 from course.research.models import TRIAL_ARMS
 from course.research.participants import participants
@@ -73,6 +74,8 @@ class Dashboard:
     attendance_totals: dict[str, int] = field(default_factory=dict)
     scales: dict[str, tuple[int, float | None, Counter]] = field(default_factory=dict)
     sus: tuple[int, float | None, Counter] = (0, None, Counter())
+    scenarios: list[ScenarioNumbers] = field(default_factory=list)
+    drills: list[DrillNumbers] = field(default_factory=list)
     consultations_installed: bool = False
     surveys_installed: bool = False
 
@@ -107,6 +110,7 @@ def build(filters: Filters) -> Dashboard:
     board.quizzes, board.questions = _quizzes(filters, people)
     _attendance(board, filters, people)
     _scores(board, filters, people)
+    board.scenarios, board.drills = practice_numbers(filters, people)
     return board
 
 

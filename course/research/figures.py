@@ -88,6 +88,7 @@ def figures(board: Dashboard) -> dict[str, charts.Chart]:
                 f"{SCALE_NAMES[scale]}: respondents by rounded mean score",
                 [(str(point), bins.get(point, 0)) for point in range(1, 6)],
             )
+    out.update(practice_figures(board))
     if board.attendance:
         out["attendance"] = charts.grouped_hbars(
             "attendance",
@@ -100,4 +101,38 @@ def figures(board: Dashboard) -> dict[str, charts.Chart]:
                 for n in board.attendance_sessions
             ],
         )
+    return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def practice_figures(board: Dashboard) -> dict[str, charts.Chart]:
+    """Per scenario, endings reached and choices per step; drill items done by level."""
+    out = {}
+    for s in board.scenarios:
+        out[f"scenario-{s.slug}-endings"] = charts.hbars(
+            f"scenario-{s.slug}-endings",
+            f"{s.title}: participants who reached each ending",
+            [
+                (title, learners, f"{learners} ({_plural(runs, 'run')})")
+                for _, title, learners, runs in s.endings
+            ],
+            description=f"Bar chart: participants who reached each ending of {s.title}, "
+            "with the number of runs that did.",
+        )
+        out[f"scenario-{s.slug}-choices"] = charts.grouped_hbars(
+            f"scenario-{s.slug}-choices",
+            f"{s.title}: choices taken at each step",
+            s.steps,
+            f"Grouped bar chart: for each step of {s.title}, how often each choice was taken.",
+        )
+    out["drills"] = charts.grouped_hbars(
+        "drills",
+        "Drill items answered and rated, per drill set and level",
+        [(d.title, [(level, done) for level, done, _, _ in d.levels]) for d in board.drills],
+        "Grouped bar chart: per drill set, the items participants answered and rated at "
+        "each level (one count per participant and item).",
+    )
     return out

@@ -1,13 +1,20 @@
 """In Chromium: a therapist consents and later withdraws; a researcher randomizes,
-filters the dashboard by arm, downloads an export and creates an API token."""
+filters the dashboard by arm, reads the practice figures, downloads an export and creates
+an API token."""
 
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
 
 import pytest
 from playwright.sync_api import expect
+
+from course import clock
+from course.catalog import published_drills, published_scenario
+from course.extensions import db
+from course.practice.models import DrillResponse, ScenarioChoice, ScenarioRun
 
 
 @pytest.fixture
@@ -108,4 +115,57 @@ def test_a_researcher_filters_the_dashboard_and_downloads_an_export(
     page.get_by_label("Token name").fill("Nightly REDCap pull")
     page.get_by_role("button", name="Create token").click()
     expect(page.get_by_label("New API token")).to_have_value(__import__("re").compile("^atp_"))
+    assert_accessible(page)
+
+
+@pytest.fixture
+def practised(app, tmp_path, fixture_root, import_course, make_user):
+    """The test course with the small scenario and drill set; one therapist reached an
+    ending and rated a drill response."""
+    root = tmp_path / "course"
+    shutil.copytree(fixture_root, root)
+    shutil.copytree(fixture_root.parent / "practice" / "scenarios", root / "scenarios")
+    shutil.copytree(fixture_root.parent / "practice" / "drills", root / "drills")
+    import_course(root)
+    user = make_user("therapist", arm="workshop")
+    now = clock.now_utc()
+    with app.app_context():
+        scenario = published_scenario("small")
+        run = ScenarioRun(
+            user_id=user.id, scenario_id=scenario.scenario_id, revision_id=scenario.id, number=1,
+            current_step="repaired", position=1, points=2, started_at=now, ended_at=now,
+        )  # fmt: skip
+        db.session.add(run)
+        db.session.flush()
+        db.session.add(
+            ScenarioChoice(
+                run_id=run.id, position=1, step_id="opening", choice_id="name-it",
+                tags=["attuned", "withdrawal-marker"], points=2, at=now,
+            )
+        )  # fmt: skip
+        drills = published_drills("withdrawal")
+        db.session.add(
+            DrillResponse(
+                user_id=user.id, drill_set_id=drills.drill_set_id, revision_id=drills.id,
+                item_id="fine-b1", level="beginner", text="I notice you said that quickly.",
+                length=31, created_at=now, ratings={"observe": 4, "invite": 3},
+                difficulty="about_right", rated_at=now,
+            )
+        )  # fmt: skip
+        db.session.commit()
+
+
+def test_a_researcher_reads_the_practice_figures(
+    page, make_user, sign_in, assert_accessible, practised
+):
+    sign_in(make_user("researcher", name="Riley Researcher"))
+    expect(page.get_by_role("heading", level=2, name="Practice")).to_be_visible()
+    expect(
+        page.get_by_role("img", name="A small scenario: participants who reached each ending")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("table", name="A small scenario: choices taken at each step")
+    ).to_be_visible()
+    expect(page.get_by_role("row", name="opening: name-it 1 100%")).to_be_visible()
+    expect(page.get_by_role("img", name="Drill items answered and rated")).to_be_visible()
     assert_accessible(page)

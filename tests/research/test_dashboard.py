@@ -111,3 +111,109 @@ def test_admins_see_the_dashboard_and_randomization(client, make_user, login):
     assert client.get("/research/").status_code == 200
     page = client.get("/research/randomization").get_data(as_text=True)
     assert "Override an allocation" in page
+
+
+LONGER = """\
+title: A longer scenario
+summary: More steps, to show the page's queries do not follow them.
+steps:
+  - id: one
+    moment: One.
+    choices:
+      - {id: a, text: A, goto: two, feedback: A.}
+      - {id: b, text: B, goto: two, feedback: B.}
+  - id: two
+    moment: Two.
+    choices:
+      - {id: c, text: C, goto: three, feedback: C.}
+      - {id: d, text: D, goto: three, feedback: D.}
+  - id: three
+    moment: Three.
+    choices:
+      - {id: e, text: E, goto: end, feedback: E.}
+  - id: end
+    moment: The end.
+    ending: {title: The end, debrief: Done.}
+"""
+
+
+@pytest.fixture
+def practised(make_user, practice_course, seed_practice, withdraw):
+    """One therapist per arm who practised, and one who practised and then withdrew."""
+    people = {
+        arm: make_user("therapist", arm=arm, name=f"Named {arm}", email=f"{arm}@example.org")
+        for arm in ("self_paced", "workshop", "control")
+    }
+    for person in people.values():
+        seed_practice(person)
+    gone = make_user("therapist", arm="workshop", name="Wendy Withdrawn")
+    seed_practice(gone)
+    withdraw(gone)
+    return people
+
+
+def _charts(page: str) -> list[str]:
+    return re.findall(r'<svg class="chart" role="img"[^>]*aria-labelledby="([\w-]+)-title', page)
+
+
+def test_practice_charts_each_have_a_captioned_table_with_the_numbers(
+    client, login, researcher, practised
+):
+    login(researcher)
+    page = client.get("/research/").get_data(as_text=True)
+    charts = _charts(page)
+    assert {"scenario-small-endings", "scenario-small-choices", "drills"} <= set(charts)
+    assert not {"scenario-steady-endings", "scenario-steady-choices"} & set(charts)
+    assert "No run of this scenario reached an ending for these filters yet." in page  # steady
+    pairs = page.split('<div class="figure-pair">')[1:]
+    assert len(pairs) == len(charts)
+    for pair in pairs:
+        assert "<svg" in pair and "<table>" in pair and "<caption>" in pair
+    # Endings: each of the three included people reached both, once each (withdrawn: out).
+    row = '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>'
+    assert row.format("Partly repaired", "partial", 3, 3) in page
+    assert row.format("Repaired", "repaired", 3, 3) in page
+    # Choices at each step: "move-on" twice per person (runs 1 and 3), "name-it" once.
+    choice = '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>'
+    assert choice.format("opening: move-on", 6, "67%") in page
+    assert choice.format("opening: name-it", 3, "33%") in page
+    assert choice.format("opening-again: second-chance", 3, "100%") in page
+    assert choice.format("opening-again: keep-going", 0, "0%") in page
+    # Drill items answered and rated, per level: one beginner and one intermediate each.
+    assert row.format("Responding to withdrawal: beginner", 3, 3, 3) in page
+    assert row.format("Responding to withdrawal: intermediate", 3, 3, 3) in page
+    assert row.format("Responding to withdrawal: advanced", 0, 0, 0) in page
+    assert "Wendy" not in page and "style=" not in page
+
+
+def test_practice_figures_follow_the_arm_and_date_filters(client, login, researcher, practised):
+    login(researcher)
+    page = client.get("/research/?arm=workshop").get_data(as_text=True)
+    row = '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>'
+    assert row.format("Partly repaired", "partial", 1, 1) in page  # not the withdrawn one
+    assert row.format("Responding to withdrawal: beginner", 1, 1, 1) in page
+    page = client.get("/research/?start=2001-01-01&end=2001-01-31").get_data(as_text=True)
+    assert "No choices made in this scenario for these filters yet." in page
+    assert "No drill items answered and rated for these filters yet." in page
+    assert not {"scenario-small-endings", "drills"} & set(_charts(page))
+
+
+def test_the_dashboard_query_count_does_not_grow_with_scenarios_steps_or_runs(
+    client, login, researcher, make_user, practice_course, seed_practice, play, import_course,
+    count_queries,
+):  # fmt: skip
+    login(researcher)
+    seed_practice(make_user("therapist", arm="self_paced"))
+    with count_queries() as few:
+        assert client.get("/research/").status_code == 200
+    (practice_course / "scenarios" / "longer.yaml").write_text(LONGER)
+    import_course(practice_course)  # a third scenario, with more steps
+    for arm in ("workshop", "control", "self_paced"):
+        user = make_user("therapist", arm=arm)
+        seed_practice(user)
+        play(user, "steady", "warm", "warmer")
+        play(user, "longer", "a", "d", "e")
+    with count_queries() as many:
+        page = client.get("/research/").get_data(as_text=True)
+    assert "scenario-longer-choices" in _charts(page)
+    assert many() == few() <= 25
