@@ -21,7 +21,11 @@ research = AppGroup("research", help="Research exports.")
 @click.option("--from", "start", default=None, help="First UTC date, YYYY-MM-DD.")
 @click.option("--to", "end", default=None, help="Last UTC date (inclusive), YYYY-MM-DD.")
 @click.option("--since", default=None, help="Only what changed since, e.g. 2026-03-01T08:00Z.")
-@click.option("--include-free-text", is_flag=True, help="Include free-text survey answers.")
+@click.option(
+    "--include-free-text",
+    is_flag=True,
+    help="Include free-text survey answers and drill responses.",
+)
 @click.option("--zip", "as_zip", is_flag=True, help="Write one research-export.zip in OUTDIR.")
 def export_command(outdir, arm, start, end, since, include_free_text, as_zip):
     """Write the research export into OUTDIR (audit-logged as a command-line export)."""

@@ -40,7 +40,7 @@ class ExportForm(FlaskForm):
         validators=[Optional(), Length(max=40)],
     )
     include_free_text = BooleanField(
-        "Include free-text survey answers",
+        "Include free-text survey answers and drill responses",
         description=(
             "They may name people or places. Leave unticked unless your analysis needs them."
         ),
