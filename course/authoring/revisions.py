@@ -34,6 +34,7 @@ from course.content import (
     render_scenario,
 )
 from course.extensions import db
+from course.media.services import video_duration
 
 
 def media_url(path: str) -> str:
@@ -112,6 +113,8 @@ def _video(video) -> dict[str, Any]:
         "ref": video.ref,
         "title": video.title,
         "captions": video.captions,
+        # The server's own idea of its length: read from the file, or given in the block.
+        "duration": video_duration(video.ref) if video.kind == "file" else video.duration,
     }
 
 

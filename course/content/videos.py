@@ -13,7 +13,10 @@ import yaml
 from .errors import Sink
 
 VideoKind = Literal["youtube", "vimeo", "file"]
-VIDEO_KEYS = ("url", "title", "captions")
+VIDEO_KEYS = ("url", "title", "captions", "duration")
+#: The longest video a module may hold (for a duration given in the block).
+MAX_DURATION = 6 * 3600
+_DURATION = re.compile(r"^(?:(?:(\d{1,2}):)?([0-5]?\d):)?(\d{1,5})(?:\.\d+)?$")
 
 # Mirrors python-markdown's fenced_code opening line, so blocks are found where
 # Markdown would find them; the scanner stays authoritative either way because
@@ -40,6 +43,9 @@ class Video:
     url: str
     title: str
     captions: str | None
+    #: Its length in seconds, when the block gives it (YouTube and Vimeo: the server then
+    #: knows it without trusting the player).
+    duration: float | None = None
     # Where it sits is not what it is: moving a block keeps the video equal.
     line: int = field(default=0, compare=False)
 
@@ -164,7 +170,29 @@ def _make_video(
     if isinstance(classified, str):
         return None
     kind, ref = classified
-    return Video(video_key(url), kind, ref, url, values["title"], captions, fence_line)
+    duration = None
+    if "duration" in values:
+        duration = parse_duration(values["duration"])
+        if duration is None:
+            sink.add(
+                lines["duration"],
+                f"'duration' {values['duration']!r} must be seconds or minutes:seconds "
+                f"(e.g. 754 or 12:34), at most 6 hours",
+            )
+            return None
+    return Video(video_key(url), kind, ref, url, values["title"], captions, duration, fence_line)
+
+
+def parse_duration(text: str) -> float | None:
+    """Seconds from "754", "12:34" or "1:02:03"; None when it is not a plausible length."""
+    match = _DURATION.match(text.strip())
+    if match is None:
+        return None
+    hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
+    if match.group(2) and seconds >= 60:
+        return None
+    total = hours * 3600 + minutes * 60 + seconds
+    return float(total) if 0 < total <= MAX_DURATION else None
 
 
 def is_media_path(path: str, pattern: re.Pattern[str]) -> bool:

@@ -38,12 +38,17 @@ class ProgressEvent(db.Model):
     type: Mapped[str] = mapped_column(String(16))
     #: Video key for video events.
     video_key: Mapped[str | None] = mapped_column(String(16))
-    #: Active seconds (``active``).
+    #: Active seconds claimed by the page (``active``).
     seconds: Mapped[float | None] = mapped_column(Float)
+    #: Of those, the seconds credited: what the server's own clock could vouch for.
+    credited_seconds: Mapped[float | None] = mapped_column(Float)
     #: Start of a played segment, seek origin, or the position of play/pause/ended.
     position_from: Mapped[float | None] = mapped_column(Float)
     #: End of a played segment or the seek target.
     position_to: Mapped[float | None] = mapped_column(Float)
+    #: For a played segment, the end credited (at most what the elapsed time allows at the
+    #: fastest playback rate); coverage is computed from [position_from, credited_to].
+    credited_to: Mapped[float | None] = mapped_column(Float)
     #: Video length reported by the player.
     duration: Mapped[float | None] = mapped_column(Float)
     #: When it happened on the client (UTC).
@@ -119,3 +124,70 @@ class VideoProgress(db.Model):
         from course.learning.completion import watched_percent
 
         return watched_percent(self.watched_seconds, self.duration)
+
+
+class LearnerClock(db.Model):
+    """What the server has credited a learner so far, across every tab and module.
+
+    Active time and video seconds are credited only inside the wall-clock time the server
+    has itself seen pass for this learner, so one person is never active twice at once.
+    """
+
+    __tablename__ = "learner_clocks"
+
+    #: The learner.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    #: Active time has been credited up to this instant (UTC).
+    active_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Video watching has been credited up to this instant (UTC).
+    video_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: When the last batch of events arrived (UTC).
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class IntegrityEvent(db.Model):
+    """A batch that claimed more than the server could credit: what was cut, kept for
+    researchers (the events themselves are stored as claimed)."""
+
+    __tablename__ = "integrity_events"
+
+    #: Internal key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Whose batch.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: The module revision it was for.
+    module_revision_id: Mapped[int] = mapped_column(ForeignKey("module_revisions.id"))
+    #: active (seconds of active time) or video (seconds of media watched).
+    kind: Mapped[str] = mapped_column(String(10))
+    #: Seconds the batch claimed.
+    claimed: Mapped[float] = mapped_column(Float)
+    #: Seconds credited.
+    credited: Mapped[float] = mapped_column(Float)
+    #: Events in the batch of this kind.
+    events: Mapped[int] = mapped_column(default=0)
+    #: The earliest and latest times the page gave for those events (as claimed, UTC): a
+    #: batch held through an outage shows as events from long before it arrived.
+    first_event_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_event_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: When the batch arrived (UTC).
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('active', 'video')", name="kind"),
+        CheckConstraint("credited <= claimed", name="credited"),
+    )
+
+
+class VideoDuration(db.Model):
+    """A remote video's length, pinned from its block or from the first player report."""
+
+    __tablename__ = "video_durations"
+
+    #: The video's key (as in module revisions).
+    video_key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    #: Its length in seconds.
+    seconds: Mapped[float] = mapped_column(Float)
+    #: first_report: pinned from the first player that reported it.
+    source: Mapped[str] = mapped_column(String(16))
+    #: When it was pinned (UTC).
+    pinned_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -17,7 +17,8 @@ from course.extensions import db
 from course.learning.completion import evaluate
 from course.learning.events import Batch
 from course.learning.intervals import covered, merge
-from course.learning.models import ModuleProgress, ProgressEvent, VideoProgress
+from course.learning.models import ModuleProgress, ProgressEvent, VideoDuration, VideoProgress
+from course.learning.plausibility import credit, lock_clock, record_cuts
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,20 @@ def published_videos(slug: str, revision_id: int) -> set[str] | None:
 
 
 def record_batch(user, batch: Batch) -> Recorded:
-    """Store a validated batch once, then bring progress and completion up to date."""
+    """Store a validated batch once, credit what the server can vouch for, then bring
+    progress and completion up to date."""
     revision = db.session.get(ModuleRevision, batch.revision)
     now = clock.now_utc()
+    learner = lock_clock(user.id, now)  # first: a learner's batches are credited in turn
+    known = set(
+        db.session.scalars(
+            select(ProgressEvent.client_id).where(
+                ProgressEvent.user_id == user.id,
+                ProgressEvent.client_id.in_([e.client_id for e in batch.events]),
+            )
+        )
+    )
+    credits = credit(learner, [e for e in batch.events if e.client_id not in known], now)
     rows = [
         {
             "user_id": user.id,
@@ -52,8 +64,10 @@ def record_batch(user, batch: Batch) -> Recorded:
             "type": e.type,
             "video_key": e.video_key,
             "seconds": e.seconds,
+            "credited_seconds": credits.seconds.get(e.client_id),
             "position_from": e.position_from,
             "position_to": e.position_to,
+            "credited_to": credits.ends.get(e.client_id),
             "duration": e.duration,
             "occurred_at": e.occurred_at,
             "received_at": now,
@@ -64,13 +78,14 @@ def record_batch(user, batch: Batch) -> Recorded:
         ProgressEvent, conflict=["user_id", "client_id"], values=rows
     ).returning(ProgressEvent.client_id)
     stored = set(db.session.execute(statement).scalars())
+    record_cuts(user.id, revision.id, credits, now)
     progress = lock_module_progress(user.id, revision.module_id)
     if stored:
         progress.last_activity_at = now
         progress.active_seconds = _active_seconds(user.id, revision.module_id)
         new_events = [e for e in batch.events if e.client_id in stored]
         for key in sorted({e.video_key for e in new_events if e.type == "played"}):
-            _update_video(user.id, revision.id, key, now)
+            _update_video(user.id, revision, key, now)
     db.session.flush()
     completed = evaluate(user, revision, progress)
     return Recorded(len(stored), len(rows) - len(stored), completed)
@@ -102,7 +117,7 @@ def lock_module_progress(user_id: int, module_id: int) -> ModuleProgress:
 
 def _active_seconds(user_id: int, module_id: int) -> float:
     total = db.session.scalar(
-        select(func.coalesce(func.sum(ProgressEvent.seconds), 0.0))
+        select(func.coalesce(func.sum(ProgressEvent.credited_seconds), 0.0))
         .join(ModuleRevision, ModuleRevision.id == ProgressEvent.module_revision_id)
         .where(ProgressEvent.user_id == user_id, ModuleRevision.module_id == module_id)
         .where(ProgressEvent.type == "active")
@@ -110,7 +125,8 @@ def _active_seconds(user_id: int, module_id: int) -> float:
     return float(total)
 
 
-def _update_video(user_id: int, revision_id: int, key: str, now) -> None:
+def _update_video(user_id: int, revision: ModuleRevision, key: str, now) -> None:
+    revision_id = revision.id
     db.session.execute(
         insert_ignoring_conflicts(
             VideoProgress,
@@ -137,12 +153,37 @@ def _update_video(user_id: int, revision_id: int, key: str, now) -> None:
         .execution_options(populate_existing=True)
     )
     segments = db.session.execute(
-        select(ProgressEvent.position_from, ProgressEvent.position_to, ProgressEvent.duration)
+        select(ProgressEvent.position_from, ProgressEvent.credited_to, ProgressEvent.duration)
         .where(ProgressEvent.user_id == user_id, ProgressEvent.module_revision_id == revision_id)
         .where(ProgressEvent.video_key == key, ProgressEvent.type == "played")
     ).all()
-    duration = max((d or 0.0) for _, _, d in segments)
-    video.intervals = merge((start, end) for start, end, _ in segments)
+    reported = next((d for _, _, d in segments if d), 0.0)
+    duration = known_duration(revision, key, reported, now)
+    video.intervals = merge((start, end) for start, end, _ in segments if end > start)
     video.duration = duration
     video.watched_seconds = covered(video.intervals, duration)
     video.updated_at = now
+
+
+def known_duration(revision: ModuleRevision, key: str, reported: float, now) -> float:
+    """A video's length as the server knows it: read from the file or given in its block
+    (stored with the revision), else pinned from the first player that reported it."""
+    video = next((v for v in revision.videos if v["key"] == key), {})
+    if video.get("duration"):
+        return float(video["duration"])
+    pinned = db.session.get(VideoDuration, key)
+    if pinned is None and reported:
+        db.session.execute(
+            insert_ignoring_conflicts(
+                VideoDuration,
+                conflict=["video_key"],
+                values={
+                    "video_key": key,
+                    "seconds": reported,
+                    "source": "first_report",
+                    "pinned_at": now,
+                },
+            )
+        )
+        pinned = db.session.get(VideoDuration, key)
+    return pinned.seconds if pinned else 0.0

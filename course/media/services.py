@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from pymediainfo import MediaInfo
 from werkzeug.utils import secure_filename
 
 from course.errors import DomainError
@@ -73,6 +74,25 @@ def read_media(path: str) -> bytes | None:
     return found.read_bytes() if found else None
 
 
+def video_duration(path: str) -> float | None:
+    """A video's length in seconds, read from the file itself (``media/...``), or None
+    when the file is missing or holds no readable length. The server then knows how
+    long a video is without trusting the player."""
+    found = locate(path.removeprefix("media/")) if path.startswith("media/") else None
+    if found is None:
+        return None
+    return _duration(found)
+
+
+def _duration(file: Path) -> float | None:
+    try:
+        tracks = MediaInfo.parse(file).tracks
+    except (OSError, RuntimeError, ValueError):
+        return None
+    lengths = [float(t.duration) for t in tracks if t.track_type == "General" and t.duration]
+    return round(lengths[0] / 1000, 3) if lengths and lengths[0] > 0 else None
+
+
 def store_upload(filename: str, stream) -> str:
     """Check an uploaded file by name and content, store it, return its ``media/...`` path."""
     name = secure_filename(filename or "")
@@ -95,6 +115,8 @@ def store_upload(filename: str, stream) -> str:
                 if size > kind.limit:
                     raise MediaError(f"{name} is larger than {kind.limit // (1024 * 1024)} MB.")
                 out.write(chunk)
+        if kind.extension != ".vtt" and _duration(partial) is None:
+            raise MediaError(f"{name} holds no readable video length: is it a whole video?")
         partial.replace(target)  # atomic: nobody sees a half-written file
     finally:
         partial.unlink(missing_ok=True)

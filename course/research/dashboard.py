@@ -11,7 +11,7 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from html import unescape
 
 from sqlalchemy import func, select
@@ -21,7 +21,7 @@ from course.catalog.models import Module, ModuleRevision, Quiz, QuizRevision
 from course.consultations import models as consultations_models
 from course.extensions import db
 from course.learning.completion import watched_percent
-from course.learning.models import ModuleProgress, VideoProgress
+from course.learning.models import IntegrityEvent, ModuleProgress, VideoProgress
 from course.research.consort import Consort, consort_counts
 from course.research.dashboard_practice import DrillNumbers, ScenarioNumbers, practice_numbers
 from course.research.filters import Filters
@@ -57,6 +57,20 @@ def spread(values: list[float]) -> Spread | None:
     return Spread(len(ordered), statistics.median(ordered), q1, q3, ordered[0], ordered[-1])
 
 
+@dataclass(frozen=True)
+class Flagged:
+    """A participant some of whose claimed progress the server could not credit."""
+
+    study_id: str
+    arm: str
+    batches: int
+    active_claimed: float
+    active_credited: float
+    video_claimed: float
+    video_credited: float
+    last_at: datetime
+
+
 @dataclass
 class Dashboard:
     """Everything the page shows, as plain values."""
@@ -76,6 +90,7 @@ class Dashboard:
     sus: tuple[int, float | None, Counter] = (0, None, Counter())
     scenarios: list[ScenarioNumbers] = field(default_factory=list)
     drills: list[DrillNumbers] = field(default_factory=list)
+    flagged: list[Flagged] = field(default_factory=list)
     consultations_installed: bool = False
     surveys_installed: bool = False
 
@@ -111,6 +126,7 @@ def build(filters: Filters) -> Dashboard:
     _attendance(board, filters, people)
     _scores(board, filters, people)
     board.scenarios, board.drills = practice_numbers(filters, people)
+    board.flagged = _flagged(filters, people)
     return board
 
 
@@ -278,3 +294,43 @@ def _scores(board: Dashboard, filters: Filters, people) -> None:
         statistics.fmean(sus) if sus else None,
         Counter(min(90, int(v // 10) * 10) for v in sus),
     )
+
+
+def _flagged(filters: Filters, people) -> list[Flagged]:
+    """Participants with batches cut to what the server could credit, most cut first."""
+    totals: dict[int, dict] = defaultdict(lambda: defaultdict(float))
+    rows = db.session.execute(
+        select(
+            IntegrityEvent.user_id,
+            IntegrityEvent.kind,
+            func.count(),
+            func.sum(IntegrityEvent.claimed),
+            func.sum(IntegrityEvent.credited),
+            func.max(IntegrityEvent.received_at),
+        )
+        .where(*filters.in_range(IntegrityEvent.received_at))
+        .group_by(IntegrityEvent.user_id, IntegrityEvent.kind)
+    )
+    for user_id, kind, n, claimed, credited, last in rows:
+        if user_id not in people:
+            continue
+        mine = totals[user_id]
+        mine["batches"] += n
+        mine[f"{kind}_claimed"] += claimed
+        mine[f"{kind}_credited"] += credited
+        mine["last"] = max(mine.get("last") or last, last)
+    flagged = [
+        Flagged(
+            people[uid].study_id,
+            people[uid].arm,
+            int(t["batches"]),
+            t["active_claimed"],
+            t["active_credited"],
+            t["video_claimed"],
+            t["video_credited"],
+            t["last"],
+        )
+        for uid, t in totals.items()
+    ]
+    cut = lambda f: f.active_claimed - f.active_credited + f.video_claimed - f.video_credited  # noqa: E731
+    return sorted(flagged, key=cut, reverse=True)

@@ -66,7 +66,9 @@ def test_slug_defaults_to_file_name_without_number():
 def test_video_key_is_sha256_prefix_of_url():
     parsed = parse_module(module(body=video(f"url: {YOUTUBE}", "title: T")), FILE)
     key = hashlib.sha256(YOUTUBE.encode()).hexdigest()[:12]
-    assert parsed.videos == (Video(key, "youtube", "abcdefghijk", YOUTUBE, "T", None, line=7),)
+    assert parsed.videos == (
+        Video(key, "youtube", "abcdefghijk", YOUTUBE, "T", None, None, line=7),
+    )
     assert parsed.videos[0].line == 7
 
 
@@ -174,7 +176,7 @@ RULES = {
     "video unknown key": (
         module(body=video(f"url: {YOUTUBE}", "title: T", "autoplay: true")),
         10,
-        "unknown key 'autoplay' in video block (allowed: url, title, captions)",
+        "unknown key 'autoplay' in video block (allowed: url, title, captions, duration)",
     ),
     "video missing title": (
         module(body=video(f"url: {YOUTUBE}")),

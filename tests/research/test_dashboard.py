@@ -99,6 +99,42 @@ def test_the_dashboard_query_count_does_not_grow_with_people(
     assert many() == few() <= 25
 
 
+def test_participants_with_progress_cut_are_flagged_by_study_id(
+    app, client, login, researcher, populated
+):
+    from course import clock
+    from course.catalog.models import Module
+    from course.extensions import db
+    from course.learning.models import IntegrityEvent
+
+    now = clock.now_utc()
+    with app.app_context():
+        revision = db.session.scalar(db.select(Module).where(Module.slug == "intro")).published
+        for kind, claimed, credited in (("active", 24000, 60), ("video", 300, 120)):
+            db.session.add(
+                IntegrityEvent(
+                    user_id=populated["control"].id,
+                    module_revision_id=revision.id,
+                    kind=kind,
+                    claimed=claimed,
+                    credited=credited,
+                    events=10,
+                    first_event_at=now,
+                    last_event_at=now,
+                    received_at=now,
+                )
+            )
+        db.session.commit()
+    login(researcher)
+    page = client.get("/research/").get_data(as_text=True)
+    section = page.split('id="integrity-heading"')[1].split("</section>")[0]
+    row = f'<th scope="row">{populated["control"].study_id}</th><td>Control</td><td>2</td>'
+    assert row in section and "24000 / 60" in section and "300 / 120" in section
+    assert populated["workshop"].study_id not in section
+    quiet = client.get("/research/?arm=workshop").get_data(as_text=True)
+    assert "No participant's progress has been cut" in quiet
+
+
 @pytest.mark.parametrize("role", ["therapist", "trainer"])
 def test_therapists_and_trainers_cannot_open_research_pages(client, make_user, login, role):
     login(make_user(role))

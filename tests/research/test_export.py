@@ -25,6 +25,7 @@ FILES = {
     "scenario_choices.csv",
     "drill_responses.csv",
     "events.csv",
+    "integrity_log.csv",
     "data_dictionary.csv",
     "redcap_import.csv",
     "xapi.jsonl",
@@ -279,3 +280,43 @@ def test_an_export_with_no_course_and_no_people_still_has_every_file(export_zip)
     assert set(files) == FILES
     assert rows(files, "participants.csv") == []
     assert rows(files, "data_dictionary.csv")[0]["Variable / Field Name"] == "record_id"
+
+
+def test_a_cut_batch_flags_its_participant_and_is_listed_in_the_integrity_log(
+    app, trial, export_zip
+):
+    from datetime import timedelta
+
+    from course import clock
+    from course.catalog.models import Module
+    from course.learning.models import IntegrityEvent
+
+    now = clock.now_utc()
+    with app.app_context():
+        revision = db.session.scalar(db.select(Module).where(Module.slug == "intro")).published
+        db.session.add(
+            IntegrityEvent(
+                user_id=trial["a"].id,
+                module_revision_id=revision.id,
+                kind="active",
+                claimed=24000,
+                credited=60,
+                events=200,
+                first_event_at=now - timedelta(minutes=1),
+                last_event_at=now,
+                received_at=now,
+            )
+        )
+        db.session.commit()
+    files = export_zip()
+    flags = {p["study_id"]: p for p in rows(files, "participants.csv")}
+    assert flags[trial["a"].study_id]["integrity_flag"] == "1"
+    assert flags[trial["a"].study_id]["active_seconds_cut"] == "23940"
+    assert flags[trial["b"].study_id]["integrity_flag"] == "0"
+    (cut,) = rows(files, "integrity_log.csv")
+    assert cut["study_id"] == trial["a"].study_id and cut["module"] == "intro"
+    assert (cut["kind"], cut["claimed_seconds"], cut["credited_seconds"]) == (
+        "active",
+        "24000",
+        "60",
+    )

@@ -24,7 +24,12 @@ from course.catalog.models import CourseRevision
 from course.extensions import db
 from course.research.export.consultations import consultations, workshop_attendance
 from course.research.export.context import ExportContext, RevisionInfo, build_context, iso
-from course.research.export.learning import events, module_progress, video_engagement
+from course.research.export.learning import (
+    events,
+    integrity_log,
+    module_progress,
+    video_engagement,
+)
 from course.research.export.people import consort_csv, participants_csv
 from course.research.export.practice import drill_responses, practice_content, scenario_choices
 from course.research.export.quizzes import quiz_attempts, quiz_responses
@@ -52,6 +57,7 @@ FILES: tuple[tuple[str, Writer], ...] = (
     ("scenario_choices.csv", scenario_choices),
     ("drill_responses.csv", drill_responses),
     ("events.csv", events),
+    ("integrity_log.csv", integrity_log),
     ("data_dictionary.csv", data_dictionary),
     ("redcap_import.csv", redcap_import),
     ("xapi.jsonl", xapi_jsonl),

@@ -1,4 +1,4 @@
-"""module_progress.csv, video_engagement.csv and events.csv."""
+"""module_progress.csv, video_engagement.csv, events.csv and integrity_log.csv."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TextIO
 from sqlalchemy import func, select
 
 from course.learning.completion import watched_percent
-from course.learning.models import ModuleProgress, ProgressEvent, VideoProgress
+from course.learning.models import IntegrityEvent, ModuleProgress, ProgressEvent, VideoProgress
 from course.research.export.context import ExportContext, iso, number, stream, write_csv
 
 MODULE_PROGRESS = (
@@ -130,7 +130,7 @@ def video_engagement(ctx: ExportContext, out: TextIO) -> int:
 EVENTS = (
     "event_id", "study_id", "arm", "module", "module_revision", "type", "video_key",
     "active_seconds", "position_from", "position_to", "video_duration", "occurred_at",
-    "received_at",
+    "received_at", "credited_seconds", "credited_to",
 )  # fmt: skip
 
 
@@ -154,6 +154,8 @@ def event_query(ctx: ExportContext):
             ProgressEvent.duration,
             ctx.iso_sql(ProgressEvent.occurred_at),
             ctx.iso_sql(ProgressEvent.received_at),
+            ProgressEvent.credited_seconds,
+            ProgressEvent.credited_to,
         )
         .where(*ctx.only_people(ProgressEvent.user_id), *f.in_range(ProgressEvent.occurred_at))
         .order_by(ProgressEvent.id)
@@ -178,15 +180,55 @@ def events(ctx: ExportContext, out: TextIO) -> int:
 
     def rows():
         # The hot loop of the export: plain lookups and round(), nothing per row besides.
-        for eid, uid, rid, kind, key, seconds, start, end, length, at, got in stream(
-            event_query(ctx)
-        ):
+        for (
+            eid, uid, rid, kind, key, seconds, start, end, length, at, got, given, given_to,
+        ) in stream(event_query(ctx)):  # fmt: skip
             person, revision = people.get(uid), revisions.get(rid)
             if person is None or revision is None:
                 continue
             yield (
                 eid, *person, *revision, kind, key, _r2(seconds), _r2(start), _r2(end),
-                _r2(length), at, got,
+                _r2(length), at, got, _r2(given), _r2(given_to),
             )  # fmt: skip
 
     return write_csv(out, EVENTS, rows())
+
+
+INTEGRITY_LOG = (
+    "study_id", "arm", "module", "module_revision", "kind", "claimed_seconds",
+    "credited_seconds", "events", "first_event_at", "last_event_at", "received_at",
+)  # fmt: skip
+
+
+def integrity_log(ctx: ExportContext, out: TextIO) -> int:
+    """Each batch that claimed more than the server could credit (what was cut)."""
+    f = ctx.filters
+    query = (
+        select(
+            IntegrityEvent.user_id,
+            IntegrityEvent.module_revision_id,
+            IntegrityEvent.kind,
+            IntegrityEvent.claimed,
+            IntegrityEvent.credited,
+            IntegrityEvent.events,
+            IntegrityEvent.first_event_at,
+            IntegrityEvent.last_event_at,
+            IntegrityEvent.received_at,
+        )
+        .where(*ctx.only_people(IntegrityEvent.user_id), *f.in_range(IntegrityEvent.received_at))
+        .order_by(IntegrityEvent.id)
+    )
+    if f.since is not None:
+        query = query.where(IntegrityEvent.received_at >= f.since)
+
+    def rows():
+        for uid, rid, kind, claimed, credited, n, first, last, got in stream(query):
+            person, revision = ctx.people.get(uid), ctx.module_revisions.get(rid)
+            if person is None or revision is None:
+                continue
+            yield (
+                person.study_id, person.arm, ctx.module_slug_of_revision(rid), revision.number,
+                kind, number(claimed, 2), number(credited, 2), n, iso(first), iso(last), iso(got),
+            )  # fmt: skip
+
+    return write_csv(out, INTEGRITY_LOG, rows())

@@ -9,6 +9,7 @@ from course.research.export.context import ExportContext, iso, number, write_csv
 from course.research.export.summary import (
     certificate_summary,
     consultation_summary,
+    integrity_summary,
     module_summary,
     quiz_summary,
     survey_summary,
@@ -19,7 +20,8 @@ PARTICIPANTS = (
     "consented_at", "allocated_at", "modules_started", "modules_completed",
     "course_completed_at", "active_seconds", "quiz_attempts", "quizzes_passed",
     "last_activity_at", "consultations_booked", "consultations_attended",
-    "surveys_submitted", "certificate_issued_at",
+    "surveys_submitted", "certificate_issued_at", "integrity_flag", "active_seconds_cut",
+    "video_seconds_cut",
 )  # fmt: skip
 
 
@@ -31,6 +33,7 @@ def participants_csv(ctx: ExportContext, out: TextIO) -> int:
     consults = ctx.once("consultations", lambda: consultation_summary(users))
     surveys = survey_summary(users)
     certificates = ctx.once("certificates", lambda: certificate_summary(users))
+    cuts = ctx.once("integrity", lambda: integrity_summary(users))
     course = {m.id for m in ctx.published_modules()}
 
     def rows():
@@ -41,6 +44,7 @@ def participants_csv(ctx: ExportContext, out: TextIO) -> int:
             last = max((v["last_activity_at"] for v in mine.values()), default=None)
             tried = quizzes.get(user_id, {})
             consult = consults.get(user_id, {})
+            cut = cuts.get(user_id)
             yield (
                 p.study_id, p.arm, p.allocation, p.stratum, iso(p.registered_at),
                 p.consent_version, iso(p.consented_at), iso(p.allocated_at), len(mine),
@@ -48,7 +52,8 @@ def participants_csv(ctx: ExportContext, out: TextIO) -> int:
                 sum(q["attempts"] for q in tried.values()),
                 sum(1 for q in tried.values() if q["passed"]), iso(last),
                 consult.get("booked", 0), consult.get("attended", 0), surveys.get(user_id, 0),
-                iso(certificates.get(user_id)),
+                iso(certificates.get(user_id)), "1" if cut else "0",
+                number(cut["active"] if cut else 0), number(cut["video"] if cut else 0),
             )  # fmt: skip
 
     return write_csv(out, PARTICIPANTS, rows())

@@ -18,6 +18,7 @@ from course.research.export.practice import practice_content
 from course.research.export.summary import (
     certificate_summary,
     consultation_summary,
+    integrity_summary,
     latest_survey_values,
     module_summary,
     practice_summary,
@@ -165,6 +166,8 @@ def fields(ctx: ExportContext) -> list[Field]:
         Field("course_done", "learning", "yesno", "Completed every module"),
         _date("course_done_date", "learning", "Course completed (UTC)"),
         _int("active_seconds", "learning", "Active seconds on module pages, all modules"),
+        Field("integrity_flag", "learning", "yesno",
+              "Some progress claimed more than the server could credit (see integrity_log.csv)"),
         _int("quiz_attempts", "learning", "Quiz attempts submitted, all quizzes"),
     ]  # fmt: skip
     for n, module in enumerate(modules, start=1):
@@ -264,6 +267,7 @@ def redcap_import(ctx: ExportContext, out: TextIO) -> int:
         "certificates": ctx.once("certificates", lambda: certificate_summary(users)),
         "surveys": latest_survey_values(users),
         "practice": practice_summary(users),
+        "integrity": ctx.once("integrity", lambda: integrity_summary(users)),
         "criteria": criterion_variables(practice_content(ctx).published_criteria),
     }
 
@@ -301,6 +305,7 @@ def _record(ctx: ExportContext, user_id: int, person, data: dict[str, Any]) -> d
         "course_done_date": day(max(mine[m.id]["completed_at"] for m in done)) if finished else "",
         "active_seconds": number(sum(v["active_seconds"] for v in mine.values()), 0),
         "quiz_attempts": sum(v["attempts"] for v in quizzes.values()),
+        "integrity_flag": "1" if user_id in data["integrity"] else "0",
     }
     for n, module in enumerate(modules, start=1):
         values[f"modules_done___{n}"] = "1" if module in done else "0"

@@ -17,7 +17,7 @@ from course.certificates import models as certificates_models
 from course.consultations import models as consultations_models
 from course.extensions import db
 from course.learning.completion import watched_percent
-from course.learning.models import ModuleProgress, VideoProgress
+from course.learning.models import IntegrityEvent, ModuleProgress, VideoProgress
 from course.practice.models import DrillResponse, ScenarioRun
 from course.research.export.context import stream
 from course.surveys import models as surveys_models
@@ -43,6 +43,23 @@ def module_summary(scope) -> dict[int, dict[int, dict[str, Any]]]:
             "completed_at": completed,
             "last_activity_at": last,
         }
+    return out
+
+
+def integrity_summary(scope) -> dict[int, dict[str, float]]:
+    """user -> batches cut, active seconds cut, video seconds cut (the integrity log)."""
+    cut = IntegrityEvent.claimed - IntegrityEvent.credited
+    rows = db.session.execute(
+        select(IntegrityEvent.user_id, IntegrityEvent.kind, func.count(), func.sum(cut))
+        .where(*scope(IntegrityEvent.user_id))
+        .group_by(IntegrityEvent.user_id, IntegrityEvent.kind)
+    )
+    out: dict[int, dict[str, float]] = defaultdict(
+        lambda: {"batches": 0, "active": 0.0, "video": 0.0}
+    )
+    for user_id, kind, batches, seconds in rows:
+        out[user_id]["batches"] += batches
+        out[user_id][kind] += seconds or 0.0
     return out
 
 

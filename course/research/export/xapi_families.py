@@ -105,6 +105,9 @@ def _videos(b: Builder) -> Iterator[Statement]:
         start, end, length, at = row[6], row[7], row[8], row[9]
         state = (user_id, revision_id, key)
         if kind == "played":
+            end = row[12] if row[12] is not None else end  # the credited part only
+            if end <= start:
+                continue
             known = watched.get(state)
             watched[state] = [merge([*map(tuple, known[0] if known else ()), (start, end)]), None]
             continue

@@ -1,0 +1,130 @@
+"""Crediting only the engagement the server can vouch for.
+
+A page reports active time and the video segments it played; a script can report
+anything. So each learner has a clock (``LearnerClock``): active time is credited only
+inside the wall-clock time the server has seen pass since it last credited any, across
+every tab and module, so one person is never active twice at once; video seconds are
+credited only as fast as the fastest playback rate allows in that time. The events are
+stored as claimed, with what was credited beside them, and a batch that claimed more is
+recorded in ``IntegrityEvent`` for researchers. Nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from course.dbtypes import insert_ignoring_conflicts
+from course.extensions import db
+from course.learning.events import EventIn
+from course.learning.models import IntegrityEvent, LearnerClock
+
+#: The fastest playback rate the players offer (HTML5 and YouTube: 2x).
+MAX_RATE = 2.0
+#: After a silence longer than this, a learner is back for a new visit: their first batch
+#: may claim at most FIRST_WINDOW (a page reports at least every 15 s).
+NEW_VISIT = timedelta(minutes=5)
+FIRST_WINDOW = timedelta(seconds=60)
+#: Cuts smaller than this are rounding, not a sign of anything.
+TOLERANCE = 1.0
+
+
+@dataclass
+class Credits:
+    """What one batch is credited, per new event: seconds (active) or the credited end
+    of a played segment; and the totals claimed and credited, per kind."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    ends: dict[str, float] = field(default_factory=dict)
+    claimed: dict[str, float] = field(default_factory=lambda: {"active": 0.0, "video": 0.0})
+    credited: dict[str, float] = field(default_factory=lambda: {"active": 0.0, "video": 0.0})
+    counts: dict[str, int] = field(default_factory=lambda: {"active": 0, "video": 0})
+    times: dict[str, list[datetime]] = field(default_factory=lambda: {"active": [], "video": []})
+
+
+def lock_clock(user_id: int, now: datetime) -> LearnerClock:
+    """The learner's clock, made on first use and locked, so their batches queue up."""
+    start = now - FIRST_WINDOW
+    db.session.execute(
+        insert_ignoring_conflicts(
+            LearnerClock,
+            conflict=["user_id"],
+            values={
+                "user_id": user_id,
+                "active_until": start,
+                "video_until": start,
+                "last_seen_at": now - NEW_VISIT - FIRST_WINDOW,
+            },
+        )
+    )
+    return db.session.scalar(
+        select(LearnerClock)
+        .where(LearnerClock.user_id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def _start(until: datetime, clock: LearnerClock, now: datetime) -> datetime:
+    if now - clock.last_seen_at > NEW_VISIT:
+        return max(until, now - FIRST_WINDOW)
+    return max(until, now - NEW_VISIT)
+
+
+def credit(clock: LearnerClock, events: Sequence[EventIn], now: datetime) -> Credits:
+    """Credit a batch's new events against the learner's clock, and move the clock."""
+    credits = Credits()
+    active_start = _start(clock.active_until, clock, now)
+    budget = max(0.0, (now - active_start).total_seconds())
+    for event in sorted((e for e in events if e.type == "active"), key=lambda e: e.occurred_at):
+        given = min(event.seconds or 0.0, budget)
+        budget -= given
+        credits.seconds[event.client_id] = given
+        credits.claimed["active"] += event.seconds or 0.0
+        credits.credited["active"] += given
+        credits.counts["active"] += 1
+        credits.times["active"].append(event.occurred_at)
+    video_start = _start(clock.video_until, clock, now)
+    media = max(0.0, (now - video_start).total_seconds()) * MAX_RATE
+    for event in sorted((e for e in events if e.type == "played"), key=lambda e: e.occurred_at):
+        length = event.position_to - event.position_from
+        given = min(length, media)
+        media -= given
+        credits.ends[event.client_id] = event.position_from + given
+        credits.claimed["video"] += length
+        credits.credited["video"] += given
+        credits.counts["video"] += 1
+        credits.times["video"].append(event.occurred_at)
+    # Never backwards: a batch that waited for the lock may carry an earlier ``now``.
+    clock.active_until = max(
+        clock.active_until,
+        min(now, active_start + timedelta(seconds=credits.credited["active"])),
+    )
+    clock.video_until = max(
+        clock.video_until,
+        min(now, video_start + timedelta(seconds=credits.credited["video"] / MAX_RATE)),
+    )
+    clock.last_seen_at = max(clock.last_seen_at, now)
+    return credits
+
+
+def record_cuts(user_id: int, revision_id: int, credits: Credits, now: datetime) -> None:
+    """Keep a record of what a batch claimed beyond what could be credited."""
+    for kind in ("active", "video"):
+        if credits.claimed[kind] - credits.credited[kind] > TOLERANCE:
+            db.session.add(
+                IntegrityEvent(
+                    user_id=user_id,
+                    module_revision_id=revision_id,
+                    kind=kind,
+                    claimed=round(credits.claimed[kind], 2),
+                    credited=round(credits.credited[kind], 2),
+                    events=credits.counts[kind],
+                    first_event_at=min(credits.times[kind]),
+                    last_event_at=max(credits.times[kind]),
+                    received_at=now,
+                )
+            )
