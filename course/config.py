@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,11 +38,13 @@ def _bool(value: str) -> bool:
     raise ValueError(f"expected true or false, got {value!r}")
 
 
-def _int_at_least(minimum: int) -> Callable[[str], int]:
+def _int_at_least(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
     def parse(value: str) -> int:
         number = int(value)
         if number < minimum:
             raise ValueError(f"expected a whole number of at least {minimum}, got {value!r}")
+        if maximum is not None and number > maximum:
+            raise ValueError(f"expected a whole number of at most {maximum}, got {value!r}")
         return number
 
     return parse
@@ -91,6 +93,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DEFAULT_TIMEZONE", "America/Toronto", _timezone, "zone for new accounts"),
     Setting("INVITATION_DAYS", 14, int, "days an invitation link stays valid"),
     Setting("RESET_MINUTES", 60, int, "minutes a password-reset link stays valid"),
+    Setting("REMEMBER_DAYS", 30, _int_at_least(1, 365), 'days a "keep me signed in" cookie lasts'),
+    Setting(
+        "SESSION_DAYS",
+        30,
+        _int_at_least(1, 365),
+        "days a sign-in without 'keep me signed in' lasts at most, while the browser is open",
+    ),
     Setting("LOGIN_LIMIT", "5 per 15 minutes", str, "failed sign-ins per account and address"),
     Setting("LOGIN_ADDRESS_LIMIT", "50 per 15 minutes", str, "failed sign-ins per address"),
     Setting("PASSWORD_HASH", "scrypt", str, "werkzeug password hash method"),
@@ -262,6 +271,8 @@ def _finish(values: dict[str, Any], instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=values["REMEMBER_DAYS"]),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,

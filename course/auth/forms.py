@@ -120,3 +120,19 @@ class ResetForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ChangePasswordForm(FlaskForm):
+    """Change the password while signed in: the current one first."""
+
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = _password("New password")
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -62,9 +62,19 @@ class User(UserMixin, db.Model):
         CheckConstraint(_ARM_CHECK, name="arm"),
     )
 
+    #: The sign-in session this request was loaded through (set by ``course.auth.sessions``;
+    #: not a column). Flask-Login stores ``get_id()`` in the session and the remember cookie.
+    session_token = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """``<user id>:<session token>``: a cookie names one session, which can be ended."""
+        if not self.session_token:
+            raise RuntimeError("start a session (course.auth.sessions.start) before login_user")
+        return f"{self.id}:{self.session_token}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
@@ -169,3 +179,41 @@ class PasswordReset(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class UserSession(db.Model):
+    """One sign-in: a browser session, or a "keep me signed in" cookie, that can be ended.
+
+    Sign-out ends it; a password reset or change, and "sign out everywhere", end all of a
+    person's sessions. The cookie holds a random token; only its sha256 is stored.
+    """
+
+    __tablename__ = "user_sessions"
+
+    #: Internal key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Whose session.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: sha256 of the token in the cookie.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: True for "keep me signed in" (a cookie that outlives the browser session).
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Sign-in time (UTC); a rotated cookie's session keeps the original sign-in time.
+    signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: When this token was issued (UTC).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: After this the token no longer works.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: When it was ended; None while it is live.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: signed_out, signed_out_everywhere, password_reset, password_changed or rotated.
+    end_reason: Mapped[str | None] = mapped_column(String(24))
+
+    __table_args__ = (
+        CheckConstraint(
+            "end_reason IS NULL OR end_reason IN ('signed_out', 'signed_out_everywhere', "
+            "'password_reset', 'password_changed', 'rotated')",
+            name="end_reason",
+        ),
+        CheckConstraint("(ended_at IS NULL) = (end_reason IS NULL)", name="ended"),
+    )

@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from course import clock
 from course.audit.services import record
+from course.auth import sessions
 from course.auth.models import ARMS, Invitation, PasswordReset, User
 from course.errors import DomainError
 from course.extensions import db
@@ -303,5 +304,24 @@ def reset_password(token: str, password: str) -> User:
     reset = open_reset(token)
     set_password(reset.user, password)
     reset.used_at = clock.now_utc()
-    record("auth.password_reset", actor=reset.user, target=f"user:{reset.user_id}")
+    ended = sessions.end_all(reset.user, "password_reset")
+    record("auth.password_reset", actor=reset.user, target=f"user:{reset.user_id}", sessions=ended)
     return reset.user
+
+
+def change_password(user: User, current: str, new: str) -> int:
+    """Change a signed-in person's password after checking the current one; every
+    session of the account ends (the caller signs this browser in again)."""
+    if not check_password_hash(user.password_hash, current):
+        raise AuthError("Your current password is not right.", field="current")
+    if current == new:
+        raise AuthError("Choose a password different from the current one.", field="password")
+    set_password(user, new)
+    ended = sessions.end_all(user, "password_changed")
+    record("auth.password_changed", actor=user, target=f"user:{user.id}", sessions=ended)
+    return ended
+
+
+def record_signed_out_everywhere(user: User, ended: int) -> None:
+    """Audit-log "sign out everywhere"."""
+    record("auth.signed_out_everywhere", actor=user, target=f"user:{user.id}", sessions=ended)

@@ -16,11 +16,10 @@ from flask import (
     url_for,
 )
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
-from sqlalchemy import bindparam, select
+from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 
-from course.auth import services
-from course.auth.forms import ForgotForm, LoginForm, RegisterForm, ResetForm
+from course.auth import services, sessions
+from course.auth.forms import ChangePasswordForm, ForgotForm, LoginForm, RegisterForm, ResetForm
 from course.auth.models import User
 from course.extensions import db, limiter, login_manager
 from course.web.access import public, signed_in
@@ -29,18 +28,24 @@ from course.web.errors import show_refusal
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
-# Built once: every signed-in request runs it (a prepared statement is a third cheaper
-# than session.get, which builds its query each time).
-_USER = select(User).where(User.id == bindparam("id"))
-
-
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Flask-Login: the signed-in user, or None if gone or deactivated."""
-    if not user_id.isdigit() or len(user_id) > 18:
-        return None
-    user = db.session.execute(_USER, {"id": int(user_id)}).scalar_one_or_none()
-    return user if user is not None and user.active else None
+def load_user(value: str) -> User | None:
+    """Flask-Login: the signed-in user, or None if gone, deactivated or signed out."""
+    return sessions.load(value)
+
+
+@user_loaded_from_cookie.connect
+def _rotate_remember_cookie(_app, user: User) -> None:
+    """The "keep me signed in" cookie restored a session: it gets a new token now."""
+    sessions.rotate(user)
+    db.session.commit()
+
+
+def _sign_in(user: User, *, remember: bool) -> None:
+    """Open a session for ``user`` and commit it, then hand it to Flask-Login."""
+    sessions.start(user, remember=remember)
+    db.session.commit()
+    login_user(user, remember=remember)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -83,7 +88,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         db.session.commit()
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         g.login_failed = True
         form.password.errors.append("The e-mail or password is not right.")
@@ -93,10 +98,49 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout():
-    """Sign out (POST, so a link on another site cannot sign you out)."""
+    """Sign out (POST, so a link on another site cannot sign you out): this session ends,
+    so a copy of its cookies no longer works either."""
+    sessions.end_current(current_user)
+    db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/logout-everywhere", methods=["POST"])
+@signed_in
+def logout_everywhere():
+    """End every session of this account, on every device, including this one."""
+    ended = sessions.end_all(current_user, "signed_out_everywhere")
+    services.record_signed_out_everywhere(current_user, ended)
+    db.session.commit()
+    logout_user()
+    flash(f"You are signed out everywhere ({ended} session{'s' if ended != 1 else ''}).", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@signed_in
+@limiter.limit("10 per 15 minutes", methods=["POST"])
+def account():
+    """Your sign-in sessions and your password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.password.data)
+        except services.AuthError as exc:
+            show_refusal(exc, form)
+        else:
+            user = current_user._get_current_object()
+            _sign_in(user, remember=False)  # every other session ended with the old password
+            flash("Your password was changed. Every other device was signed out.", "success")
+            return redirect(url_for("auth.account"))
+    live = sessions.live_sessions(current_user)
+    return render_template(
+        "auth/account.html",
+        form=form,
+        live=[(row, sessions.is_current(current_user, row)) for row in live],
+    ), 400 if form.errors else 200
 
 
 @bp.route("/register/<token>", methods=["GET", "POST"])
@@ -118,8 +162,7 @@ def register(token: str):
         except services.AuthError as exc:
             show_refusal(exc, form)
         else:
-            db.session.commit()
-            login_user(user)
+            _sign_in(user, remember=False)
             flash("Welcome! Your account is ready.", "success")
             return redirect(url_for("home.index"))
     return render_template("auth/register.html", form=form, invitation=invitation)
@@ -142,7 +185,7 @@ def forgot_password():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @public
 def reset_password(token: str):
-    """Choose a new password through an e-mailed link."""
+    """Choose a new password through an e-mailed link; every session of the account ends."""
     services.open_reset(token)  # a LinkProblem (410) says why the link cannot be used
     form = ResetForm()
     if form.validate_on_submit():
