@@ -26,10 +26,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if app.config["PROXY_FIX"]:
         # Behind exactly one proxy (nginx): believe its X-Forwarded-* and nothing further out.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
-    from course.web import access
+    from course.web import access, guard
 
     # Access is decided before anything else (CSRF included): a stranger gets 302/403.
     app.before_request(access.enforce)
+    guard.register(app)  # bounded ids, deep JSON and NUL bytes refused; before any route
     _init_extensions(app)
     _register_blueprints(app)
     _install_hooks(app)

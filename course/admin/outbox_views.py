@@ -33,7 +33,11 @@ def outbox():
 @roles("admin")
 def outbox_retry():
     """Put failed (or waiting) messages back in line now; they are sent after the commit."""
-    ids = [int(i) for i in request.form.getlist("message") if i.isdigit() and len(i) < 12]
+    ids = [
+        int(i)
+        for i in request.form.getlist("message")
+        if i.isascii() and i.isdigit() and len(i) < 10
+    ]
     changed = mail.retry(ids)
     db.session.commit()
     if changed:

@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -40,8 +41,35 @@ class LinkProblem(AuthError):
 
 
 def normalize_email(email: str) -> str:
-    """Trim and lower-case an address, so uniqueness is case-insensitive."""
-    return email.strip().lower()
+    """Trim and lower-case an address, so uniqueness is case-insensitive; an
+    internationalized domain is written in its ASCII form (``xn--...``), as stored."""
+    text = email.strip()
+    try:
+        found = validate_email(text, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        return text.lower()
+    return found.ascii_email.lower()
+
+
+def check_email(email: str) -> str:
+    """A deliverable address in its stored form, or a refusal saying what is wrong.
+
+    The mail path speaks plain SMTP, which carries an internationalized domain (as
+    ``xn--...``) but not accented letters before the ``@``: such an address is refused
+    with a message rather than accepted and never delivered.
+    """
+    text = (email or "").strip()
+    try:
+        validate_email(text, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as exc:
+        if not text.partition("@")[0].isascii():
+            raise AuthError(
+                f"{text} has letters outside plain ASCII before the @, which our mail "
+                "server cannot deliver to. Give an address such as jose@example.org.",
+                field="email",
+            ) from None
+        raise AuthError(f"{text} is not a valid e-mail address: {exc}", field="email") from None
+    return normalize_email(text)
 
 
 def hash_token(token: str) -> str:
@@ -102,9 +130,7 @@ def create_user(
     actor: User | None = None,
 ) -> User:
     """Create an account after checking every rule."""
-    email = normalize_email(email)
-    if "@" not in email:
-        raise AuthError("Enter a valid e-mail address.")
+    email = check_email(email)
     if find_user(email):
         raise AuthError(f"An account for {email} already exists.")
     arm = _check_role_arm(role, arm)
@@ -177,7 +203,7 @@ def change_account(
 
 def invite(actor: User, email: str, role: str, arm: str | None) -> tuple[Invitation, str]:
     """Create an invitation and e-mail its link; returns it with the one-time token."""
-    email = normalize_email(email)
+    email = check_email(email)
     if find_user(email):
         raise AuthError(f"{email} already has an account.")
     arm = _check_role_arm(role, arm)

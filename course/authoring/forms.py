@@ -34,7 +34,8 @@ def _number(raw: str | None) -> int | str | None:
     value = (raw or "").strip()
     if not value:
         return None
-    return int(value) if value.lstrip("-").isdigit() else value
+    digits = value.removeprefix("-")
+    return int(value) if digits.isascii() and digits.isdigit() else value
 
 
 def _text(raw: str | None) -> str:
@@ -257,7 +258,7 @@ def change_questions(data: dict[str, Any], action: str) -> bool:
     """Apply an add/remove button to quiz form data; False when the action is not one."""
     questions: list[dict[str, Any]] = data["questions"]
     verb, _, rest = action.partition(":")
-    numbers = [int(n) for n in rest.split(",") if n.isdigit()]
+    numbers = [int(n) for n in rest.split(",") if n.isascii() and n.isdigit() and len(n) < 10]
     if verb == "add-question":
         questions.append(new_question(questions))
     elif verb == "add-option" and len(numbers) == 1 and numbers[0] < len(questions):

@@ -88,7 +88,7 @@ def change_sessions(
     for target in targets:
         # The same wall-clock shift in the trainer's zone for every session moved.
         local_start = wall_clock(target.starts_at, target.timezone) + shift
-        starts_at = to_utc(local_start.date(), local_start.time(), plan.timezone)
+        starts_at = to_utc(local_start.date(), local_start.time(), plan.timezone, fold=plan.fold)
         values = {
             "title": _numbered(plan.title.strip(), target),
             "timezone": plan.timezone,

@@ -23,6 +23,10 @@ REPEATS = [
     ("21", "Every three weeks"),
     ("28", "Every four weeks"),
 ]
+OCCURRENCES = [
+    ("first", "The first time (before the clocks go back)"),
+    ("second", "The second time (after the clocks go back)"),
+]
 SCOPES = [("one", "This session only"), ("rest", "This session and the later ones in the series")]
 
 
@@ -49,6 +53,12 @@ class SessionFields(FlaskForm):
         validators=[DataRequired(message="Give the meeting link."), Length(max=500)],
     )
     notes = TextAreaField("Notes for the therapists", validators=[Optional(), Length(max=5000)])
+    occurrence = RadioField(
+        "If the time happens twice",
+        description="Only on the night the clocks go back, when an hour repeats.",
+        choices=choices(OCCURRENCES),
+        validators=[Optional()],
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -65,7 +75,13 @@ class SessionFields(FlaskForm):
             capacity=self.capacity.data,
             meeting_url=self.meeting_url.data or "",
             notes=self.notes.data or "",
+            fold={"first": 0, "second": 1}.get(self.occurrence.data or ""),
         )
+
+    @property
+    def asks_occurrence(self) -> bool:
+        """Show the "happens twice" choice: only when it was needed or already made."""
+        return bool(self.occurrence.errors or self.occurrence.data)
 
 
 def _trainer_choices(trainers, blank: str | None = None):

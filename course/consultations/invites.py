@@ -17,6 +17,7 @@ from course import clock
 from course.consultations.models import ConsultationSession
 from course.consultations.times import describe, zone
 from course.mail import Attachment, OutboxMessage, queue_mail
+from course.text import one_line
 from course.web.links import external_url
 
 PRODID = "-//Alliance Training Platform//Consultations//EN"
@@ -46,13 +47,13 @@ def _event(session: ConsultationSession, cancelled: bool, attendee=None) -> Even
     # DTSTART/DTEND carry the trainer's TZID, so a calendar keeps the trainer's wall clock.
     event.add("dtstart", session.starts_at.astimezone(tz))
     event.add("dtend", session.ends_at.astimezone(tz))
-    event.add("summary", session.title)
+    event.add("summary", one_line(session.title))  # older rows may predate the check
     description = f"Join on the secure video platform: {session.meeting_url}"
     if session.notes:
         description += f"\n\n{session.notes}"
     event.add("description", description)
-    event.add("location", session.meeting_url)
-    event.add("url", session.meeting_url)
+    event.add("location", one_line(session.meeting_url))
+    event.add("url", one_line(session.meeting_url))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{_sender_address()}")
     organizer.params["cn"] = vText(session.trainer.name)

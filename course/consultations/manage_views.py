@@ -19,7 +19,7 @@ from course.web.errors import show_refusal
 
 
 def _person(value: str | None) -> User | None:
-    if not value or not value.isdigit():
+    if not value or not (value.isascii() and value.isdigit()) or len(value) > 9:
         return None
     return db.session.get(User, int(value))
 

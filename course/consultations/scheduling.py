@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from course.consultations.models import (
 )
 from course.consultations.times import to_utc, zone
 from course.extensions import db
+from course.text import is_single_line
 
 SCHEDULERS = ("trainer", "admin")
 MAX_CAPACITY = 50
@@ -34,26 +36,77 @@ class Plan:
     capacity: int
     meeting_url: str
     notes: str = ""
+    #: At a daylight-saving change, which of a time that happens twice: 0 the first
+    #: (before the clocks go back), 1 the second; None when not chosen.
+    fold: int | None = None
+
+
+#: How far ahead sessions may be scheduled (a date past it is a typing slip, not a plan).
+HORIZON = timedelta(days=2 * 366)
+_HOST = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$"
+)
 
 
 def check_meeting_url(url: str) -> str:
-    """An https link with a host, or a refusal."""
+    """A real https link (a host name with a dot, no spaces, no user name), or a refusal."""
     url = (url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.hostname or len(url) > 500 or " " in url:
-        raise ConsultationError(
-            "The meeting link must be an https:// address on the secure video platform.",
-            status=400,
-            field="meeting_url",
-        )
+    refused = ConsultationError(
+        "The meeting link must be an https:// address on the secure video platform, "
+        "e.g. https://meet.example.org/room-42.",
+        status=400,
+        field="meeting_url",
+    )
+    if len(url) > 500 or not is_single_line(url) or any(c.isspace() for c in url):
+        raise refused
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        raise refused from None
+    if parts.scheme != "https" or parts.username or parts.password or not _HOST.match(host):
+        raise refused
     return url
+
+
+def check_title(title: str) -> str:
+    """A title of 1 to 200 characters on one line (it goes into e-mail subjects and
+    calendar files)."""
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise ConsultationError("Give a title of 1 to 200 characters.", status=400, field="title")
+    if not is_single_line(title):
+        raise ConsultationError(
+            "Keep the title on one line: it becomes the subject of e-mails and calendar entries.",
+            status=400,
+            field="title",
+        )
+    return title
+
+
+def check_day(day: date, field: str = "start_date") -> date:
+    """A date from today to the scheduling horizon, or a refusal."""
+    today = clock.now_utc().date()
+    if day < today - timedelta(days=1):
+        raise ConsultationError(
+            "That start time is in the past. Choose a future date and time.",
+            status=400,
+            field=field,
+        )
+    if day > today + HORIZON:
+        raise ConsultationError(
+            f"Sessions can be scheduled up to two years ahead (until {today + HORIZON:%Y-%m-%d}).",
+            status=400,
+            field=field,
+        )
+    return day
 
 
 def check_plan(plan: Plan) -> tuple[datetime, timedelta]:
     """Validate a plan; return its first start (UTC) and its duration."""
-    title = plan.title.strip()
-    if not title or len(title) > 200:
-        raise ConsultationError("Give a title of 1 to 200 characters.", status=400, field="title")
+    check_title(plan.title)
+    check_day(plan.day)
     zone(plan.timezone)
     if not 1 <= plan.capacity <= MAX_CAPACITY:
         raise ConsultationError(
@@ -64,8 +117,8 @@ def check_plan(plan: Plan) -> tuple[datetime, timedelta]:
         raise ConsultationError(
             "The session must end after it starts.", status=400, field="end_time"
         )
-    starts_at = to_utc(plan.day, plan.start, plan.timezone)
-    ends_at = to_utc(plan.day, plan.end, plan.timezone, field="end_time")
+    starts_at = to_utc(plan.day, plan.start, plan.timezone, fold=plan.fold)
+    ends_at = to_utc(plan.day, plan.end, plan.timezone, field="end_time", fold=plan.fold)
     if starts_at <= clock.now_utc():
         raise ConsultationError(
             "That start time is in the past. Choose a future date and time.",
@@ -130,6 +183,7 @@ def create_series(
             "Sessions repeat every 1 to 90 days.", status=400, field="interval_days"
         )
     check_plan(plan)
+    check_day(plan.day + timedelta(days=(count - 1) * interval_days), field="count")
     now = clock.now_utc()
     series = ConsultationSeries(
         title=plan.title.strip(),
@@ -149,7 +203,7 @@ def create_series(
     for index in range(count):
         # Add days to the local date, not hours to the instant: 10:00 stays 10:00 after DST.
         day = plan.day + timedelta(days=index * interval_days)
-        starts_at = to_utc(day, plan.start, plan.timezone)
+        starts_at = to_utc(day, plan.start, plan.timezone, fold=plan.fold)
         db.session.add(
             ConsultationSession(
                 kind="group",
@@ -160,7 +214,7 @@ def create_series(
                 co_trainer_id=series.co_trainer_id,
                 timezone=plan.timezone,
                 starts_at=starts_at,
-                ends_at=to_utc(day, plan.end, plan.timezone, field="end_time"),
+                ends_at=to_utc(day, plan.end, plan.timezone, field="end_time", fold=plan.fold),
                 capacity=plan.capacity,
                 seats_taken=0,
                 meeting_url=series.meeting_url,

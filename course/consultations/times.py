@@ -19,18 +19,34 @@ def zone(name: str) -> ZoneInfo:
         ) from None
 
 
-def to_utc(day: date, at: time, zone_name: str, field: str = "start_time") -> datetime:
-    """The UTC instant of a wall-clock time in a zone; refuses times the clocks skip."""
+def to_utc(
+    day: date, at: time, zone_name: str, field: str = "start_time", fold: int | None = None
+) -> datetime:
+    """The UTC instant of a wall-clock time in a zone. Refuses times the clocks skip, and
+    asks which one is meant when the clocks go back and the time happens twice (``fold``:
+    0 the first, 1 the second)."""
     naive = datetime.combine(day, at)
-    aware = naive.replace(tzinfo=zone(zone_name))
-    instant = aware.astimezone(UTC)
-    if instant.astimezone(aware.tzinfo).replace(tzinfo=None) != naive:
+    place = zone(zone_name)
+    first = naive.replace(tzinfo=place, fold=0)
+    second = naive.replace(tzinfo=place, fold=1)
+    instant = first.astimezone(UTC)
+    if instant.astimezone(place).replace(tzinfo=None) != naive:
         raise ConsultationError(
             f"{naive:%Y-%m-%d %H:%M} does not exist in {zone_name}: the clocks go forward "
             "that night. Choose another time.",
             status=400,
             field=field,
         )
+    if first.utcoffset() != second.utcoffset():  # the clocks go back: it happens twice
+        if fold not in (0, 1):
+            raise ConsultationError(
+                f"{naive:%Y-%m-%d %H:%M} happens twice in {zone_name}: the clocks go back "
+                f"that night. Choose the first ({first:%Z}) or the second ({second:%Z}) "
+                "under “If the time happens twice”.",
+                status=400,
+                field="occurrence",
+            )
+        instant = (second if fold else first).astimezone(UTC)
     return instant
 
 

@@ -12,7 +12,11 @@ from course.audit.services import record
 from course.auth.models import User
 from course.consultations.errors import ConsultationError, not_found
 from course.consultations.models import WorkshopAttendance, WorkshopDay
+from course.consultations.scheduling import HORIZON, check_title
 from course.extensions import db
+
+#: Workshop days are recorded from this date (earlier is a typing slip).
+EARLIEST_DAY = date(2024, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -27,11 +31,16 @@ class DayRow:
 
 def create_day(actor: User, title: str, day: date, notes: str = "") -> WorkshopDay:
     """Add a workshop day."""
-    title = (title or "").strip()
-    if not title or len(title) > 200:
-        raise ConsultationError("Give a title of 1 to 200 characters.", status=400, field="title")
+    title = check_title(title)
     if day is None:
         raise ConsultationError("Give the date of the workshop day.", status=400, field="day")
+    latest = clock.now_utc().date() + HORIZON
+    if not EARLIEST_DAY <= day <= latest:
+        raise ConsultationError(
+            f"Give a date between {EARLIEST_DAY:%Y-%m-%d} and {latest:%Y-%m-%d}.",
+            status=400,
+            field="day",
+        )
     row = WorkshopDay(
         title=title,
         day=day,

@@ -49,7 +49,7 @@ def workshop_day(day_id: int):
     form = FlaskForm()  # CSRF only: one checkbox per therapist
     if form.validate_on_submit():
         chosen = request.form.getlist("attended")
-        if not all(value.isdigit() and len(value) < 12 for value in chosen):
+        if not all(v.isascii() and v.isdigit() and len(v) < 10 for v in chosen):
             raise ConsultationError("That is not a therapist of this list.", status=400)
         ids = {int(value) for value in chosen}
         added, removed = workshop.record_workshop_attendance(me(), day_id, ids)

@@ -72,7 +72,7 @@ def parse_course(text: str, filename: str = COURSE_FILE) -> CourseSpec:
     fields.check_keys(COURSE_KEYS, COURSE_REQUIRED)
     title = fields.text("title")
     provider = fields.text("provider")
-    ce_hours = fields.number("ce_hours", minimum=0)
+    ce_hours = fields.number("ce_hours", minimum=0, maximum=1000)
     consent_version = fields.text("consent_version", required=False)
     gate = _modules_or_all(fields, "consultation_gate")
     certificate = _certificate(fields)

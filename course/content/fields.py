@@ -29,6 +29,10 @@ def describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+#: The largest whole number a content file may give (a 32-bit database integer).
+MAX_INTEGER = 2**31 - 1
+
+
 def is_int(value: Any) -> bool:
     """True for YAML integers, which Python also lets booleans pose as."""
     return isinstance(value, int) and not isinstance(value, bool)
@@ -79,32 +83,29 @@ class Fields:
             return None
         return value
 
-    def integer(self, key: str, *, minimum: int, maximum: int | None = None) -> int | None:
-        """A whole number within bounds."""
+    def integer(self, key: str, *, minimum: int, maximum: int = MAX_INTEGER) -> int | None:
+        """A whole number within bounds (never beyond what a database integer holds)."""
         value = self.data.get(key)
         if key not in self.data:
             return None
         if not is_int(value):
             self.error(key, f"{key!r} must be a whole number, not {describe(value)}")
             return None
-        if value < minimum or (maximum is not None and value > maximum):
-            bounds = (
-                f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
-            )
-            self.error(key, f"{key!r} must be {bounds}, not {value}")
+        if not minimum <= value <= maximum:
+            self.error(key, f"{key!r} must be between {minimum} and {maximum}, not {value}")
             return None
         return value
 
-    def number(self, key: str, *, minimum: float) -> float | None:
-        """An int or float at least `minimum`."""
+    def number(self, key: str, *, minimum: float, maximum: float) -> float | None:
+        """An int or float from `minimum` to `maximum`."""
         value = self.data.get(key)
         if key not in self.data:
             return None
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             self.error(key, f"{key!r} must be a number, not {describe(value)}")
             return None
-        if value < minimum or value != value:
-            self.error(key, f"{key!r} must be at least {minimum:g}, not {value}")
+        if value != value or not minimum <= value <= maximum:
+            self.error(key, f"{key!r} must be between {minimum:g} and {maximum:g}, not {value}")
             return None
         return float(value)
 

@@ -111,8 +111,8 @@ def parse_module(text: str, filename: str) -> ModuleSource:
         slug = data["slug"]
     title = fields.text("title")
     summary = fields.text("summary")
-    order = fields.integer("order", minimum=1)
-    minutes = fields.integer("estimated_minutes", minimum=1)
+    order = fields.integer("order", minimum=1, maximum=10_000)
+    minutes = fields.integer("estimated_minutes", minimum=1, maximum=6000)
     requires = fields.names("requires")
     completion = _completion(fields, has_video=bool(blocks))
     sink.raise_if_any()
@@ -138,7 +138,7 @@ def _completion(fields: Fields, *, has_video: bool) -> Completion:
         return Completion()
     sub = Fields(data, fields.sink, "completion")
     sub.check_keys(COMPLETION_KEYS, ())
-    min_seconds = sub.integer("min_seconds", minimum=0) or 0
+    min_seconds = sub.integer("min_seconds", minimum=0, maximum=86_400) or 0
     video_percent = sub.integer("video_percent", minimum=0, maximum=100) or 0
     if video_percent > 0 and not has_video:
         sub.error("video_percent", "'video_percent' is set but the module has no video block")

@@ -72,7 +72,7 @@ def parse_quiz(text: str, filename: str) -> QuizSource:
     fields = Fields(data, sink)
     fields.check_keys(QUIZ_KEYS, ("pass_mark", "questions"))
     pass_mark = fields.integer("pass_mark", minimum=0, maximum=100)
-    max_attempts = fields.integer("max_attempts", minimum=0)
+    max_attempts = fields.integer("max_attempts", minimum=0, maximum=100)
     shuffle = fields.boolean("shuffle")
     items = fields.items("questions")
     if "questions" in data and _empty(data["questions"]):

@@ -24,7 +24,7 @@ def _me():
 
 def _post_id(value: str | None) -> int | None:
     text = (value or "").strip()
-    return int(text) if text.isdigit() and len(text) <= 12 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 @bp.app_template_global()

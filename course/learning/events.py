@@ -12,6 +12,7 @@ from course.errors import DomainError
 from course.learning.models import EVENT_TYPES
 
 MAX_EVENTS = 200
+MAX_ID = 2**31 - 1  # the largest revision id a database integer holds
 MAX_ACTIVE_SECONDS = 120  # the page reports at least every 15 s; more is not a person
 MAX_SEGMENT_SECONDS = 300  # media seconds in one played segment (fast playback included)
 MAX_VIDEO_SECONDS = 6 * 3600
@@ -51,8 +52,10 @@ def _number(raw: dict, key: str, where: str, low: float, high: float, required=T
     value = raw.get(key)
     if value is None and not required:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise BatchError(f"{where}: '{key}' must be a number")
+    if isinstance(value, float) and not math.isfinite(value):  # an int may be too big for
+        raise BatchError(f"{where}: '{key}' must be a number")  # a float: compare it as is
     if not low <= value <= high:
         raise BatchError(f"{where}: '{key}' must be between {low} and {high}, not {value}")
     return float(value)
@@ -118,6 +121,8 @@ def parse_batch(payload: Any, *, videos_of, now: datetime) -> Batch:
     module, revision, events = payload.get("module"), payload.get("revision"), payload.get("events")
     if not isinstance(module, str) or not isinstance(revision, int) or isinstance(revision, bool):
         raise BatchError("'module' (a slug) and 'revision' (a number) are required")
+    if not 0 < revision <= MAX_ID or len(module) > 200:
+        raise BatchError(f"revision {revision} is not a published revision of module {module!r}")
     if not isinstance(events, list) or not events:
         raise BatchError("'events' must be a non-empty list")
     if len(events) > MAX_EVENTS:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_login import current_user
 
 from course import clock
@@ -17,6 +15,7 @@ from course.learning.progress import published_videos
 from course.learning.services import open_module, record_events
 from course.web.access import roles
 from course.web.errors import speaks_json
+from course.web.guard import reads_json
 
 bp = Blueprint("learning", __name__, url_prefix="/learning")
 bp.record_once(lambda state: pages.init_app(state.app))
@@ -62,14 +61,15 @@ def _payload():
             raise BatchError("the body is not valid JSON")
         return data
     try:
-        return json.loads(request.form.get("payload", ""))
-    except ValueError:
+        return current_app.json.loads(request.form.get("payload", ""))
+    except ValueError:  # too deep a nesting included (the app's JSON provider)
         raise BatchError("the body is not valid JSON") from None
 
 
 @bp.route("/events", methods=["POST"])
 @roles("therapist")
 @speaks_json
+@reads_json
 def events():
     """Record a batch of progress events (CSRF header or field required)."""
     batch = parse_batch(_payload(), videos_of=published_videos, now=clock.now_utc())

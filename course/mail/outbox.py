@@ -24,6 +24,7 @@ from course.errors import DomainError
 from course.extensions import db
 from course.mail import transport
 from course.mail.models import STATUSES, OutboxMessage
+from course.text import is_single_line, one_line
 
 #: Give up after this many failed sends (about four hours of back-off in all).
 MAX_ATTEMPTS = 8
@@ -46,7 +47,7 @@ class Attachment:
 
 
 def _single_line(value: str, what: str) -> str:
-    if "\r" in value or "\n" in value:
+    if not is_single_line(value):
         raise MailError(f"The e-mail {what} must be a single line.")
     return value.strip()
 
@@ -57,12 +58,14 @@ def queue_mail(
     """Render ``templates/mail/<template>.txt`` and queue it for ``to``; flushes only."""
     message = OutboxMessage(
         to_address=_single_line(to, "address"),
-        subject=_single_line(subject, "subject"),
+        # Entered text is checked as single-line where people type it; here it is
+        # flattened again, so no line break ever reaches a header.
+        subject=one_line(subject),
         template=template,
         body=render_template(f"mail/{template}.txt", **context),
         attachments=[
             {
-                "filename": _single_line(a.filename, "attachment name"),
+                "filename": one_line(a.filename),
                 "content_type": _single_line(a.content_type, "attachment type"),
                 "data": base64.b64encode(a.data).decode("ascii"),
             }

@@ -27,7 +27,7 @@ def _me():
 def _whole(value: str | None) -> int:
     """A form's whole number, or a 400 refusal (a forged or garbled form)."""
     text = (value or "").strip()
-    if not text.isdigit() or len(text) > 9:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise PracticeError("The form was not filled in by this page; reload and retry.", 400)
     return int(text)
 

@@ -55,15 +55,29 @@ class Filters:
         return conditions
 
 
+#: Dates outside these are typing slips (and would overflow date arithmetic near year 9999).
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def _in_bounds(day: date, label: str) -> date:
+    if not EARLIEST <= day <= LATEST:
+        raise FilterError(
+            f"{label}: give a date between {EARLIEST.isoformat()} and {LATEST.isoformat()}, "
+            f"not {day.isoformat()}."
+        )
+    return day
+
+
 def _date(value: Any, label: str) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, date):
-        return value
+        return _in_bounds(value, label)
     try:
-        return date.fromisoformat(str(value).strip())
+        day = date.fromisoformat(str(value).strip())
     except ValueError:
         raise FilterError(f"{label}: write the date as YYYY-MM-DD, not {value!r}.") from None
+    return _in_bounds(day, label)
 
 
 def _instant(value: Any) -> datetime | None:
@@ -79,6 +93,10 @@ def _instant(value: Any) -> datetime | None:
             raise FilterError(
                 f"since: write a UTC time such as 2026-03-01T08:00:00Z, not {value!r}."
             ) from None
+    if moment.date() < EARLIEST:  # checked before converting: year 1 at +14:00 overflows
+        _in_bounds(moment.date(), "since")
+    if moment.date() > LATEST:
+        raise FilterError("since: that time is in the future, so nothing could have changed.")
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     if moment > clock.now_utc():
         raise FilterError("since: that time is in the future, so nothing could have changed.")

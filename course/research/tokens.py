@@ -50,10 +50,11 @@ def create_token(actor, name: str) -> tuple[ApiToken, str]:
 
 
 def revoke_token(actor, token_id: int) -> ApiToken:
-    """Revoke a token at once; requests carrying it get 401 from then on."""
+    """Revoke a token at once; requests carrying it get 401 from then on. A researcher
+    revokes only their own tokens; an admin any token."""
     token = db.session.get(ApiToken, token_id)
-    if token is None:
-        raise TokenError("There is no such token.")
+    if token is None or not _may_manage(actor, token):
+        raise TokenError("There is no such token among yours.", 404)
     if token.revoked_at is not None:
         raise TokenError(f"The token {token.name!r} was already revoked.")
     token.revoked_at = clock.now_utc()
@@ -82,11 +83,19 @@ def authenticate(header: str | None):
     return owner, token
 
 
-def list_tokens():
-    """Every token with its creator's study ID, newest first."""
-    return db.session.execute(
+def _may_manage(actor, token: ApiToken) -> bool:
+    return actor.role == "admin" or token.created_by_id == actor.id
+
+
+def list_tokens(viewer):
+    """The tokens ``viewer`` may see and revoke (a researcher: their own; an admin: all),
+    with each creator's study ID, newest first."""
+    query = (
         select(ApiToken, User.study_id)
         .join(User, User.id == ApiToken.created_by_id)
         .order_by(ApiToken.id.desc())
         .limit(200)
-    ).all()
+    )
+    if viewer.role != "admin":
+        query = query.where(ApiToken.created_by_id == viewer.id)
+    return db.session.execute(query).all()

@@ -3,7 +3,7 @@ are in consent_views.py and allocation_views.py, on the same blueprint)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from course.extensions import db
@@ -76,11 +76,14 @@ def exports():
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
-@roles("researcher")
+@roles("researcher", "admin")
 def api_tokens():
-    """Create named API tokens (shown once) and see or revoke existing ones."""
+    """Researchers create named API tokens (shown once) and see or revoke their own;
+    admins see and revoke everyone's."""
     form = TokenForm()
     secret = None
+    if request.method == "POST" and current_user.role != "researcher":
+        abort(403, "Only researchers create API tokens: a token acts as its creator.")
     if form.validate_on_submit():
         try:
             token, secret = tokens.create_token(current_user, form.name.data)
@@ -91,17 +94,19 @@ def api_tokens():
             flash(f"Token {token.name!r} created. Copy it now: it is not shown again.", "success")
             form = TokenForm(formdata=None)
     return render_template(
-        "research/tokens.html", form=form, secret=secret, tokens=tokens.list_tokens()
+        "research/tokens.html", form=form, secret=secret, tokens=tokens.list_tokens(current_user)
     )
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
-@roles("researcher")
+@roles("researcher", "admin")
 def revoke_token(token_id: int):
     """Revoke a token; requests carrying it are refused from now on."""
     try:
         token = tokens.revoke_token(current_user, token_id)
     except tokens.TokenError as exc:
+        if exc.status == 404:  # not theirs, or gone: the error page says so
+            raise
         show_refusal(exc)
     else:
         db.session.commit()

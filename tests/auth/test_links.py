@@ -149,3 +149,53 @@ def test_short_password_is_refused_with_a_message(client, make_user, csrf, outbo
     )
     assert response.status_code == 200
     assert "at least 12 characters" in response.get_data(as_text=True)
+
+
+def test_an_accented_local_part_is_refused_with_a_message(app, client, login, make_user, csrf):
+    from course.auth.models import Invitation
+
+    login(make_user("admin"))
+    response = client.post(
+        "/admin/invitations",
+        data={
+            "email": "josé@example.org",
+            "role": "therapist",
+            "arm": "open",
+            "csrf_token": csrf(client),
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert "outside plain ASCII before the @" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 0
+
+
+def test_an_internationalized_domain_is_invited_in_its_ascii_form(
+    client, login, make_user, csrf, outbox
+):
+    path = _invite(client, login, make_user, csrf, outbox, email="ana@xn--exempl-gva.ca")
+    assert path.startswith("/auth/register/")
+    outbox.clear()
+    login(make_user("admin", email="second.admin@example.org"))
+    client.post(
+        "/admin/invitations",
+        data={
+            "email": "bo@exemplé.ca",
+            "role": "therapist",
+            "arm": "open",
+            "csrf_token": csrf(client),
+        },
+    )
+    assert outbox[-1]["To"] == "bo@xn--exempl-gva.ca"
+
+
+def test_forgot_and_sign_in_with_an_accented_address_answer_plainly(client, csrf):
+    forgot = client.post(
+        "/auth/forgot", data={"email": "josé@example.org", "csrf_token": csrf(client)}
+    )
+    assert forgot.status_code in (200, 302)
+    login = client.post(
+        "/auth/login",
+        data={"email": "josé@exemplé.ca", "password": "whatever it is", "csrf_token": csrf(client)},
+    )
+    assert login.status_code == 200 and "not right" in login.get_data(as_text=True)

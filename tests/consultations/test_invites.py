@@ -132,3 +132,22 @@ def test_uid_uses_the_host_of_base_url(app, make_slot):
         cal = Calendar.from_ical(calendar([session], "REQUEST"))
     assert str(_event(cal)["uid"]) == f"session-{slot}@alliance.example.ca"
     assert _event(cal).decoded("dtstamp") == clock.now_utc()
+
+
+def test_a_stored_title_with_a_line_break_adds_no_header_or_property(
+    app, signed_in, make_slot, post, outbox
+):
+    slot = make_slot()
+    with app.app_context():  # a row written before titles were checked as single-line
+        session = db.session.get(ConsultationSession, slot)
+        session.title = "Consultation\r\nBcc: victim@example.org\r\nATTENDEE:mailto:x@y.z"
+        db.session.commit()
+    _, client = signed_in()
+    post(client, f"/consultations/sessions/{slot}/book")
+    (message,) = outbox
+    assert message["Bcc"] is None and "\n" not in message["Subject"]
+    (part,) = message.iter_attachments()
+    raw = part.get_payload(decode=True)
+    assert b"\nATTENDEE:mailto:x@y.z" not in raw and b"\nBcc" not in raw
+    event = _event(_calendars(message)[0])
+    assert "victim" in str(event["summary"]) and "\n" not in str(event["summary"])

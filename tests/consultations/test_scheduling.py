@@ -118,6 +118,76 @@ def test_a_time_the_clocks_skip_is_refused(signed_in, post, db_count):
     assert db_count(ConsultationSession) == 0
 
 
+def _first_sunday(year: int, month: int) -> int:
+    from calendar import SUNDAY, monthcalendar
+
+    return next(w[SUNDAY] for w in monthcalendar(year, month) if w[SUNDAY])
+
+
+def test_a_time_that_happens_twice_asks_which_one_is_meant(app, signed_in, post, db_count):
+    user, client = signed_in("trainer")
+    year = clock.now_utc().year + 1
+    day = f"{year}-11-{_first_sunday(year, 11):02d}"  # the clocks go back at 02:00 EDT
+    form = _form(user, start_date=day, start_time="01:30", end_time="01:45", count="1")
+    asked = post(client, "/consultations/series/new", **form)
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 400 and "happens twice in America/Toronto" in page
+    assert "The second time (after the clocks go back)" in page  # the choice appears
+    assert db_count(ConsultationSession) == 0
+    chosen = post(client, "/consultations/series/new", **form, occurrence="second")
+    assert chosen.status_code == 302
+    with app.app_context():
+        (session,) = db.session.scalars(select(ConsultationSession)).all()
+        assert session.starts_at.astimezone(UTC).hour == 6  # 01:30 EST, not 05:30 (EDT)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": "Group\r\nBcc: victim@example.org"}, "Keep the title on one line"),
+        ({"title": "Group\u2028two"}, "Keep the title on one line"),
+        ({"meeting_url": "http://meet.example.org/x"}, "must be an https:// address"),
+        ({"meeting_url": "https://user:pw@meet.example.org/x"}, "must be an https:// address"),
+        ({"meeting_url": "https://meet.example.org/x\nBcc: a@b.c"}, "must be an https:// address"),
+        ({"meeting_url": "https://localhost/x"}, "must be an https:// address"),
+        ({"meeting_url": "https://meet.example.org:99999/x"}, "must be an https:// address"),
+        ({"meeting_url": "javascript:alert(1)//https://x.org"}, "must be an https:// address"),
+        ({"start_date": "9999-12-31"}, "up to two years ahead"),
+        ({"start_date": "0001-01-01"}, "in the past"),
+    ],
+)
+def test_bad_titles_links_and_dates_are_refused_with_a_message(
+    signed_in, post, db_count, changes, message
+):
+    user, client = signed_in("trainer")
+    for path in ("/consultations/series/new", "/consultations/slots/new"):
+        response = post(client, path, **_form(user, **changes))
+        assert response.status_code == 400, path
+        assert message in response.get_data(as_text=True), path
+    assert db_count(ConsultationSession) == 0
+
+
+def test_a_series_may_not_run_past_the_horizon(signed_in, post, db_count):
+    user, client = signed_in("trainer")
+    response = post(
+        client, "/consultations/series/new", **_form(user, count="52", interval_days="28")
+    )
+    assert response.status_code == 400 and "up to two years ahead" in response.get_data(
+        as_text=True
+    )
+    assert db_count(ConsultationSeries) == 0
+
+
+def test_an_international_meeting_host_is_accepted(app, signed_in, post):
+    user, client = signed_in("trainer")
+    response = post(
+        client,
+        "/consultations/slots/new",
+        **_form(user, meeting_url="https://réunion.example.ca/a"),
+    )
+    assert response.status_code == 302
+
+
 def _second_sunday(year: int, month: int) -> int:
     from calendar import SUNDAY, monthcalendar
 

@@ -64,7 +64,7 @@ RULES = {
         "text",
     ),
     "ce_hours text": (VALID.replace("ce_hours: 6.5", "ce_hours: six"), 3, "must be a number"),
-    "ce_hours negative": (VALID.replace("ce_hours: 6.5", "ce_hours: -1"), 3, "at least 0"),
+    "ce_hours negative": (VALID.replace("ce_hours: 6.5", "ce_hours: -1"), 3, "between 0 and 1000"),
     "consent_version number": (
         VALID.replace('"2026-1"', "2026"),
         4,
@@ -141,4 +141,7 @@ def test_all_course_problems_at_once():
     with pytest.raises(ContentErrors) as info:
         parse_course(text + "extra: 1\n")
     assert [error.line for error in info.value.errors] == [3, 7, 15]
-    assert str(info.value).splitlines()[0] == f"{FILE}:3: 'ce_hours' must be at least 0, not -2"
+    assert (
+        str(info.value).splitlines()[0]
+        == f"{FILE}:3: 'ce_hours' must be between 0 and 1000, not -2"
+    )

@@ -96,12 +96,17 @@ RULES = {
         3,
         "'order' must be a whole number",
     ),
-    "order below 1": (module(front=BASE.replace("order: 2", "order: 0")), 3, "at least 1"),
+    "order below 1": (module(front=BASE.replace("order: 2", "order: 0")), 3, "between 1 and"),
+    "order beyond a database integer": (
+        module(front=BASE.replace("order: 2", "order: 99999999999999999999999")),
+        3,
+        "'order' must be between 1 and 10000",
+    ),
     "order is a boolean": (module(front=BASE.replace("order: 2", "order: yes")), 3, "whole"),
     "minutes zero": (
         module(front=BASE.replace("minutes: 30", "minutes: 0")),
         5,
-        "'estimated_minutes' must be at least 1",
+        "'estimated_minutes' must be between 1 and 6000",
     ),
     "title not text": (
         module(front=BASE.replace("title: Detecting withdrawal", "title: 12")),
@@ -119,7 +124,7 @@ RULES = {
     "requires twice": (module("requires: [a, b, a]\n"), 6, "lists 'a' twice"),
     "completion unknown key": (module("completion:\n  min_secs: 5\n"), 7, "unknown key 'min_secs'"),
     "completion not a mapping": (module("completion: pass\n"), 6, "mapping"),
-    "min_seconds negative": (module("completion:\n  min_seconds: -1\n"), 7, "at least 0"),
+    "min_seconds negative": (module("completion:\n  min_seconds: -1\n"), 7, "between 0 and 86400"),
     "video_percent over 100": (
         module("completion:\n  video_percent: 101\n", body=video(f"url: {YOUTUBE}", "title: T")),
         7,

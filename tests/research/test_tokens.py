@@ -152,7 +152,49 @@ def test_token_names_are_checked(client, login, csrf, researcher):
     assert secret is None and "already have an active token named" in page.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("role", ["therapist", "trainer", "admin"])
-def test_only_researchers_manage_tokens(client, make_user, login, role):
+@pytest.mark.parametrize("role", ["therapist", "trainer"])
+def test_only_researchers_and_admins_see_tokens(client, make_user, login, role):
     login(make_user(role))
     assert client.get("/research/tokens").status_code == 403
+
+
+def test_a_researcher_sees_and_revokes_only_their_own_tokens(
+    app, client, login, csrf, researcher, make_user
+):
+    other = make_user("researcher")
+    other_client = app.test_client()
+    login(other, on=other_client)
+    _create(other_client, csrf, name="Their pull")
+    login(researcher)
+    _create(client, csrf, name="My pull")
+    listing = client.get("/research/tokens").get_data(as_text=True)
+    assert "My pull" in listing and "Their pull" not in listing and other.study_id not in listing
+    with app.app_context():
+        theirs = db.session.scalar(db.select(ApiToken.id).where(ApiToken.name == "Their pull"))
+    refused = client.post(f"/research/tokens/{theirs}/revoke", data={"csrf_token": csrf(client)})
+    assert refused.status_code == 404
+    with app.app_context():
+        assert db.session.get(ApiToken, theirs).revoked_at is None
+
+
+def test_an_admin_sees_and_revokes_every_token_but_creates_none(
+    app, client, login, csrf, researcher, make_user
+):
+    researcher_client = app.test_client()
+    login(researcher, on=researcher_client)
+    _create(researcher_client, csrf, name="Nightly pull")
+    login(make_user("admin"))
+    listing = client.get("/research/tokens").get_data(as_text=True)
+    assert "Nightly pull" in listing and "Create a token" not in listing
+    assert (
+        client.post(
+            "/research/tokens", data={"csrf_token": csrf(client), "name": "Mine"}
+        ).status_code
+        == 403
+    )
+    with app.app_context():
+        token_id = db.session.scalar(db.select(ApiToken.id))
+    revoked = client.post(f"/research/tokens/{token_id}/revoke", data={"csrf_token": csrf(client)})
+    assert revoked.status_code == 302
+    with app.app_context():
+        assert db.session.get(ApiToken, token_id).revoked_at is not None

@@ -8,7 +8,7 @@ from werkzeug.routing import Rule
 from course.web.access import PUBLIC
 
 IDENTITIES = ["anonymous", "therapist", "trainer", "researcher", "admin"]
-SAMPLE_ARGS = {"IntegerConverter": 1, "PathConverter": "sample/file"}
+SAMPLE_ARGS = {"IntegerConverter": 1, "BoundedIntConverter": 1, "PathConverter": "sample/file"}
 
 
 def _url(rule: Rule) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -187,12 +189,63 @@ def stream(statement) -> Iterator[Any]:
         result.close()
 
 
+#: What a spreadsheet may run as a formula when a cell starts with it (OWASP, "CSV
+#: Injection"): such a cell gets a leading apostrophe, so it is read as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starts after a comma or a line break; a quoted cell starts with '"', and any
+# carriage return is looked at too (a block with one is redone cell by cell: free text
+# is short, the long files never quote).
+_RISKY_BLOCK = re.compile(r'[,\n][=+\-@\t\r"]')
+_BLOCK_ROWS = 512
+_FIRST_CELL_RISKS = (*FORMULA_STARTS, '"')
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\Z")
+
+
+def neutralise(cell: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, made inert; anything else
+    (numbers, including negative ones written as text) unchanged. Line breaks inside a
+    cell become ``\\n`` (Python's csv module would leave a lone carriage return unquoted,
+    which splits the row)."""
+    if type(cell) is not str:
+        return cell
+    if cell.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(cell):
+        cell = "'" + cell
+    if "\r" in cell:
+        cell = cell.replace("\r\n", "\n").replace("\r", "\n")
+    return cell
+
+
 def write_csv(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Write a header and rows; returns the number of data rows."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    """Write a header and rows, every cell neutralised against formulas; returns the
+    number of data rows.
+
+    Rows are written in blocks: one C-level search of a written block finds whether any
+    cell in it might start like a formula (a negative number or a quoted cell also
+    match); only such a block is written again cell by cell. The long files never match.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    risky = _RISKY_BLOCK.search
     count = 0
+    block: list[Sequence[Any]] = [header]
     for row in rows:
-        writer.writerow(row)
+        block.append(row)
         count += 1
+        if len(block) >= _BLOCK_ROWS:
+            _write_block(out, buffer, writer, block, risky)
+            block = []
+    _write_block(out, buffer, writer, block, risky)
     return count
+
+
+def _write_block(out, buffer, writer, block, risky) -> None:
+    buffer.seek(0)
+    buffer.truncate()
+    writer.writerows(block)
+    text = buffer.getvalue()
+    if risky(text) or text.startswith(_FIRST_CELL_RISKS) or "\r" in text:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows([neutralise(c) for c in row] for row in block)
+        text = buffer.getvalue()
+    out.write(text)
