@@ -19,6 +19,8 @@ from .render import (
     render_module,
     render_quiz,
 )
+from .scenario_map import ScenarioGraph, scenario_graph
+from .scenario_svg import map_svg
 from .scenarios import ScenarioSource, Step, parse_scenario
 from .validate import check_bundle
 from .videos import Video
@@ -38,6 +40,7 @@ __all__ = [
     "Question",
     "QuizSource",
     "RenderedModule",
+    "ScenarioGraph",
     "ScenarioSource",
     "Step",
     "SurveySchedule",
@@ -48,6 +51,7 @@ __all__ = [
     "compose_quiz",
     "content_hash",
     "load_dir",
+    "map_svg",
     "module_front",
     "parse_course",
     "parse_drills",
@@ -61,6 +65,7 @@ __all__ = [
     "render_module",
     "render_quiz",
     "render_scenario",
+    "scenario_graph",
     "static_url",
     "write_dir",
 ]
