@@ -7,7 +7,7 @@ Every function flushes and never commits. Publishing checks the whole course exa
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from course.audit.services import record
@@ -184,7 +184,8 @@ def export_dir(root: Path) -> CourseBundle:
     return bundle
 
 
-def _checked(bundle: CourseBundle) -> None:
+def check_course(bundle: CourseBundle) -> None:
+    """Refuse (ContentErrors) a course that `content check` would refuse."""
     errors = check_bundle(
         bundle.course,
         bundle.modules,
@@ -200,7 +201,7 @@ def _checked(bundle: CourseBundle) -> None:
 def _with_module(bundle: CourseBundle, module: ModuleSource) -> CourseBundle:
     others = [m for m in bundle.modules if m.slug != module.slug]
     ordered = tuple(sorted([*others, module], key=lambda m: (m.order, m.filename)))
-    return CourseBundle(bundle.course, ordered, bundle.quizzes, bundle.scenarios, bundle.drills)
+    return replace(bundle, modules=ordered)
 
 
 def module_filename(order: int, slug: str) -> str:
@@ -241,7 +242,7 @@ def publish_module(text: str, *, actor, slug: str | None = None) -> ModuleRevisi
                 )
             ]
         )
-    _checked(_with_module(published_bundle(), module))
+    check_course(_with_module(published_bundle(), module))
     return write_module(module, actor=actor, publish=True)
 
 
@@ -265,8 +266,7 @@ def reorder_modules(slugs: list[str], *, actor) -> list[str]:
             text = compose_module(front, module.body)
             by_slug[slug] = parse_module(text, module_filename(position, slug))
             moved.append(slug)
-    reordered = CourseBundle(bundle.course, tuple(by_slug[s] for s in slugs), bundle.quizzes)
-    _checked(reordered)
+    check_course(replace(bundle, modules=tuple(by_slug[s] for s in slugs)))
     for slug in moved:
         write_module(by_slug[slug], actor=actor, publish=True)
     return moved
@@ -286,7 +286,7 @@ def publish_quiz(text: str, *, slug: str, actor) -> QuizRevision:
     """Publish a quiz after checking it within the whole published course."""
     quiz = parse_quiz_text(text, slug)
     bundle = published_bundle()
-    _checked(CourseBundle(bundle.course, bundle.modules, {**bundle.quizzes, slug: quiz}))
+    check_course(replace(bundle, quizzes={**bundle.quizzes, slug: quiz}))
     return write_quiz(quiz, actor=actor, publish=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from html.parser import HTMLParser
 
 import pytest
@@ -177,4 +178,29 @@ def trainer(client, make_user, login, course):
 @pytest.fixture
 def editor(app, client, csrf, trainer) -> Editor:
     """The authoring forms, posted as the signed-in trainer."""
+    return Editor(app, client, csrf)
+
+
+@pytest.fixture
+def practice_course(tmp_path, fixture_root, import_course):
+    """The test course plus scenarios/small.yaml and drills/withdrawal.yaml (four items);
+    module "next" requires the scenario's ending and two items of the drill set."""
+    root = tmp_path / "course"
+    shutil.copytree(fixture_root, root)
+    for folder in ("scenarios", "drills"):
+        shutil.copytree(fixture_root.parent / "practice" / folder, root / folder)
+    module = root / "modules" / "02-next.md"
+    module.write_text(
+        module.read_text().replace(
+            "  min_seconds: 30\n",
+            "  scenario: small\n  practice:\n    set: withdrawal\n    items: 2\n",
+        )
+    )
+    return import_course(root)
+
+
+@pytest.fixture
+def practice_editor(app, client, csrf, make_user, login, practice_course) -> Editor:
+    """The authoring forms, posted by a signed-in trainer, on the course with practice."""
+    login(make_user("trainer", name="Pat Trainer"))
     return Editor(app, client, csrf)

@@ -267,3 +267,16 @@ def test_other_roles_are_refused_every_authoring_route(app, make_user, login, cs
     for method, url in routes:
         data = {"csrf_token": csrf(client)} if method == "POST" else None
         assert client.open(url, method=method, data=data).status_code == 403, (method, url)
+
+
+def test_quizzes_and_moves_are_checked_with_the_practice_the_modules_require(
+    practice_editor, client, csrf
+):
+    """Module "next" requires a scenario and a drill set: publishing a quiz or moving a module
+    checks the course with its practice content, not without it."""
+    editor = practice_editor
+    fields = editor.page("/authoring/modules/intro/quiz").fields
+    assert editor.quiz("intro", fields, "publish").status_code == 302
+    move = {"direction": "up", "csrf_token": csrf(client)}
+    moved = client.post("/authoring/modules/next/move", data=move, follow_redirects=True)
+    assert "Moved next to position 1." in moved.get_data(as_text=True)
