@@ -274,6 +274,28 @@ def change_questions(data: dict[str, Any], action: str) -> bool:
     return True
 
 
+class PracticeForm(FlaskForm):
+    """A scenario or drill set: its slug (asked only when creating one) and its YAML text."""
+
+    slug = StringField(
+        "Slug",
+        description="Lowercase letters, digits and single hyphens. It names the file and "
+        "the web address, and cannot change later.",
+        render_kw={"autocapitalize": "none", "spellcheck": "false"},
+    )
+    source = TextAreaField(
+        "File text (YAML)",
+        description="The whole file, as in the scenarios/ or drills/ folder.",
+        render_kw={"rows": 30, "spellcheck": "true"},
+    )
+
+    def text(self) -> str:
+        """The file text with browser line endings made Unix ones and one final newline
+        (leading lines are kept, so line numbers match the text box)."""
+        raw = (self.source.data or "").replace("\r\n", "\n").replace("\r", "\n")
+        return raw.rstrip() + "\n" if raw.strip() else ""
+
+
 class UploadForm(FlaskForm):
     """One video or captions file."""
 

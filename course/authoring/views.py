@@ -239,4 +239,9 @@ def preview():
 
 
 # The other authoring pages register their routes on ``bp`` when imported.
-from course.authoring import history_views, media_views, quiz_views  # noqa: E402, F401
+from course.authoring import (  # noqa: E402, F401
+    history_views,
+    media_views,
+    practice_views,
+    quiz_views,
+)

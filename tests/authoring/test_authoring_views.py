@@ -254,7 +254,7 @@ def _authoring_routes(app) -> list[tuple[str, str]]:
 
 
 def _url(rule: Rule) -> str:
-    values = {"slug": "intro", "number": 1}
+    values = {"slug": "intro", "number": 1, "kind": "scenarios"}
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
 
 

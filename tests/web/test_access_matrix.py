@@ -14,8 +14,11 @@ SAMPLE_ARGS = {"IntegerConverter": 1, "BoundedIntConverter": 1, "PathConverter":
 def _url(rule: Rule) -> str:
     values = {}
     for name in rule.arguments:
-        converter = type(rule._converters[name]).__name__
-        values[name] = SAMPLE_ARGS.get(converter, "sample")
+        converter = rule._converters[name]
+        if hasattr(converter, "items"):  # any(...): one of the values it accepts
+            values[name] = sorted(converter.items)[0]
+        else:
+            values[name] = SAMPLE_ARGS.get(type(converter).__name__, "sample")
     return rule.build(values, append_unknown=False)[1]
 
 
