@@ -132,9 +132,10 @@ def publish(kind: Kind, text: str, *, slug: str | None, actor, creating: bool = 
 
 
 def preview(kind: Kind, text: str, slug: str | None) -> tuple[dict | None, list[ContentError]]:
-    """What learners would get (rendered as publishing renders it) and what is wrong."""
+    """What learners would get (rendered as publishing renders it) and what is wrong; a
+    slug not typed yet is asked for only when saving."""
     try:
-        source = parse_text(kind, text, slug)
+        source = parse_text(kind, text, slug or "draft")
     except ContentErrors as exc:
         return None, exc.errors
     return kind.render(source, media_url=media_url, transcript_url=transcript_url), []

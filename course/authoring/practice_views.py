@@ -31,14 +31,6 @@ class Problem:
     line: int | None  # a line of the text box; None for the slug or another file
     elsewhere: str | None  # "modules/02-next.md, line 7" for an error in another file
 
-    @property
-    def anchor(self) -> str:
-        return "slug" if self.path == "slug" else ("source" if self.line else "")
-
-    def __str__(self) -> str:
-        where = self.elsewhere or (f"line {self.line}" if self.line else "")
-        return f"{where}: {self.message}" if where else self.message
-
 
 def problems(kind: Kind, slug: str | None, errors: list[ContentError]) -> list[Problem]:
     """Errors placed: this file's by line (and field path), others by file and line."""
@@ -54,10 +46,6 @@ def problems(kind: Kind, slug: str | None, errors: list[ContentError]) -> list[P
                 Problem(error.message, error.path, None, f"{error.file}, line {error.line}")
             )
     return placed
-
-
-def _kind(name: str) -> Kind:
-    return KINDS[name]
 
 
 def _owner_or_404(kind: Kind, slug: str):
@@ -82,7 +70,7 @@ def practice_index():
 @roles(*EDITORS)
 def practice_new(kind: str):
     """Write a new scenario or drill set, starting from a small example."""
-    found = _kind(kind)
+    found = KINDS[kind]
     if request.method == "POST":
         return _submit(found, PracticeForm(), None)
     form = PracticeForm(data={"source": practice.STARTERS[kind]})
@@ -93,7 +81,7 @@ def practice_new(kind: str):
 @roles(*EDITORS)
 def practice_edit(kind: str, slug: str):
     """Edit the newest revision (a draft when one is newer than the published one)."""
-    found = _kind(kind)
+    found = KINDS[kind]
     owner = _owner_or_404(found, slug)
     if request.method == "POST":
         return _submit(found, PracticeForm(), owner)
@@ -170,7 +158,7 @@ def _count(items: list) -> str:
 @roles(*EDITORS)
 def practice_preview(kind: str):
     """JSON: the problems by line and path, the preview and (scenarios) the map."""
-    found = _kind(kind)
+    found = KINDS[kind]
     form = PracticeForm()
     slug = (form.slug.data or "").strip() or None
     shown = _checked(found, form, slug)
@@ -197,7 +185,7 @@ def practice_preview(kind: str):
 @roles(*EDITORS)
 def practice_history(kind: str, slug: str):
     """Every revision, newest first, with restore as a new draft."""
-    found = _kind(kind)
+    found = KINDS[kind]
     owner = _owner_or_404(found, slug)
     revisions = practice.history(found, owner)
     return render_template(
@@ -214,7 +202,7 @@ def practice_history(kind: str, slug: str):
 @roles(*EDITORS)
 def practice_restore(kind: str, slug: str, number: int):
     """Start a new draft from an older revision's text; history itself never changes."""
-    found = _kind(kind)
+    found = KINDS[kind]
     owner = _owner_or_404(found, slug)
     old = practice.revision(found, owner, number)
     if old is None:

@@ -99,6 +99,20 @@ def test_a_broken_file_is_refused_with_its_line_and_path_and_nothing_is_written(
     assert "⚠ unreachable" in html and "⚠ Cannot be reached from the start." in html
 
 
+def test_a_new_file_starts_from_an_example_and_needs_a_slug_to_be_saved(practice_editor):
+    page = practice_editor.page("/authoring/scenarios/new")
+    assert page.text["check-status"].startswith("No problems found.")  # the example passes
+    before = practice_editor.count(*MODELS)
+    response = _post(practice_editor, "/authoring/scenarios/new", slug="", source=SMALL)
+    assert response.status_code == 200  # the Preview button: nothing to refuse
+    refused = _post(
+        practice_editor, "/authoring/scenarios/new", slug="", source=SMALL, action="save"
+    )
+    assert refused.status_code == 422
+    assert "'slug' must not be empty" in practice_editor.read(refused).text["slug-error"]
+    assert practice_editor.count(*MODELS) == before
+
+
 def test_a_refused_new_file_keeps_its_slug_and_text(practice_editor):
     before = practice_editor.count(*MODELS)
     response = _post(
