@@ -150,6 +150,22 @@ def test_publishing_fewer_drill_items_than_a_module_requires_is_refused(practice
     assert saved.status_code == 302  # a draft need not pass the whole-course checks
 
 
+def test_publishing_a_scenario_checks_its_clips_with_the_course_media(practice_editor):
+    clip = "    clip:\n      url: media/missing.mp4\n      title: A missing clip\n"
+    text = SMALL.replace(
+        '    moment: The client says "Fine."\n', f'    moment: The client says "Fine."\n{clip}'
+    )
+    before = practice_editor.count(*MODELS)
+    url = "/authoring/scenarios/small/edit"
+    response = _post(practice_editor, url, source=text, action="publish")
+    assert response.status_code == 422
+    assert "opening: clip file 'media/missing.mp4' not found" in unescape(
+        response.get_data(as_text=True)
+    )
+    assert practice_editor.count(*MODELS) == before
+    assert _post(practice_editor, url, source=text, action="save").status_code == 302
+
+
 def test_a_drill_set_edit_is_published_as_a_new_revision(app, practice_editor, trainer_id):
     text = DRILLS.replace("It's fine. Whatever you think.", "It's fine, I suppose.")
     response = _post(
