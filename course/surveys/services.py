@@ -63,10 +63,12 @@ class SurveyPage:
 def open_survey(user, survey: str, trigger: str, view=None) -> SurveyPage:
     """The survey for this therapist if it is due or already started; else SurveyError 404."""
     view = view or course_view(user)
-    response = _response(user.id, survey, trigger)
+    # Due first, then the response: a submission committed between the two reads (another
+    # tab) is then seen by the second, instead of being missed by both (a false 404).
     due = next(
         (d for d in due_surveys(user, view) if (d.survey, d.trigger) == (survey, trigger)), None
     )
+    response = _response(user.id, survey, trigger)
     if response is None and due is None:
         raise SurveyError("There is no survey for you at this address.", 404)
     catalog = load_builtin()
