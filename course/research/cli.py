@@ -24,7 +24,7 @@ research = AppGroup("research", help="Research exports.")
 @click.option(
     "--include-free-text",
     is_flag=True,
-    help="Include free-text survey answers and drill responses.",
+    help="Include free text: survey answers, drill responses, discussion posts, review comments.",
 )
 @click.option("--zip", "as_zip", is_flag=True, help="Write one research-export.zip in OUTDIR.")
 def export_command(outdir, arm, start, end, since, include_free_text, as_zip):

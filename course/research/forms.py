@@ -40,7 +40,7 @@ class ExportForm(FlaskForm):
         validators=[Optional(), Length(max=40)],
     )
     include_free_text = BooleanField(
-        "Include free-text survey answers and drill responses",
+        "Include free text: survey answers, drill responses, discussion posts, review comments",
         description=(
             "They may name people or places. Leave unticked unless your analysis needs them."
         ),

@@ -24,6 +24,8 @@ from course.catalog.models import CourseRevision
 from course.extensions import db
 from course.research.export.consultations import consultations, workshop_attendance
 from course.research.export.context import ExportContext, RevisionInfo, build_context, iso
+from course.research.export.discussion import discussion_participation, discussion_posts
+from course.research.export.feedback import feedback_reviews
 from course.research.export.learning import (
     events,
     integrity_log,
@@ -56,6 +58,9 @@ FILES: tuple[tuple[str, Writer], ...] = (
     ("survey_responses.csv", survey_responses),
     ("scenario_choices.csv", scenario_choices),
     ("drill_responses.csv", drill_responses),
+    ("feedback_reviews.csv", feedback_reviews),
+    ("discussion_participation.csv", discussion_participation),
+    ("discussion_posts.csv", discussion_posts),
     ("events.csv", events),
     ("integrity_log.csv", integrity_log),
     ("data_dictionary.csv", data_dictionary),
