@@ -14,6 +14,8 @@ from typing import Any, TextIO
 
 from course.catalog import published_course
 from course.research.export.context import ExportContext, day, number, write_csv
+from course.research.export.discussion import participation
+from course.research.export.feedback import feedback_summary
 from course.research.export.practice import practice_content
 from course.research.export.summary import (
     certificate_summary,
@@ -44,7 +46,7 @@ ARM_LABELS = {
     "control": "Control (wait-list)",
 }
 ARM_CODES = {arm: n for n, arm in enumerate(TRIAL_ARMS, start=1)}
-PLATFORM_FORMS = ("participant", "learning", "practice", "consultations")
+PLATFORM_FORMS = ("participant", "learning", "practice", "faculty", "consultations")
 #: REDCap's longest variable name without a warning.
 MAX_NAME = 26
 READONLY = "@READONLY (filled by the Alliance Training Platform export)"
@@ -134,6 +136,20 @@ def _practice_fields(ctx: ExportContext) -> list[Field]:
     return out
 
 
+def _faculty_fields() -> list[Field]:
+    form = "faculty"
+    return [
+        _int("disc_posts", form, "Discussion posts written (withdrawn and hidden included)",
+             section="Discussion and feedback with faculty"),
+        _int("disc_questions", form, "Questions asked in the discussions"),
+        _num("disc_answer_hours", form, "Median hours from a question to its marked answer", "0"),
+        _int("fb_requests", form, "Feedback requests on drill responses"),
+        _int("fb_reviews", form, "Faculty reviews received"),
+        _num("fb_mean_score", form, "Mean faculty score (1-5), all criteria of all reviews",
+             "1", "5"),
+    ]  # fmt: skip
+
+
 def fields(ctx: ExportContext) -> list[Field]:
     """Every field of the project, in form order, record_id first."""
     out = [
@@ -188,7 +204,7 @@ def fields(ctx: ExportContext) -> list[Field]:
             _int(f"mod{n}_quiz_tries", "learning", f"{module.title}: quiz attempts"),
             _date(f"mod{n}_complete_date", "learning", f"{module.title}: completed (UTC)"),
         ]
-    out += _practice_fields(ctx)
+    out += _practice_fields(ctx) + _faculty_fields()
     out += [
         _int("consult_booked", "consultations", "Consultation seats held"),
         _int("consult_attended", "consultations", "Consultation sessions attended"),
@@ -269,6 +285,8 @@ def redcap_import(ctx: ExportContext, out: TextIO) -> int:
         "practice": practice_summary(users),
         "integrity": ctx.once("integrity", lambda: integrity_summary(users)),
         "criteria": criterion_variables(practice_content(ctx).published_criteria),
+        "discussion": participation(ctx),
+        "feedback": feedback_summary(users),
     }
 
     def rows():
@@ -328,6 +346,16 @@ def _record(ctx: ExportContext, user_id: int, person, data: dict[str, Any]) -> d
     for criterion, name in data["criteria"].items():
         if criterion in ratings:
             values[name] = number(ratings[criterion], 2)
+    posted = data["discussion"].get(user_id)
+    feedback = data["feedback"].get(user_id)
+    values.update(
+        disc_posts=posted.posts if posted else 0,
+        disc_questions=posted.kinds["question"] if posted else 0,
+        disc_answer_hours=number(posted.median_hours if posted else None, 2),
+        fb_requests=feedback.requests if feedback else 0,
+        fb_reviews=feedback.reviews if feedback else 0,
+        fb_mean_score=number(feedback.mean_score if feedback else None, 2),
+    )
     consult = data["consultations"].get(user_id, {})
     issued = data["certificates"].get(user_id)
     values.update(
