@@ -7,7 +7,10 @@ import re
 import uuid
 from datetime import datetime
 
-ADL = {"experienced", "attempted", "answered", "passed", "failed", "completed", "progressed"}
+ADL = {
+    "experienced", "attempted", "answered", "passed", "failed", "completed", "progressed",
+    "asked", "responded",
+}  # fmt: skip
 VIDEO_VERBS = {"played", "paused", "seeked"}
 VIDEO = "https://w3id.org/xapi/video"
 DURATION = re.compile(r"^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$")

@@ -17,7 +17,10 @@ from typing import Any
 from course.research.export.context import ExportContext, iso, number
 
 ADL = "http://adlnet.gov/expapi/verbs/"
-ADL_VERBS = ("experienced", "attempted", "answered", "passed", "failed", "completed", "progressed")
+ADL_VERBS = (
+    "experienced", "attempted", "answered", "passed", "failed", "completed", "progressed",
+    "asked", "responded",
+)  # fmt: skip
 VIDEO = "https://w3id.org/xapi/video"
 VIDEO_VERBS = ("played", "paused", "seeked")
 ACTIVITY = "http://adlnet.gov/expapi/activities/"

@@ -14,6 +14,7 @@ from course.research.export.context import ExportContext, stream
 from course.research.export.learning import event_query
 from course.research.export.quizzes import attempt_query
 from course.research.export.xapi import ACTIVITY, VIDEO, Builder, Statement, duration, wanted
+from course.research.export.xapi_discussion import discussions
 from course.research.export.xapi_practice import drills, scenarios
 from course.surveys import models as surveys_models
 
@@ -208,8 +209,9 @@ def _surveys(b: Builder) -> Iterator[Statement]:
         )  # fmt: skip
 
 
-#: In the order they are written (the practice families are in xapi_practice.py).
-FAMILIES = (_modules, _quizzes, _videos, _consultations, _surveys, scenarios, drills)
+#: In the order they are written (practice is in xapi_practice.py, discussion in
+#: xapi_discussion.py).
+FAMILIES = (_modules, _quizzes, _videos, _consultations, _surveys, scenarios, drills, discussions)
 
 
 def statements(ctx: ExportContext) -> Iterator[Statement]:
