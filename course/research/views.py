@@ -15,6 +15,7 @@ from course.research.filters import FilterError, Filters, parse_filters
 from course.research.forms import ARM_NAMES, ExportForm, FilterForm, TokenForm
 from course.web.access import roles
 from course.web.errors import show_refusal
+from course.web.lazy import LazyView
 
 bp = Blueprint("research", __name__, url_prefix="/research")
 
@@ -47,6 +48,14 @@ def dashboard():
         arm_names=ARM_NAMES,
         scale_names=SCALE_NAMES,
     )
+
+
+# The rater agreement page imports pingouin (about 1.5 s): loaded on its first request.
+bp.add_url_rule(
+    "/agreement",
+    "agreement",
+    roles("researcher", "admin")(LazyView("course.research.agreement_views.rater_agreement")),
+)
 
 
 @bp.route("/exports", methods=["GET", "POST"])

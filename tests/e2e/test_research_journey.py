@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from course import clock
 from course.catalog import published_drills, published_scenario
 from course.extensions import db
+from course.feedback.models import FeedbackRequest, FeedbackReview
 from course.practice.models import DrillResponse, ScenarioChoice, ScenarioRun
 
 
@@ -168,4 +169,61 @@ def test_a_researcher_reads_the_practice_figures(
     ).to_be_visible()
     expect(page.get_by_role("row", name="opening: name-it 1 100%")).to_be_visible()
     expect(page.get_by_role("img", name="Drill items answered and rated")).to_be_visible()
+    assert_accessible(page)
+
+
+@pytest.fixture
+def double_rated(app, tmp_path, fixture_root, import_course, make_user):
+    """The withdrawal drill set asking for a second rater; three of a therapist's responses
+    scored by two trainers (observe (1, 2), (2, 2), (3, 3); invite always 4)."""
+    root = tmp_path / "course"
+    shutil.copytree(fixture_root, root)
+    shutil.copytree(fixture_root.parent / "practice" / "drills", root / "drills")
+    drills = root / "drills" / "withdrawal.yaml"
+    drills.write_text(
+        drills.read_text().replace("min_response_chars:", "second_rater: true\nmin_response_chars:")
+    )
+    import_course(root)
+    user = make_user("therapist", arm="self_paced")
+    raters = [make_user("trainer"), make_user("trainer")]
+    now = clock.now_utc()
+    with app.app_context():
+        revision = published_drills("withdrawal")
+        for one, two in ((1, 2), (2, 2), (3, 3)):
+            response = DrillResponse(
+                user_id=user.id, drill_set_id=revision.drill_set_id, revision_id=revision.id,
+                item_id="fine-b1", level="beginner", text="I notice you paused there.",
+                length=26, created_at=now,
+            )  # fmt: skip
+            db.session.add(response)
+            db.session.flush()
+            request = FeedbackRequest(
+                response_id=response.id, user_id=user.id, raters_needed=2, requested_at=now,
+                completed_at=now,
+            )  # fmt: skip
+            db.session.add(request)
+            db.session.flush()
+            for number, (rater, score) in enumerate(zip(raters, (one, two), strict=True), 1):
+                db.session.add(
+                    FeedbackReview(
+                        request_id=request.id, rater_id=rater.id, rater_number=number,
+                        scores={"observe": score, "invite": 4}, comment="Noted.", created_at=now,
+                    )
+                )  # fmt: skip
+        db.session.commit()
+
+
+def test_a_researcher_reads_the_rater_agreement(
+    page, make_user, sign_in, assert_accessible, double_rated
+):
+    sign_in(make_user("researcher", name="Riley Researcher"))
+    page.get_by_role("navigation", name="Research tools").get_by_role(
+        "link", name="Rater agreement"
+    ).click()
+    expect(page.get_by_role("heading", level=1, name="Rater agreement")).to_be_visible()
+    table = page.get_by_role("table", name="Agreement between the first and the second")
+    expect(table).to_be_visible()
+    expect(table.get_by_role("row", name="observe 3 0.75 -0.40 to 0.99")).to_be_visible()
+    expect(table.get_by_role("row", name="invite 3 undefined")).to_be_visible()
+    expect(table.get_by_role("row", name="own 0 not enough double-rated")).to_be_visible()
     assert_accessible(page)
