@@ -155,6 +155,8 @@ def run_export(filters: Filters, sink: Sink, *, actor=None, via: str, token=None
             "dates": "ISO 8601 in UTC (Z); REDCap dates are YYYY-MM-DD (UTC)",
             "durations": "seconds (xAPI: ISO 8601 durations)",
             "people": "study IDs only; withdrawn and non-consenting therapists are absent",
+            "faculty": "never named: 'faculty' in discussion_posts.csv, F<n> codes in "
+            "feedback_reviews.csv (numbered by each rater's first review, stable)",
         },
     }
     with sink.open("manifest.json") as out:

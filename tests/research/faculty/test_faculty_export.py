@@ -137,12 +137,13 @@ def test_each_review_is_a_row_with_a_rater_code_beside_the_self_ratings(
         r["comment"] for r in rows(export_zip(include_free_text="y"), "feedback_reviews.csv")
     ]
     assert comments == [COMMENT, "Warm.", "Own it more."]
+    assert "F<n> codes" in json.loads(files["manifest.json"])["notes"]["faculty"]
 
 
 def test_no_name_or_email_anywhere_and_no_text_without_free_text(faculty_activity, export_zip):
     files = export_zip()
     forbidden = [
-        "Alice", "Ashdown", "Birchwood", "Wendy", "Olive", "Tara", "Trainer", "Sam Second",
+        "Alice", "Ashdown", "Birchwood", "Wendy", "Olive", "Ivan", "Tara", "Trainer", "Sam Second",
         "@example.org", "Zed", "How do I name it", "Say so", "Own it more",
         faculty_activity.people["gone"].study_id, faculty_activity.people["open"].study_id,
     ]  # fmt: skip
