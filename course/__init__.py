@@ -23,9 +23,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config.load(Path(app.instance_path), overrides=overrides))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if app.config["PROXY_FIX"]:
-        # Behind exactly one proxy (nginx): believe its X-Forwarded-* and nothing further out.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     from course.web import access, guard
 
     # Access is decided before anything else (CSRF included): a stranger gets 302/403.
@@ -37,6 +34,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from course import cli
 
     cli.register(app)
+    if app.config["PROXY_FIX"]:
+        # Behind exactly one proxy (nginx): believe its X-Forwarded-* and nothing further
+        # out. Outermost, so every other WSGI layer sees the corrected request.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     return app
 
 

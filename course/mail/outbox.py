@@ -2,20 +2,21 @@
 
 ``queue_mail`` writes an outbox row and remembers its id on the database session. When
 the session commits, the ids become ready; a rollback forgets them (and the rows are
-gone with it). Ready messages are sent after the response has gone out (a request) or
-when the app context ends (a command), and anything not sent then, after a crash or a
-refusal from the mail server, is sent by ``flask --app app mail send`` from cron, with
-back-off. Each send is claimed first, so two senders never send one message twice.
+gone with it). Ready messages are sent once the response body has been written (a
+request) or when the app context ends (a command), and anything not sent then, after a
+crash or a refusal from the mail server, is sent by ``flask --app app mail send`` from
+cron, with back-off. Each send is claimed first, so two senders never send one message
+twice.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Flask, Response, current_app, render_template
+from flask import Flask, Response, current_app, render_template, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, func, or_, select, update
 
@@ -31,6 +32,8 @@ MAX_ATTEMPTS = 8
 #: A claim older than this was abandoned by a sender that died; the message is due again.
 STALE_CLAIM = timedelta(minutes=10)
 _PENDING, _READY = "outbox_pending", "outbox_ready"
+#: Where a request leaves the ids it committed for the WSGI wrapper below.
+_ENVIRON_KEY = "course.outbox.ready"
 
 
 class MailError(DomainError):
@@ -106,10 +109,10 @@ def init_app(app: Flask) -> None:
     when its app context ends."""
 
     @app.after_request
-    def send_after_response(response: Response) -> Response:
+    def hand_over_ready(response: Response) -> Response:
         ready = _take_ready()
         if ready:
-            response.call_on_close(lambda: _deliver_in(app, ready))
+            request.environ[_ENVIRON_KEY] = ready
         return response
 
     @app.teardown_appcontext
@@ -118,10 +121,69 @@ def init_app(app: Flask) -> None:
         if ready:
             deliver(ready)
 
+    app.wsgi_app = _SendAfterBody(app.wsgi_app, app)  # type: ignore[method-assign]
+
+
+class _SendAfterBody:
+    """WSGI wrapper: a request's committed mail is sent once its response body is out.
+
+    ``Response.call_on_close`` alone is not enough: a server calls ``close()`` in a
+    ``finally`` that may fail first (Werkzeug's development server reads what is left
+    of the request there, and a browser that has already followed a redirect resets
+    the connection), and the mail would then wait for cron. So the mail goes when the
+    body is exhausted, which every server does right after writing the last byte, or on
+    ``close()``, whichever comes first, and once.
+    """
+
+    def __init__(self, wsgi_app, app: Flask) -> None:
+        self.wsgi_app, self.app = wsgi_app, app
+
+    def __call__(self, environ, start_response):
+        body = self.wsgi_app(environ, start_response)
+        ready = environ.pop(_ENVIRON_KEY, None)
+        if not ready:
+            return body
+        return _ThenOnce(body, lambda: _deliver_in(self.app, ready))
+
+
+class _ThenOnce:
+    """Iterate ``body``; call ``then`` when it is exhausted or closed, only once."""
+
+    def __init__(self, body: Iterable[bytes], then: Callable[[], None]) -> None:
+        self.body, self.iterator, self.then = body, iter(body), then
+        self.done = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        try:
+            return next(self.iterator)
+        except StopIteration:
+            self._finish()
+            raise
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._finish()
+
+    def _finish(self) -> None:
+        if not self.done:
+            self.done = True
+            self.then()
+
 
 def _deliver_in(app: Flask, ids: Sequence[int]) -> None:
-    with app.app_context():
-        deliver(ids)
+    """Send ``ids`` outside any request; a failure here leaves them queued for cron."""
+    try:
+        with app.app_context():
+            deliver(ids)
+    except Exception:  # the response is out: log, and let `mail send` try again later
+        app.logger.exception("sending mail %s after the response failed", list(ids))
 
 
 # --- sending --------------------------------------------------------------------------

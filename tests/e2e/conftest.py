@@ -67,7 +67,7 @@ def mail_count(outbox):
     """``mail_count(n)`` waits until ``n`` e-mails have arrived (up to 15 s, for a loaded
     machine), then returns them.
 
-    The outbox sends a request's e-mail once the response is closed; the browser may
+    The outbox sends a request's e-mail once the response body is written; the browser may
     already be showing the next page by then.
     """
 

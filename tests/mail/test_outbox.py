@@ -81,6 +81,28 @@ def test_a_request_sends_after_its_response_only_what_it_committed(own_app, outb
     assert [r.subject for r in _rows(own_app)] == ["Committed"]
 
 
+def _call(application, path: str):
+    """Call the WSGI app as a server does; returns the body iterable, unread."""
+    from werkzeug.test import EnvironBuilder
+
+    environ = EnvironBuilder(path=path).get_environ()
+    return application.wsgi_app(environ, lambda status, headers, exc_info=None: None)
+
+
+def test_a_server_that_never_closes_the_body_still_sends_once_it_is_written(own_app, outbox):
+    # Werkzeug's development server skips close() when the browser has already reset
+    # the connection (after following a redirect): the mail must not wait for cron.
+    body = _call(own_app, "/commits")
+    assert outbox == []
+    assert b"".join(body) == b"ok"  # written to the socket; close() never comes
+    assert [m["Subject"] for m in outbox] == ["Committed"]
+    body.close()  # and a late close() does not send it again
+    assert len(outbox) == 1
+    closed_unread = _call(own_app, "/commits")
+    closed_unread.close()  # a HEAD, or a client gone before the body
+    assert [m["Subject"] for m in outbox] == ["Committed", "Committed"]
+
+
 def test_a_refusing_server_leaves_the_message_queued_with_back_off(app, outbox, runner):
     port = app.config["MAIL_PORT"]
     app.config["MAIL_PORT"] = 9  # nothing listens there
