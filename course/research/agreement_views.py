@@ -3,22 +3,15 @@ request (views.py registers it through course/web/lazy.py): it imports pingouin.
 
 from __future__ import annotations
 
-from flask import flash, render_template, request
+from flask import render_template, request
 
 from course.research.agreement import ICC_2_1, MIN_PAIRS, agreement
-from course.research.filters import FilterError, Filters, parse_filters
-from course.research.forms import ARM_NAMES, FilterForm
+from course.research.forms import ARM_NAMES, read_filters
 
 
 def rater_agreement():
     """ICC(2,1) per drill criterion over the responses two faculty raters scored."""
-    form = FilterForm(request.args)
-    filters = Filters()
-    if request.args and form.validate():
-        try:
-            filters = parse_filters(form.arm.data, form.start.data, form.end.data)
-        except FilterError as exc:
-            flash(str(exc), "error")
+    form, filters = read_filters(request.args)
     return render_template(
         "research/agreement.html",
         form=form,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from course.auth.forms import choices
+from course.research.filters import FilterError, Filters, parse_filters
 from course.research.models import TRIAL_ARMS
 
 ARM_NAMES = {"self_paced": "Self-paced", "workshop": "Workshop", "control": "Control"}
@@ -24,6 +26,18 @@ class FilterForm(FlaskForm):
     )
     start = DateField("From (UTC date)", validators=[Optional()])
     end = DateField("To (UTC date, inclusive)", validators=[Optional()])
+
+
+def read_filters(args) -> tuple[FilterForm, Filters]:
+    """The filter form from a query string and the filters it asks for (all data when it
+    is empty or wrong; a range that makes no sense is flashed)."""
+    form = FilterForm(args)
+    if args and form.validate():
+        try:
+            return form, parse_filters(form.arm.data, form.start.data, form.end.data)
+        except FilterError as exc:
+            flash(str(exc), "error")
+    return form, Filters()
 
 
 class ExportForm(FlaskForm):

@@ -11,8 +11,8 @@ from course.research import dashboard as numbers
 from course.research import tokens
 from course.research.export import archive_response, build_archive, recent_exports
 from course.research.figures import SCALE_NAMES, figures
-from course.research.filters import FilterError, Filters, parse_filters
-from course.research.forms import ARM_NAMES, ExportForm, FilterForm, TokenForm
+from course.research.filters import FilterError, parse_filters
+from course.research.forms import ARM_NAMES, ExportForm, TokenForm, read_filters
 from course.web.access import roles
 from course.web.errors import show_refusal
 from course.web.lazy import LazyView
@@ -32,13 +32,7 @@ def _register_api(state) -> None:
 @roles("researcher", "admin")
 def dashboard():
     """Enrolment, engagement and acceptability, filterable by arm and dates."""
-    form = FilterForm(request.args)
-    filters = Filters()
-    if request.args and form.validate():
-        try:
-            filters = parse_filters(form.arm.data, form.start.data, form.end.data)
-        except FilterError as exc:
-            flash(str(exc), "error")
+    form, filters = read_filters(request.args)
     board = numbers.build(filters)
     return render_template(
         "research/dashboard.html",
