@@ -39,7 +39,9 @@ def test_each_module_has_the_parts_a_clinician_needs(slug):
     module = MODULES[slug]
     body = module.body
     words = render_module(module).word_count
-    assert 1200 <= words <= 2600, words
+    # Full APA references add 150-450 words; the diversity module, with broaching, self-examination,
+    # value differences and cultural safety, is the longest (about 3,300 words).
+    assert 1200 <= words <= 3400, words
     assert "## Learning objectives" in body
     assert "## References" in body
     assert body.count("!!! exchange") >= 2
