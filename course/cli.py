@@ -15,11 +15,12 @@ from course.auth.models import ARMS
 from course.auth.services import AuthError, create_user
 from course.authoring.services import copy_media_in, export_dir, import_bundle
 from course.consultations.cli import consultations
-from course.content import ContentErrors, load_dir
+from course.content import ContentErrors, CourseBundle, Video, load_dir
+from course.content.dose import CourseDose, course_dose, dose_table
 from course.content.loader import static_media_reader
 from course.demo import seed_demo_accounts
 from course.extensions import db
-from course.media.services import read_media
+from course.media.services import file_duration, read_media, video_duration
 from course.notices import services as notices
 from course.research.cli import research as research_cli
 from course.roles import ROLES
@@ -69,7 +70,7 @@ def demo_command():
         click.echo(f"  {user.role:<11} {user.email:<26} {password}")
 
 
-def _load(directory: Path):
+def _load(directory: Path, *, text_rules: bool = True) -> CourseBundle:
     own = static_media_reader(directory)
 
     def media(path: str) -> bytes | None:
@@ -78,13 +79,41 @@ def _load(directory: Path):
         return found if found is not None else read_media(path)
 
     try:
-        return load_dir(directory, read_media=media, surveys=builtin_names())
+        return load_dir(directory, read_media=media, surveys=builtin_names(), text_rules=text_rules)
     except ContentErrors as exc:
         for error in exc.errors:
             click.echo(str(error), err=True)
         raise click.ClickException(
             f"{len(exc.errors)} problem(s) found; nothing was written."
         ) from exc
+
+
+def _dose(bundle: CourseBundle, directory: Path) -> CourseDose:
+    """The course's dose, each video's length as the server would know it on import."""
+    static = (directory / "static").resolve()
+
+    def seconds(video: Video) -> float | None:
+        if video.duration is not None or video.kind != "file":
+            return video.duration
+        beside = (static / video.ref).resolve()
+        if beside.is_relative_to(static) and beside.is_file():
+            return file_duration(beside)
+        return video_duration(video.ref)
+
+    return course_dose(
+        bundle.course,
+        bundle.modules,
+        bundle.quizzes,
+        bundle.scenarios,
+        bundle.drills,
+        video_seconds=seconds,
+    )
+
+
+def _warn_dose(bundle: CourseBundle, directory: Path) -> None:
+    warning = _dose(bundle, directory).ce_warning()
+    if warning:
+        click.echo(f"WARNING: {warning}", err=True)
 
 
 _DIR = click.argument(
@@ -107,7 +136,36 @@ def _counts(bundle) -> str:
 def check_command(directory: Path):
     """Validate modules/, quizzes/, scenarios/ and drills/ under DIRECTORY; write nothing."""
     bundle = _load(directory)
+    _warn_dose(bundle, directory)
     click.echo(f"OK: {_counts(bundle)}.")
+
+
+#: docs/course.md holds the dose table between these lines (`content dose --into`).
+DOSE_START = "<!-- dose table: written by `flask --app app content dose --into docs/course.md` -->"
+DOSE_END = "<!-- end of dose table -->"
+
+
+@content.command("dose")
+@_DIR
+@click.option(
+    "--into",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Replace the table between the dose markers in this Markdown file.",
+)
+def dose_command(directory: Path, into: Path | None):
+    """Print each module's words, reading, video, practice and quiz minutes as Markdown."""
+    bundle = _load(directory, text_rules=False)
+    table = dose_table(_dose(bundle, directory))
+    if into is None:
+        click.echo(table, nl=False)
+        return
+    text = into.read_text(encoding="utf-8")
+    start, end = text.find(DOSE_START), text.find(DOSE_END)
+    if start < 0 or end < start:
+        raise click.ClickException(f"{into} has no lines {DOSE_START!r} ... {DOSE_END!r}")
+    head = text[: start + len(DOSE_START)]
+    into.write_text(f"{head}\n{table}{text[end:]}", encoding="utf-8")
+    click.echo(f"Wrote the dose table into {into}.")
 
 
 @content.command("import")
@@ -115,6 +173,7 @@ def check_command(directory: Path):
 def import_command(directory: Path):
     """Import atomically: each changed file becomes a new published revision."""
     bundle = _load(directory)
+    _warn_dose(bundle, directory)
     try:
         report = import_bundle(bundle)
         copied = copy_media_in(bundle, directory)

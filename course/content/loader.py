@@ -69,11 +69,17 @@ def _parse(
 
 
 def load_dir(
-    root: Path, *, read_media: ReadMedia | None = None, surveys: Collection[str] | None = None
+    root: Path,
+    *,
+    read_media: ReadMedia | None = None,
+    surveys: Collection[str] | None = None,
+    text_rules: bool = True,
 ) -> CourseBundle:
     """Parse and check a course directory; raises ContentErrors with every problem found.
 
     ``surveys``: the survey names the platform knows, checked against the course file.
+    ``text_rules=False`` leaves out the placeholder and reference rules (for `content
+    dose`, which needs the course's shape, not its finished references).
     """
     root = Path(root)
     errors: list[ContentError] = []
@@ -108,6 +114,7 @@ def load_dir(
                 surveys=surveys,
                 scenarios=scenarios,
                 drills=drills,
+                text_rules=text_rules,
             )
         )
     if errors or course is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
+from .citations import module_text_errors, yaml_text_errors
 from .course_file import CourseSpec
 from .drills import DrillSetSource
 from .errors import ContentError, Sink
@@ -28,11 +29,13 @@ def check_bundle(
     surveys: Collection[str] | None = None,
     scenarios: Mapping[str, ScenarioSource] | None = None,
     drills: Mapping[str, DrillSetSource] | None = None,
+    text_rules: bool = True,
 ) -> list[ContentError]:
     """Every cross-file problem, each at the file and line to fix.
 
     ``surveys`` names the survey instruments the platform has; when given, every survey
-    the course file schedules or requires must be one of them.
+    the course file schedules or requires must be one of them. ``text_rules``: also refuse
+    bracketed placeholders and references without a DOI or URL (course/content/citations).
     """
     quiz_list = list(quizzes.values()) if isinstance(quizzes, Mapping) else list(quizzes)
     fronts = {id(module): locate(module) for module in modules}
@@ -61,6 +64,8 @@ def check_bundle(
         errors.extend(_check_clips(source, read_media))
     errors.extend(_check_cycles(modules, known, fronts))
     errors.extend(_check_course(course, known, surveys))
+    if text_rules:
+        errors.extend(_text_errors(modules, quiz_list, scenarios, drills))
     for quiz in quiz_list:
         if quiz.slug not in known:
             errors.append(
@@ -68,6 +73,18 @@ def check_bundle(
                     quiz.filename, 1, f"no module has the slug {quiz.slug!r} for this quiz"
                 )
             )
+    return errors
+
+
+def _text_errors(
+    modules: Sequence[ModuleSource],
+    quizzes: Sequence[QuizSource],
+    scenarios: Mapping[str, ScenarioSource] | None,
+    drills: Mapping[str, DrillSetSource] | None,
+) -> list[ContentError]:
+    errors = [error for module in modules for error in module_text_errors(module)]
+    for source in (*quizzes, *(scenarios or {}).values(), *(drills or {}).values()):
+        errors.extend(yaml_text_errors(source))
     return errors
 
 

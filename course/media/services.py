@@ -84,6 +84,11 @@ def video_duration(path: str) -> float | None:
     return _duration(found)
 
 
+def file_duration(file: Path) -> float | None:
+    """A video file's length in seconds, or None when it holds no readable length."""
+    return _duration(file)
+
+
 def _duration(file: Path) -> float | None:
     try:
         tracks = MediaInfo.parse(file).tracks
