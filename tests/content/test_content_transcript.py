@@ -3,9 +3,18 @@ back, and rendered as a transcript on the module page."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from course.content import ContentErrors, compose_module, module_front, parse_module, render_module
+from course.content import (
+    ContentErrors,
+    compose_module,
+    load_dir,
+    module_front,
+    parse_module,
+    render_module,
+)
 
 FILE = "modules/02-withdrawal.md"
 FRONT = "title: Withdrawal\norder: 2\nsummary: Notice withdrawal.\nestimated_minutes: 30\n"
@@ -98,3 +107,13 @@ def test_without_cues_a_video_keeps_only_its_transcript_link():
     assert "<details" not in render_module(module).html
     assert "<details" not in render_module(module, transcript_of=lambda path: None).html
     assert ">Transcript</a>" in render_module(module).html
+
+
+def test_every_shipped_module_accepts_the_transcript_of_its_videos():
+    bundle = load_dir(Path(__file__).resolve().parents[2])
+    with_video = [m for m in bundle.modules if m.videos]
+    assert len(with_video) == 6
+    for module in with_video:
+        assert module.completion.video_percent == 90, module.slug
+        assert module.completion.transcript_percent == 50, module.slug
+        assert all(video.captions for video in module.videos), module.slug
