@@ -38,14 +38,16 @@ def video_html(
     cues: Cues | None = None,
 ) -> str:
     """A <figure> with the player, its caption and, with captions, a transcript link;
-    with ``cues``, the transcript itself follows on the page in a <details>."""
+    with ``cues``, the transcript itself follows on the page in a <details> instead of the
+    link (reading it there is what a completion rule can count)."""
     title = escape(video.title, quote=True)
     caption = title
     track = ""
-    if video.captions:
+    if video.captions and not cues:
         caption += (
             f' <a href="{escape(transcript_url(video.captions))}" rel="noopener">Transcript</a>'
         )
+    if video.captions:
         track = (
             f'<track kind="captions" src="{escape(media_url(video.captions))}" '
             'srclang="en" label="English" default>'

@@ -100,6 +100,8 @@ def test_the_transcript_is_on_the_page_as_plain_escaped_text():
     assert "<dd>I am fine, really.</dd>" in html  # WebVTT voice and style tags dropped
     assert "<dd>Are you? &amp;</dd>" in html and "<b>" not in html
     assert "</figure><details" in html  # right after its video
+    assert ">Transcript</a>" not in html  # the page's own transcript replaces the link
+    assert '<track kind="captions" src="/static/media/clip.en.vtt"' in html
 
 
 def test_without_cues_a_video_keeps_only_its_transcript_link():
