@@ -67,6 +67,15 @@ class ModuleForm(FlaskForm):
         description="Unique seconds of every video in the module. Leave empty for none.",
         render_kw=NUMBER,
     )
+    transcript_percent = StringField(
+        "Or transcript read (percent of the video's length)",
+        description="Reading a video's transcript on the module page counts instead of "
+        "watching it, after active time with the transcript open of this share of the "
+        "video's length (50 suits most readers). Needs the video percent, captions on "
+        "every video and, for YouTube or Vimeo, the video's duration. Leave empty to "
+        "count watching only.",
+        render_kw=NUMBER,
+    )
     quiz = BooleanField("The module's quiz must be passed")
     scenario = StringField(
         "Scenario to finish",
@@ -98,6 +107,7 @@ class ModuleForm(FlaskForm):
         front["completion"] = {
             "min_seconds": _number(self.min_seconds.data),
             "video_percent": _number(self.video_percent.data),
+            "transcript_percent": _number(self.transcript_percent.data),
             "quiz": "pass" if self.quiz.data else None,
             "scenario": (self.scenario.data or "").strip() or None,
             "practice": _practice(self.practice_set.data, self.practice_items.data),
@@ -130,6 +140,7 @@ def module_fields(module: ModuleSource) -> dict[str, Any]:
         "requires": list(module.requires),
         "min_seconds": str(completion.get("min_seconds", "")),
         "video_percent": str(completion.get("video_percent", "")),
+        "transcript_percent": str(completion.get("transcript_percent", "")),
         "quiz": module.completion.quiz,
         "scenario": module.completion.scenario or "",
         "practice_set": (module.completion.practice or {}).get("set", ""),

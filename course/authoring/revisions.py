@@ -34,7 +34,7 @@ from course.content import (
     render_scenario,
 )
 from course.extensions import db
-from course.media.services import video_duration
+from course.media.services import captions_cues, video_duration
 
 
 def media_url(path: str) -> str:
@@ -81,7 +81,9 @@ def _store(revision, owner, kind: str, *, actor, publish: bool):
 def write_module(source: ModuleSource, *, actor=None, publish: bool) -> ModuleRevision:
     """Store a module revision (rendering its HTML now); publish it when asked."""
     module = _owner(Module, source.slug)
-    rendered = render_module(source, media_url=media_url, transcript_url=transcript_url)
+    rendered = render_module(
+        source, media_url=media_url, transcript_url=transcript_url, transcript_of=captions_cues
+    )
     now = clock.now_utc()
     revision = ModuleRevision(
         module_id=module.id,

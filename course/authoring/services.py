@@ -40,7 +40,7 @@ from course.content import (
     write_dir,
 )
 from course.extensions import db
-from course.media.services import locate, read_media, upload_dir
+from course.media.services import captions_cues, locate, read_media, upload_dir
 
 
 @dataclass
@@ -338,7 +338,9 @@ def create_module(text: str, *, actor, publish: bool) -> ModuleRevision:
 def preview_module(text: str, slug: str | None = None) -> str:
     """The HTML learners would get for this text, rendered exactly as publishing renders it."""
     module = parse_module_text(text, slug)
-    return render_module(module, media_url=media_url, transcript_url=transcript_url).html
+    return render_module(
+        module, media_url=media_url, transcript_url=transcript_url, transcript_of=captions_cues
+    ).html
 
 
 def move_module(slug: str, step: int, *, actor) -> int:

@@ -30,6 +30,7 @@ FRONT_FIELDS = (
     "requires",
     "min_seconds",
     "video_percent",
+    "transcript_percent",
     "quiz",
     "scenario",
     "practice_set",

@@ -62,6 +62,7 @@ def module_front(module: ModuleSource) -> dict[str, Any]:
         {
             "min_seconds": module.completion.min_seconds,
             "video_percent": module.completion.video_percent,
+            "transcript_percent": module.completion.transcript_percent,
             "quiz": module.completion.quiz,
             "scenario": module.completion.scenario,
             "practice": module.completion.practice,

@@ -22,7 +22,14 @@ FRONT_KEYS = (
     "completion",
 )
 FRONT_REQUIRED = ("title", "order", "summary", "estimated_minutes")
-COMPLETION_KEYS = ("min_seconds", "video_percent", "quiz", "scenario", "practice")
+COMPLETION_KEYS = (
+    "min_seconds",
+    "video_percent",
+    "transcript_percent",
+    "quiz",
+    "scenario",
+    "practice",
+)
 PRACTICE_KEYS = ("set", "items")
 FILENAME_RE = re.compile(r"^[0-9]{2}-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 
@@ -33,6 +40,10 @@ class Completion:
 
     min_seconds: int = 0
     video_percent: int = 0
+    #: When set, reading a video's transcript on the module page counts in place of
+    #: watching it: active time with the transcript open of at least this share (percent)
+    #: of the video's length. An alternative to ``video_percent``, never a criterion alone.
+    transcript_percent: int = 0
     quiz: bool = False
     #: A scenario (scenarios/<slug>.yaml) whose ending must be reached.
     scenario: str | None = None
@@ -114,7 +125,7 @@ def parse_module(text: str, filename: str) -> ModuleSource:
     order = fields.integer("order", minimum=1, maximum=10_000)
     minutes = fields.integer("estimated_minutes", minimum=1, maximum=6000)
     requires = fields.names("requires")
-    completion = _completion(fields, has_video=bool(blocks))
+    completion = _completion(fields, blocks)
     sink.raise_if_any()
     return ModuleSource(
         slug=slug,
@@ -132,7 +143,7 @@ def parse_module(text: str, filename: str) -> ModuleSource:
     )
 
 
-def _completion(fields: Fields, *, has_video: bool) -> Completion:
+def _completion(fields: Fields, blocks: list[VideoBlock]) -> Completion:
     data = fields.mapping("completion")
     if data is None:
         return Completion()
@@ -140,8 +151,9 @@ def _completion(fields: Fields, *, has_video: bool) -> Completion:
     sub.check_keys(COMPLETION_KEYS, ())
     min_seconds = sub.integer("min_seconds", minimum=0, maximum=86_400) or 0
     video_percent = sub.integer("video_percent", minimum=0, maximum=100) or 0
-    if video_percent > 0 and not has_video:
+    if video_percent > 0 and not blocks:
         sub.error("video_percent", "'video_percent' is set but the module has no video block")
+    transcript_percent = _transcript_percent(sub, video_percent, blocks)
     quiz = "quiz" in data and data["quiz"] == "pass"
     if "quiz" in data and not quiz:
         sub.error("quiz", f"'quiz' must be 'pass' (or left out), not {data['quiz']!r}")
@@ -149,7 +161,43 @@ def _completion(fields: Fields, *, has_video: bool) -> Completion:
     if scenario is not None and not SLUG_RE.match(scenario):
         sub.error("scenario", f"'scenario' {scenario!r} must be a scenario's slug")
         scenario = None
-    return Completion(min_seconds, video_percent, quiz, scenario, _practice(sub))
+    return Completion(
+        min_seconds, video_percent, transcript_percent, quiz, scenario, _practice(sub)
+    )
+
+
+def _transcript_percent(sub: Fields, video_percent: int, blocks: list[VideoBlock]) -> int:
+    """The transcript alternative: only beside ``video_percent``, and only for videos that
+    have a transcript to read and a length the server knows without the player."""
+    percent = sub.integer("transcript_percent", minimum=0, maximum=100) or 0
+    if not percent:
+        return 0
+    if not video_percent:
+        sub.error(
+            "transcript_percent",
+            "'transcript_percent' is an alternative to watching: set 'video_percent' too",
+        )
+        return 0
+    ok = True
+    for block in blocks:
+        video = block.video
+        if video is None:
+            continue
+        where = f"the video at line {block.key_lines['url']} ({video.title!r})"
+        if video.captions is None:
+            sub.error(
+                "transcript_percent",
+                f"'transcript_percent' needs a transcript: {where} has no 'captions' file",
+            )
+            ok = False
+        elif video.kind != "file" and video.duration is None:
+            sub.error(
+                "transcript_percent",
+                f"'transcript_percent' needs each video's length: add 'duration' "
+                f"(e.g. 12:34) to {where}",
+            )
+            ok = False
+    return percent if ok else 0
 
 
 def _practice(completion: Fields) -> dict | None:

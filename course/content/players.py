@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from html import escape
 
 from .videos import Video
@@ -12,6 +13,11 @@ EMBED_URLS = {
     "youtube": "https://www.youtube-nocookie.com/embed/{ref}?enablejsapi=1&rel=0",
     "vimeo": "https://player.vimeo.com/video/{ref}?dnt=1",
 }
+
+
+#: A transcript: (start time, text) per caption cue, in order.
+Cues = Sequence[tuple[str, str]]
+_CUE_TAG = re.compile(r"<[^>]*>")  # WebVTT voice, class and timestamp tags: <v Ana>, <i>
 
 
 def static_url(path: str) -> str:
@@ -29,15 +35,19 @@ def video_html(
     *,
     media_url: Callable[[str], str] = static_url,
     transcript_url: Callable[[str], str] = static_url,
+    cues: Cues | None = None,
 ) -> str:
-    """A <figure> with the player, its caption and, with captions, a transcript link."""
+    """A <figure> with the player, its caption and, with captions, a transcript link;
+    with ``cues``, the transcript itself follows on the page in a <details> instead of the
+    link (reading it there is what a completion rule can count)."""
     title = escape(video.title, quote=True)
     caption = title
     track = ""
-    if video.captions:
+    if video.captions and not cues:
         caption += (
             f' <a href="{escape(transcript_url(video.captions))}" rel="noopener">Transcript</a>'
         )
+    if video.captions:
         track = (
             f'<track kind="captions" src="{escape(media_url(video.captions))}" '
             'srclang="en" label="English" default>'
@@ -56,4 +66,18 @@ def video_html(
         f'<figure class="video" data-video-key="{escape(video.key)}" '
         f'data-video-kind="{escape(video.kind)}">{player}'
         f"<figcaption>{caption}</figcaption></figure>"
+    ) + (transcript_html(video, cues) if video.captions and cues else "")
+
+
+def transcript_html(video: Video, cues: Cues) -> str:
+    """A video's transcript, folded: the module page counts reading time while it is open."""
+    title = escape(video.title, quote=True)
+    lines = "".join(
+        f"<dt>{escape(start)}</dt><dd>{escape(_CUE_TAG.sub('', text))}</dd>" for start, text in cues
+    )
+    return (
+        f'<details class="transcript" id="transcript-{escape(video.key)}" '
+        f'data-video-key="{escape(video.key)}"><summary>Transcript'
+        f'<span class="visually-hidden"> of {title}</span></summary>'
+        f'<dl class="transcript">{lines}</dl></details>'
     )

@@ -15,7 +15,7 @@ from markdown.extensions.toc import slugify
 
 from .errors import Sink
 from .modules import ModuleSource
-from .players import static_url, video_html
+from .players import Cues, static_url, video_html
 from .quizzes import QuizSource
 from .sanitize import sanitize_html
 from .videos import find_videos, split_lines
@@ -60,8 +60,13 @@ def render_module(
     *,
     media_url: Callable[[str], str] = static_url,
     transcript_url: Callable[[str], str] = static_url,
+    transcript_of: Callable[[str], Cues | None] | None = None,
 ) -> RenderedModule:
-    """Render a module body: Markdown, sanitized, with trusted video players swapped in."""
+    """Render a module body: Markdown, sanitized, with trusted video players swapped in.
+
+    ``transcript_of`` reads a captions path's cues; each video with captions then has its
+    transcript on the page, where reading it can count toward completion.
+    """
     lines = split_lines(module.body)
     # A fresh nonce per render means authored text can never spell a placeholder.
     nonce = secrets.token_hex(16)
@@ -72,8 +77,12 @@ def render_module(
         kept.extend(lines[cursor : block.start])
         if block.video is not None:
             token = f"vidph{nonce}n{index}z"
+            captions = block.video.captions
             players[token] = video_html(
-                block.video, media_url=media_url, transcript_url=transcript_url
+                block.video,
+                media_url=media_url,
+                transcript_url=transcript_url,
+                cues=transcript_of(captions) if transcript_of and captions else None,
             )
             kept.extend(["", token, ""])
         cursor = block.end + 1

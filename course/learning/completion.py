@@ -34,6 +34,73 @@ def watched_percent(watched: float, duration: float) -> float:
     return 0.0 if duration <= 0 else min(100.0, 100.0 * watched / duration)
 
 
+@dataclass(frozen=True)
+class VideoStanding:
+    """One video against a rule: watched, or (when the rule allows it) its transcript read."""
+
+    watched: float  # percent of the video watched
+    need: int  # percent to watch
+    read: float  # credited seconds with the transcript open
+    to_read: float | None  # seconds of reading that count instead; None: reading cannot
+    allowed: bool  # the rule accepts the transcript
+
+    @property
+    def by(self) -> str | None:
+        """How the video criterion is met: "video", "transcript", or None (not yet)."""
+        if self.watched >= self.need:
+            return "video"
+        if self.to_read is not None and self.read >= self.to_read:
+            return "transcript"
+        return None
+
+    @property
+    def fraction(self) -> float:
+        """Progress toward whichever way is further along, 0-1."""
+        reading = self.read / self.to_read if self.to_read else 0.0
+        return min(1.0, max(self.watched / self.need, reading))
+
+    @property
+    def status(self) -> str:
+        """The line a learner reads: both ways when both count, and how far along each is."""
+        watched = f"{int(self.watched)}% watched (needs {self.need}%)"
+        if not self.allowed:
+            return watched
+        if self.to_read is None:
+            return f"{watched}; its transcript cannot count until the video's length is known"
+        return f"{watched}, or transcript read {_amount(self.read, self.to_read)}"
+
+
+def _amount(have: float, need: float) -> str:
+    """ "2 of 5 minutes", or seconds for needs under two minutes."""
+    if need < 120:
+        return f"{int(min(have, need))} of {max(1, round(need))} seconds"
+    return f"{int(min(have, need) // 60)} of {max(1, round(need / 60))} minutes"
+
+
+def video_standing(video: Mapping[str, Any], seen: VideoProgress | None, rule) -> VideoStanding:
+    """Where one video of a revision stands against the rule's ``video_percent`` and
+    ``transcript_percent`` (its length as the server knows it: the revision's, else the
+    one pinned on the viewing row)."""
+    pct = watched_percent(seen.watched_seconds, seen.duration) if seen else 0.0
+    share = rule.get("transcript_percent") or 0
+    length = video.get("duration") or (seen.duration if seen else 0.0)
+    to_read = length * share / 100 if share and length else None
+    read = seen.transcript_seconds if seen else 0.0
+    return VideoStanding(pct, rule["video_percent"], read, to_read, bool(share))
+
+
+def video_met_by(revision, videos: Mapping[str, VideoProgress]) -> str | None:
+    """How a revision's video criterion is met: video, transcript or mixed (None when the
+    rule asks for no video, or it is not met)."""
+    rule = revision.completion or {}
+    if not rule.get("video_percent") or not revision.videos:
+        return None
+    ways = {video_standing(v, videos.get(v["key"]), rule).by for v in revision.videos}
+    if None in ways:
+        return None
+    return ways.pop() if len(ways) == 1 else "mixed"
+
+
 def checklist(
     revision,
     progress,
@@ -59,17 +126,15 @@ def checklist(
             )
         )
     if rule.get("video_percent"):
-        need = rule["video_percent"]
         for video in revision.videos:
-            seen = videos.get(video["key"])
-            pct = watched_percent(seen.watched_seconds, seen.duration) if seen else 0.0
+            standing = video_standing(video, videos.get(video["key"]), rule)
             items.append(
                 ChecklistItem(
                     "video",
                     f"Video: {video['title']}",
-                    f"{int(pct)}% watched (needs {need}%)",
-                    min(1.0, pct / need),
-                    pct >= need,
+                    standing.status,
+                    standing.fraction,
+                    standing.by is not None,
                 )
             )
     for key, criterion in registered().items():
@@ -90,23 +155,21 @@ def videos_of(user_id: int, revision_id: int) -> dict[str, VideoProgress]:
 
 
 def evaluate(user, revision, progress: ModuleProgress) -> bool:
-    """Mark the module complete (time and revision) once every criterion holds.
+    """Mark the module complete (time, revision, and how its videos were met) once every
+    criterion holds.
 
     Sends ``module_completed`` when it does; complete stays complete, whatever later
     revisions ask.
     """
     if progress.completed_at is not None:
         return True
-    state = checklist(
-        revision,
-        progress,
-        videos_of(user.id, revision.id),
-        standings_for(user.id, [revision]),
-    )
+    videos = videos_of(user.id, revision.id)
+    state = checklist(revision, progress, videos, standings_for(user.id, [revision]))
     if not all(item.done for item in state.items):
         return False
     progress.completed_at = clock.now_utc()
     progress.completed_revision_id = revision.id
+    progress.video_met_by = video_met_by(revision, videos)
     db.session.flush()
     signals.module_completed.send(
         user, module=revision.slug, revision_id=revision.id, at=progress.completed_at

@@ -98,6 +98,9 @@ def _event(raw: Any, index: int, videos: set[str], now: datetime) -> EventIn:
     video = raw.get("video")
     if video not in videos:
         raise BatchError(f"{where}: video {video!r} is not in this module")
+    if kind == "transcript":  # active seconds with the video's transcript open
+        seconds = _number(raw, "seconds", where, 0, MAX_ACTIVE_SECONDS)
+        return EventIn(client_id, kind, at, video, seconds=seconds)
     duration = _number(raw, "duration", where, 0, MAX_VIDEO_SECONDS, required=kind == "played")
     limit = duration + 2 if duration else MAX_VIDEO_SECONDS
     if kind in ("played", "seek"):

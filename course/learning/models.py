@@ -18,7 +18,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from course.dbtypes import UTCDateTime
 from course.extensions import db
 
-EVENT_TYPES = ("active", "play", "pause", "seek", "played", "ended")
+EVENT_TYPES = ("active", "play", "pause", "seek", "played", "ended", "transcript")
+#: How a module's video criterion was met when it was completed: every video by watching,
+#: every video by reading its transcript, or some each way.
+VIDEO_ROUTES = ("video", "transcript", "mixed")
 
 
 class ProgressEvent(db.Model):
@@ -34,11 +37,12 @@ class ProgressEvent(db.Model):
     client_id: Mapped[str] = mapped_column(String(64))
     #: The module revision the page showed.
     module_revision_id: Mapped[int] = mapped_column(ForeignKey("module_revisions.id"))
-    #: active, play, pause, seek, played or ended.
+    #: active, play, pause, seek, played, ended or transcript.
     type: Mapped[str] = mapped_column(String(16))
     #: Video key for video events.
     video_key: Mapped[str | None] = mapped_column(String(16))
-    #: Active seconds claimed by the page (``active``).
+    #: Active seconds claimed by the page (``active``), or active seconds with the
+    #: video's transcript open (``transcript``).
     seconds: Mapped[float | None] = mapped_column(Float)
     #: Of those, the seconds credited: what the server's own clock could vouch for.
     credited_seconds: Mapped[float | None] = mapped_column(Float)
@@ -61,7 +65,8 @@ class ProgressEvent(db.Model):
         Index("ix_progress_events_user_revision", "user_id", "module_revision_id"),
         Index("ix_progress_events_received_at", "received_at"),
         CheckConstraint(
-            "type IN ('active', 'play', 'pause', 'seek', 'played', 'ended')", name="type"
+            "type IN ('active', 'play', 'pause', 'seek', 'played', 'ended', 'transcript')",
+            name="type",
         ),
     )
 
@@ -87,10 +92,14 @@ class ModuleProgress(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The revision the module was completed on.
     completed_revision_id: Mapped[int | None] = mapped_column(ForeignKey("module_revisions.id"))
+    #: How its video criterion was met at completion (video, transcript or mixed); empty
+    #: when the rule asked for no video or the module is not complete.
+    video_met_by: Mapped[str | None] = mapped_column(String(10))
 
     __table_args__ = (
         UniqueConstraint("user_id", "module_id"),
         CheckConstraint("active_seconds >= 0", name="active_seconds"),
+        CheckConstraint("video_met_by IN ('video', 'transcript', 'mixed')", name="video_met_by"),
     )
 
 
@@ -113,6 +122,8 @@ class VideoProgress(db.Model):
     watched_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     #: Video length as reported by the player (0 while unknown).
     duration: Mapped[float] = mapped_column(Float, default=0.0)
+    #: Credited active seconds with this video's transcript open on the module page.
+    transcript_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     #: Most recent update (UTC).
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -141,6 +152,8 @@ class LearnerClock(db.Model):
     active_until: Mapped[datetime] = mapped_column(UTCDateTime())
     #: Video watching has been credited up to this instant (UTC).
     video_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Transcript reading has been credited up to this instant (UTC).
+    transcript_until: Mapped[datetime] = mapped_column(UTCDateTime())
     #: When the last batch of events arrived (UTC).
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -157,7 +170,8 @@ class IntegrityEvent(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     #: The module revision it was for.
     module_revision_id: Mapped[int] = mapped_column(ForeignKey("module_revisions.id"))
-    #: active (seconds of active time) or video (seconds of media watched).
+    #: active (seconds of active time), video (seconds of media watched) or transcript
+    #: (active seconds with a transcript open).
     kind: Mapped[str] = mapped_column(String(10))
     #: Seconds the batch claimed.
     claimed: Mapped[float] = mapped_column(Float)
@@ -173,7 +187,7 @@ class IntegrityEvent(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (
-        CheckConstraint("kind IN ('active', 'video')", name="kind"),
+        CheckConstraint("kind IN ('active', 'video', 'transcript')", name="kind"),
         CheckConstraint("credited <= claimed", name="credited"),
     )
 

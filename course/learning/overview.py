@@ -97,6 +97,7 @@ _VIDEOS = select(
     VideoProgress.video_key,
     VideoProgress.watched_seconds,
     VideoProgress.duration,
+    VideoProgress.transcript_seconds,
 ).where(VideoProgress.user_id == bindparam("user_id"))
 _VIDEOS_OF = _VIDEOS.where(VideoProgress.module_revision_id == bindparam("revision_id"))
 

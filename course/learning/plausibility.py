@@ -1,10 +1,12 @@
 """Crediting only the engagement the server can vouch for.
 
-A page reports active time and the video segments it played; a script can report
-anything. So each learner has a clock (``LearnerClock``): active time is credited only
-inside the wall-clock time the server has seen pass since it last credited any, across
-every tab and module, so one person is never active twice at once; video seconds are
-credited only as fast as the fastest playback rate allows in that time. The events are
+A page reports active time, the video segments it played and the time it had a video's
+transcript open; a script can report anything. So each learner has a clock
+(``LearnerClock``): active time is credited only inside the wall-clock time the server
+has seen pass since it last credited any, across every tab and module, so one person is
+never active twice at once; transcript time the same way on its own clock (one person
+reads one transcript at a time); video seconds are credited only as fast as the fastest
+playback rate allows in that time. The events are
 stored as claimed, with what was credited beside them, and a batch that claimed more is
 recorded in ``IntegrityEvent`` for researchers. Nothing is silently dropped.
 """
@@ -30,6 +32,8 @@ NEW_VISIT = timedelta(minutes=5)
 FIRST_WINDOW = timedelta(seconds=60)
 #: Cuts smaller than this are rounding, not a sign of anything.
 TOLERANCE = 1.0
+#: What is credited, each against its own clock, and flagged when cut.
+KINDS = ("active", "video", "transcript")
 
 
 @dataclass
@@ -39,10 +43,10 @@ class Credits:
 
     seconds: dict[str, float] = field(default_factory=dict)
     ends: dict[str, float] = field(default_factory=dict)
-    claimed: dict[str, float] = field(default_factory=lambda: {"active": 0.0, "video": 0.0})
-    credited: dict[str, float] = field(default_factory=lambda: {"active": 0.0, "video": 0.0})
-    counts: dict[str, int] = field(default_factory=lambda: {"active": 0, "video": 0})
-    times: dict[str, list[datetime]] = field(default_factory=lambda: {"active": [], "video": []})
+    claimed: dict[str, float] = field(default_factory=lambda: dict.fromkeys(KINDS, 0.0))
+    credited: dict[str, float] = field(default_factory=lambda: dict.fromkeys(KINDS, 0.0))
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    times: dict[str, list[datetime]] = field(default_factory=lambda: {k: [] for k in KINDS})
 
 
 def lock_clock(user_id: int, now: datetime) -> LearnerClock:
@@ -56,6 +60,7 @@ def lock_clock(user_id: int, now: datetime) -> LearnerClock:
                 "user_id": user_id,
                 "active_until": start,
                 "video_until": start,
+                "transcript_until": start,
                 "last_seen_at": now - NEW_VISIT - FIRST_WINDOW,
             },
         )
@@ -74,19 +79,36 @@ def _start(until: datetime, clock: LearnerClock, now: datetime) -> datetime:
     return max(until, now - NEW_VISIT)
 
 
-def credit(clock: LearnerClock, events: Sequence[EventIn], now: datetime) -> Credits:
-    """Credit a batch's new events against the learner's clock, and move the clock."""
-    credits = Credits()
-    active_start = _start(clock.active_until, clock, now)
-    budget = max(0.0, (now - active_start).total_seconds())
-    for event in sorted((e for e in events if e.type == "active"), key=lambda e: e.occurred_at):
+def _credit_time(
+    until: datetime,
+    kind: str,
+    clock: LearnerClock,
+    events: Sequence[EventIn],
+    now: datetime,
+    credits: Credits,
+) -> datetime:
+    """Credit the batch's ``kind`` seconds within the wall time since ``until``; the
+    start of that time is returned for moving the clock."""
+    start = _start(until, clock, now)
+    budget = max(0.0, (now - start).total_seconds())
+    for event in sorted((e for e in events if e.type == kind), key=lambda e: e.occurred_at):
         given = min(event.seconds or 0.0, budget)
         budget -= given
         credits.seconds[event.client_id] = given
-        credits.claimed["active"] += event.seconds or 0.0
-        credits.credited["active"] += given
-        credits.counts["active"] += 1
-        credits.times["active"].append(event.occurred_at)
+        credits.claimed[kind] += event.seconds or 0.0
+        credits.credited[kind] += given
+        credits.counts[kind] += 1
+        credits.times[kind].append(event.occurred_at)
+    return start
+
+
+def credit(clock: LearnerClock, events: Sequence[EventIn], now: datetime) -> Credits:
+    """Credit a batch's new events against the learner's clock, and move the clock."""
+    credits = Credits()
+    active_start = _credit_time(clock.active_until, "active", clock, events, now, credits)
+    transcript_start = _credit_time(
+        clock.transcript_until, "transcript", clock, events, now, credits
+    )
     video_start = _start(clock.video_until, clock, now)
     media = max(0.0, (now - video_start).total_seconds()) * MAX_RATE
     for event in sorted((e for e in events if e.type == "played"), key=lambda e: e.occurred_at):
@@ -103,6 +125,10 @@ def credit(clock: LearnerClock, events: Sequence[EventIn], now: datetime) -> Cre
         clock.active_until,
         min(now, active_start + timedelta(seconds=credits.credited["active"])),
     )
+    clock.transcript_until = max(
+        clock.transcript_until,
+        min(now, transcript_start + timedelta(seconds=credits.credited["transcript"])),
+    )
     clock.video_until = max(
         clock.video_until,
         min(now, video_start + timedelta(seconds=credits.credited["video"] / MAX_RATE)),
@@ -113,7 +139,7 @@ def credit(clock: LearnerClock, events: Sequence[EventIn], now: datetime) -> Cre
 
 def record_cuts(user_id: int, revision_id: int, credits: Credits, now: datetime) -> None:
     """Keep a record of what a batch claimed beyond what could be credited."""
-    for kind in ("active", "video"):
+    for kind in KINDS:
         if credits.claimed[kind] - credits.credited[kind] > TOLERANCE:
             db.session.add(
                 IntegrityEvent(

@@ -1,4 +1,5 @@
-"""Recording progress events and deriving time, video coverage and completion.
+"""Recording progress events and deriving time, video coverage, transcript reading and
+completion.
 
 Derived rows are recomputed from the stored events under a row lock, so two tabs
 posting at once cannot lose each other's work, and a resent event changes nothing.
@@ -19,6 +20,9 @@ from course.learning.events import Batch
 from course.learning.intervals import covered, merge
 from course.learning.models import ModuleProgress, ProgressEvent, VideoDuration, VideoProgress
 from course.learning.plausibility import credit, lock_clock, record_cuts
+
+#: The event types that change what a video row measures.
+VIDEO_MEASURES = ("played", "transcript")
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ def record_batch(user, batch: Batch) -> Recorded:
         progress.last_activity_at = now
         progress.active_seconds = _active_seconds(user.id, revision.module_id)
         new_events = [e for e in batch.events if e.client_id in stored]
-        for key in sorted({e.video_key for e in new_events if e.type == "played"}):
+        for key in sorted({e.video_key for e in new_events if e.type in VIDEO_MEASURES}):
             _update_video(user.id, revision, key, now)
     db.session.flush()
     completed = evaluate(user, revision, progress)
@@ -138,6 +142,7 @@ def _update_video(user_id: int, revision: ModuleRevision, key: str, now) -> None
                 "intervals": [],
                 "watched_seconds": 0.0,
                 "duration": 0.0,
+                "transcript_seconds": 0.0,
                 "updated_at": now,
             },
         )
@@ -157,11 +162,17 @@ def _update_video(user_id: int, revision: ModuleRevision, key: str, now) -> None
         .where(ProgressEvent.user_id == user_id, ProgressEvent.module_revision_id == revision_id)
         .where(ProgressEvent.video_key == key, ProgressEvent.type == "played")
     ).all()
+    read = db.session.scalar(
+        select(func.coalesce(func.sum(ProgressEvent.credited_seconds), 0.0))
+        .where(ProgressEvent.user_id == user_id, ProgressEvent.module_revision_id == revision_id)
+        .where(ProgressEvent.video_key == key, ProgressEvent.type == "transcript")
+    )
     reported = next((d for _, _, d in segments if d), 0.0)
     duration = known_duration(revision, key, reported, now)
     video.intervals = merge((start, end) for start, end, _ in segments if end > start)
     video.duration = duration
     video.watched_seconds = covered(video.intervals, duration)
+    video.transcript_seconds = float(read)
     video.updated_at = now
 
 

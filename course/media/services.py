@@ -74,6 +74,12 @@ def read_media(path: str) -> bytes | None:
     return found.read_bytes() if found else None
 
 
+def captions_cues(path: str) -> list[tuple[str, str]] | None:
+    """The cues of a ``media/...vtt`` captions file, or None when it is missing."""
+    data = read_media(path) if path.endswith(".vtt") else None
+    return None if data is None else parse_captions(data)
+
+
 def video_duration(path: str) -> float | None:
     """A video's length in seconds, read from the file itself (``media/...``), or None
     when the file is missing or holds no readable length. The server then knows how

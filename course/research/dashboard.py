@@ -316,6 +316,7 @@ def _flagged(filters: Filters, people) -> list[Flagged]:
             continue
         mine = totals[user_id]
         mine["batches"] += n
+        kind = "video" if kind == "video" else "active"  # transcript time is active time
         mine[f"{kind}_claimed"] += claimed
         mine[f"{kind}_credited"] += credited
         mine["last"] = max(mine.get("last") or last, last)

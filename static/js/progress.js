@@ -107,15 +107,46 @@
     window.addEventListener(name, function () { lastInteraction = Date.now(); }, { passive: true });
   });
   setInterval(function () {
-    if (document.visibilityState === "visible" && (playing > 0 || Date.now() - lastInteraction < IDLE_MS)) {
+    var visible = document.visibilityState === "visible", acting = Date.now() - lastInteraction < IDLE_MS;
+    if (visible && (playing > 0 || acting)) {
       activeSeconds += TICK_MS / 1000;
     }
+    var reading = visible && acting ? readingTranscript() : null;
+    if (reading) { transcriptSeconds[reading] = (transcriptSeconds[reading] || 0) + TICK_MS / 1000; }
   }, TICK_MS);
   function recordActive() {
     if (activeSeconds >= 1) {
       push({ type: "active", seconds: Math.round(activeSeconds) });
       activeSeconds = 0;
     }
+    Object.keys(transcriptSeconds).forEach(function (key) {
+      if (transcriptSeconds[key] >= 1) {
+        push({ type: "transcript", video: key, seconds: Math.round(transcriptSeconds[key]) });
+        transcriptSeconds[key] = 0;
+      }
+    });
+  }
+
+  // ---- transcripts: time with one open and on screen, while the person is active ----
+  // One person reads one transcript at a time: the one opened last that is still open.
+  var transcriptSeconds = {}, opened = [], onScreen = {};
+  Array.prototype.forEach.call(document.querySelectorAll("details.transcript[data-video-key]"), function (details) {
+    var key = details.getAttribute("data-video-key");
+    onScreen[key] = !window.IntersectionObserver;
+    if (window.IntersectionObserver) {
+      new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) { onScreen[key] = entry.isIntersecting; });
+      }).observe(details);
+    }
+    details.addEventListener("toggle", function () {
+      opened = opened.filter(function (k) { return k !== key; });
+      if (details.open) { opened.push(key); lastInteraction = Date.now(); }
+    });
+    if (details.open) { opened.push(key); }
+  });
+  function readingTranscript() {
+    for (var i = opened.length - 1; i >= 0; i--) { if (onScreen[opened[i]]) { return opened[i]; } }
+    return null;
   }
 
   // ---- videos: one tracker per player; only continuous playback counts ----

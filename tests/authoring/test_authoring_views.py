@@ -90,7 +90,11 @@ def test_preview_is_sanitized_and_rendered_like_the_published_page(editor, clien
     assert "script" not in [tag for tag, _ in tags]
     assert not [name for _, attrs in tags for name in attrs if name.startswith("on")]
     assert ("video", VIDEO_TAG) in tags
-    assert ("a", {"href": "/transcripts/short.en.vtt", "rel": "noopener"}) in tags
+    # The transcript itself, read from the captions file, as publishing stores it.
+    assert ("details", {"class": "transcript"}) in [
+        (tag, {"class": attrs.get("class")}) for tag, attrs in tags
+    ]
+    assert "Captions work." in response.json["html"]
 
 
 def test_preview_reports_body_errors_by_body_line(editor, client, csrf):

@@ -38,7 +38,7 @@ def test_a_trainer_writes_revises_restores_and_adds_a_quiz(
     preview = page.get_by_role("region", name="Preview")
     expect(preview.get_by_text("Preview updated.")).to_be_visible()
     expect(preview.locator("video")).to_have_attribute("src", "/media/short.mp4")
-    expect(preview.get_by_role("link", name="Transcript")).to_be_visible()
+    expect(preview.get_by_text("Transcript of Practice clip")).to_be_visible()
     expect(preview.get_by_role("heading", name="Practice")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Publish").click()

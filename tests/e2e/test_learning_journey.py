@@ -117,3 +117,49 @@ def test_control_arm_therapist_cannot_reach_any_module(
     for path in ("/learning/modules/intro", "/learning/modules/next", "/assessments/intro/quiz"):
         response = page.goto(path)
         assert response.status == 403
+
+
+@pytest.fixture
+def transcript_course(tmp_path, fixture_root, import_course):
+    """The test course whose first module counts its transcript read instead of the video
+    (half the 4-second clip's length) and asks for no quiz."""
+    root = tmp_path / "course"
+    shutil.copytree(fixture_root, root)
+    page = root / "modules" / "01-intro.md"
+    page.write_text(
+        page.read_text()
+        .replace("min_seconds: 60", "min_seconds: 3")
+        .replace(
+            "video_percent: 90\n  quiz: pass\n", "video_percent: 90\n  transcript_percent: 50\n"
+        )
+    )
+    import_course(root)
+
+
+def test_therapist_completes_a_module_by_reading_the_transcript_instead_of_the_video(
+    page, make_user, sign_in, assert_accessible, transcript_course
+):
+    page.clock.install()
+    sign_in(make_user("therapist", arm="self_paced"))
+    page.get_by_role("link", name="Start: Introduction to tensions").click()
+    checklist = _checklist(page)
+    expect(checklist).to_contain_text("or when you read its transcript instead")
+    expect(checklist).to_contain_text(
+        "To do: Video: A short clip: 0% watched (needs 90%), or transcript read 0 of 2 seconds"
+    )
+
+    # Open the transcript under the video and read it, without ever playing the video.
+    page.get_by_text("Transcript of A short clip").click()
+    expect(page.get_by_text("Captions work.")).to_be_visible()
+    assert_accessible(page)
+    for step in range(5):
+        page.mouse.move(200 + step * 20, 300)
+        page.clock.run_for(1000)
+    _flush(page)
+
+    expect(checklist).to_contain_text("Done: Time on this page")
+    expect(checklist).to_contain_text(
+        "Done: Video: A short clip: 0% watched (needs 90%), or transcript read 2 of 2 seconds"
+    )
+    expect(page.get_by_role("status").filter(has_text="Complete")).to_be_visible()
+    assert page.locator("video").evaluate("v => v.played.length") == 0

@@ -103,6 +103,7 @@ def test_video_seconds_are_capped_by_the_fastest_playback_rate():
     learner = SimpleNamespace(
         active_until=now - timedelta(minutes=1),
         video_until=now - timedelta(seconds=30),
+        transcript_until=now - timedelta(minutes=1),
         last_seen_at=now - timedelta(seconds=30),
     )
     segments = [
@@ -156,7 +157,9 @@ def test_the_learners_clock_is_one_row_whatever_the_tabs(app, learner, post_even
 
 def test_a_batch_that_waited_for_the_lock_never_moves_the_clock_back():
     now = clock.now_utc()
-    learner = SimpleNamespace(active_until=now, video_until=now, last_seen_at=now)
+    learner = SimpleNamespace(
+        active_until=now, video_until=now, transcript_until=now, last_seen_at=now
+    )
     late = now - timedelta(seconds=3)  # it read the time before another batch credited
     credits = credit(learner, [EventIn("a", "active", late, seconds=5)], late)
     assert credits.credited["active"] == 0

@@ -333,3 +333,55 @@ def test_a_cut_batch_flags_its_participant_and_is_listed_in_the_integrity_log(
         "24000",
         "60",
     )
+
+
+def test_the_exports_say_whether_a_video_was_watched_or_its_transcript_read(app, trial, export_zip):
+    from datetime import timedelta
+
+    from course import clock
+    from course.catalog.models import Module
+    from course.learning.models import IntegrityEvent, ModuleProgress, VideoProgress
+
+    now = clock.now_utc()
+    with app.app_context():
+        module = db.session.scalar(db.select(Module).where(Module.slug == "intro"))
+        progress = db.session.scalar(
+            db.select(ModuleProgress).where(
+                ModuleProgress.user_id == trial["a"].id, ModuleProgress.module_id == module.id
+            )
+        )
+        progress.video_met_by = "transcript"
+        video = db.session.scalar(
+            db.select(VideoProgress).where(VideoProgress.user_id == trial["a"].id)
+        )
+        video.transcript_seconds = 42.5
+        db.session.add(
+            IntegrityEvent(
+                user_id=trial["a"].id,
+                module_revision_id=module.published.id,
+                kind="transcript",
+                claimed=1200,
+                credited=60,
+                events=10,
+                first_event_at=now - timedelta(minutes=1),
+                last_event_at=now,
+                received_at=now,
+            )
+        )
+        db.session.commit()
+    files = export_zip()
+    a = trial["a"].study_id
+    (mine,) = [r for r in rows(files, "module_progress.csv") if r["study_id"] == a]
+    assert mine["completed"] == "1" and mine["video_met_by"] == "transcript"
+    others = [r["video_met_by"] for r in rows(files, "module_progress.csv") if r["study_id"] != a]
+    assert set(others) <= {""}
+    (watched,) = [r for r in rows(files, "video_engagement.csv") if r["study_id"] == a]
+    assert watched["transcript_seconds"] == "42.5"
+    (cut,) = rows(files, "integrity_log.csv")
+    assert (cut["kind"], cut["claimed_seconds"], cut["credited_seconds"]) == (
+        "transcript",
+        "1200",
+        "60",
+    )
+    flags = {p["study_id"]: p for p in rows(files, "participants.csv")}
+    assert flags[a]["integrity_flag"] == "1" and flags[a]["active_seconds_cut"] == "1140"

@@ -12,7 +12,7 @@ from course.research.export.context import ExportContext, iso, number, stream, w
 
 MODULE_PROGRESS = (
     "study_id", "arm", "module", "module_order", "started_at", "last_activity_at",
-    "active_seconds", "completed", "completed_at", "completed_revision",
+    "active_seconds", "completed", "completed_at", "completed_revision", "video_met_by",
 )  # fmt: skip
 
 
@@ -28,6 +28,7 @@ def module_progress(ctx: ExportContext, out: TextIO) -> int:
             ModuleProgress.active_seconds,
             ModuleProgress.completed_at,
             ModuleProgress.completed_revision_id,
+            ModuleProgress.video_met_by,
         )
         .where(*ctx.only_people(ModuleProgress.user_id))
         .order_by(ModuleProgress.id)
@@ -41,7 +42,9 @@ def module_progress(ctx: ExportContext, out: TextIO) -> int:
         query = query.where(ModuleProgress.last_activity_at >= f.since)
 
     def rows():
-        for user_id, module_id, started, last, seconds, completed, revision_id in stream(query):
+        for user_id, module_id, started, last, seconds, completed, revision_id, met_by in stream(
+            query
+        ):
             person, module = ctx.people.get(user_id), ctx.modules.get(module_id)
             if person is None or module is None:
                 continue
@@ -49,7 +52,7 @@ def module_progress(ctx: ExportContext, out: TextIO) -> int:
             yield (
                 person.study_id, person.arm, module.slug, module.order, iso(started), iso(last),
                 number(seconds), "1" if completed else "0", iso(completed),
-                revision.number if revision else "",
+                revision.number if revision else "", met_by or "",
             )  # fmt: skip
 
     return write_csv(out, MODULE_PROGRESS, rows())
@@ -58,7 +61,7 @@ def module_progress(ctx: ExportContext, out: TextIO) -> int:
 VIDEO_ENGAGEMENT = (
     "study_id", "arm", "module", "module_revision", "video_key", "video_title",
     "duration_seconds", "watched_seconds", "watched_percent", "watched_segments",
-    "plays", "pauses", "seeks", "ended", "updated_at",
+    "plays", "pauses", "seeks", "ended", "updated_at", "transcript_seconds",
 )  # fmt: skip
 _COUNTED = ("play", "pause", "seek", "ended")
 
@@ -100,6 +103,7 @@ def video_engagement(ctx: ExportContext, out: TextIO) -> int:
             VideoProgress.watched_seconds,
             VideoProgress.intervals,
             VideoProgress.updated_at,
+            VideoProgress.transcript_seconds,
         )
         .where(*ctx.only_people(VideoProgress.user_id), *f.in_range(VideoProgress.updated_at))
         .order_by(VideoProgress.id)
@@ -109,7 +113,7 @@ def video_engagement(ctx: ExportContext, out: TextIO) -> int:
     counts = _video_counts(ctx)
 
     def rows():
-        for user_id, revision_id, key, duration, watched, intervals, updated in stream(query):
+        for user_id, revision_id, key, duration, watched, intervals, updated, read in stream(query):
             person = ctx.people.get(user_id)
             revision = ctx.module_revisions.get(revision_id)
             if person is None or revision is None:
@@ -121,7 +125,7 @@ def video_engagement(ctx: ExportContext, out: TextIO) -> int:
                 person.study_id, person.arm, ctx.module_slug_of_revision(revision_id),
                 revision.number, key, title, number(duration), number(watched),
                 number(watched_percent(watched, duration)), segments,
-                *(done.get(kind, 0) for kind in _COUNTED), iso(updated),
+                *(done.get(kind, 0) for kind in _COUNTED), iso(updated), number(read),
             )  # fmt: skip
 
     return write_csv(out, VIDEO_ENGAGEMENT, rows())

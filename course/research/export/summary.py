@@ -59,7 +59,8 @@ def integrity_summary(scope) -> dict[int, dict[str, float]]:
     )
     for user_id, kind, batches, seconds in rows:
         out[user_id]["batches"] += batches
-        out[user_id][kind] += seconds or 0.0
+        # Time with a transcript open is active time: its cuts count as active seconds.
+        out[user_id]["video" if kind == "video" else "active"] += seconds or 0.0
     return out
 
 

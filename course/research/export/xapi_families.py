@@ -101,7 +101,7 @@ def _videos(b: Builder) -> Iterator[Statement]:
     watched: dict[tuple, list] = {}
     ext = f"{VIDEO}/extensions/"
     query = event_query(ctx).where(ProgressEvent.video_key.is_not(None))
-    for row in stream(query.where(ProgressEvent.type != "active")):
+    for row in stream(query.where(ProgressEvent.type.not_in(("active", "transcript")))):
         event_id, user_id, revision_id, kind, key = row[:5]
         start, end, length, at = row[6], row[7], row[8], row[9]
         state = (user_id, revision_id, key)
