@@ -110,7 +110,7 @@ SETTINGS: tuple[Setting, ...] = (
         "FRAGMENT_CACHE_MB", 8, _whole_number, "MB of rendered module articles per process; 0: off"
     ),
     Setting("PROXY_FIX", False, _bool, "trust one proxy hop's X-Forwarded-For/-Proto/-Host"),
-    Setting("TRIAL_END", None, _date, "trial end date; the control arm's wait-list opens after"),
+    Setting("TRIAL_END", None, _date, "trial end date; the control arm's course opens after it"),
     Setting("CANCEL_CUTOFF_HOURS", 24, _positive_int, "hours before a session to cancel by"),
     Setting("MAX_INDIVIDUAL_SLOTS", 2, _positive_int, "individual sessions a therapist may hold"),
     Setting("REMINDER_HOURS", 24, _positive_int, "hours before a session to send its reminder"),
@@ -128,6 +128,24 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
         "working days after which an unanswered question is flagged in the faculty queue",
     ),
+    # The study's facts that the consent text shows ({{ study.<name> }} in
+    # course/research/consent/*.md). In production the consent page does not accept
+    # enrolment until every one is set (missing_study_settings below).
+    Setting("STUDY_PI", None, str, "principal investigator: name, degrees and institution"),
+    Setting("STUDY_EMAIL", None, str, "the study team's e-mail address for participants"),
+    Setting("STUDY_PHONE", None, str, "the study team's telephone number"),
+    Setting("STUDY_ETHICS_OFFICE", None, str, "the research ethics office participants may call"),
+    Setting("STUDY_ETHICS_EMAIL", None, str, "that ethics office's e-mail address"),
+    Setting("STUDY_ETHICS_PHONE", None, str, "that ethics office's telephone number"),
+    Setting("STUDY_FUNDER", None, str, "who funds the study (the consent text names it)"),
+    Setting("STUDY_CONFLICTS", None, str, "the investigators' conflicts of interest, or none"),
+    Setting("STUDY_TIME_COMMITMENT", None, str, "total time asked of a participant, all told"),
+    Setting(
+        "STUDY_COMPENSATION", None, str, "payment or other compensation, or that there is none"
+    ),
+    Setting("STUDY_CE_CREDIT", None, str, "the continuing-education credit offered, and by whom"),
+    Setting("STUDY_DATA_LOCATION", None, str, "where research data and the platform are stored"),
+    Setting("STUDY_RETENTION", None, str, "how long data are kept, and how they are destroyed"),
     Setting(
         "SETTINGS_FILE",
         "instance/course.env",
@@ -285,3 +303,24 @@ def _finish(values: dict[str, Any], instance_path: Path) -> dict[str, Any]:
     if env == "development" and not values["MAIL_OUTBOX"]:
         config["MAIL_OUTBOX"] = str(instance_path / "mail")
     return config
+
+
+#: The STUDY_ settings, each shown in the consent text as {{ study.<lower-case name> }}.
+STUDY_SETTINGS = tuple(s.name for s in SETTINGS if s.name.startswith("STUDY_"))
+
+
+def missing_study_settings(config: Mapping[str, Any]) -> list[str]:
+    """The COURSE_STUDY_ variables still unset or blank, in the order of SETTINGS."""
+    return [PREFIX + name for name in STUDY_SETTINGS if not str(config.get(name) or "").strip()]
+
+
+def enrolment_closed(config: Mapping[str, Any]) -> str | None:
+    """Why enrolment is closed (production with study settings unset), or None when open."""
+    missing = missing_study_settings(config)
+    if config.get("ENV") != "production" or not missing:
+        return None
+    return (
+        "Enrolment is closed: the consent text needs the study's details, and "
+        f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set "
+        "(docs/deploy.md, Study settings)."
+    )

@@ -18,9 +18,11 @@ from sqlalchemy import exists, select
 from course import clock
 from course.audit.services import record
 from course.catalog import published_course
+from course.config import enrolment_closed
 from course.content import render_markdown
 from course.errors import DomainError
 from course.extensions import db
+from course.research import consent_copies, consent_text
 from course.research.models import Allocation, ConsentRecord
 
 CONSENT_DIR = Path(__file__).with_name("consent")
@@ -79,13 +81,28 @@ def consent_dir() -> Path:
     return Path(current_app.config.get("RESEARCH_CONSENT_DIR") or CONSENT_DIR)
 
 
-def consent_html(version: str) -> str | None:
-    """The sanitized HTML of ``consent-<version>.md``, or None when it is not installed."""
-    name = f"consent-{version}.md"
-    path = consent_dir() / name
+def consent_text_of(version: str) -> str | None:
+    """``consent-<version>.md`` with the study settings filled in, as shown; None if absent."""
+    path = consent_dir() / f"consent-{version}.md"
     if "/" in version or "\\" in version or not path.is_file():
         return None
-    return render_markdown(path.read_text(encoding="utf-8"))
+    return consent_text.fill(path.read_text(encoding="utf-8"), current_app.config)
+
+
+def consent_html(version: str) -> str | None:
+    """The sanitized HTML of the filled consent text, or None when it is not installed."""
+    text = consent_text_of(version)
+    return None if text is None else render_markdown(text)
+
+
+def enrolment_open() -> bool:
+    """False in production until every study setting the consent text shows is set."""
+    return enrolment_closed(current_app.config) is None
+
+
+def confirmed(typed: str | None) -> bool:
+    """Whether the typed confirmation says "I agree" (any case, spacing or final stop)."""
+    return " ".join((typed or "").split()).rstrip(".!").casefold() == "i agree"
 
 
 def _latest(column, user_id: int):
@@ -115,18 +132,37 @@ def standing(user) -> Standing:
     return Standing(True, version, decision, decided_version, at, bool(allocated))
 
 
-def decide(user, *, accept: bool, version: str) -> ConsentRecord:
-    """Record acceptance or refusal of the version the page showed."""
+CHANGED = (
+    "The consent text changed while you were reading it. Please read the new version "
+    "below and answer again."
+)
+
+
+def decide(
+    user,
+    *,
+    accept: bool,
+    version: str,
+    text_sha256: str | None = None,
+    read: bool = False,
+    typed: str | None = None,
+) -> ConsentRecord:
+    """Record acceptance or refusal of the version the page showed.
+
+    Accepting needs the SHA-256 of the text the page showed (so the text cannot have
+    changed under the reader), the "I have read" box and the typed "I agree"; it stores
+    the participant's PDF copy with the record.
+    """
     current = current_version()
     if not in_trial(user):
         raise ConsentError("Your account is not part of the research study; nothing to answer.")
     if current is None or version != current:
-        raise ConsentError(
-            "The consent text changed while you were reading it. Please read the new "
-            "version below and answer again."
-        )
-    if consent_html(current) is None:
+        raise ConsentError(CHANGED)
+    text = consent_text_of(current)
+    if text is None:
         raise ConsentError("The consent text is not available; please contact the study team.")
+    if accept:
+        _check_acceptance(text, text_sha256, read, typed)
     if standing(user).decision == "withdrawn":
         raise ConsentError(
             "You withdrew from the research. To take part again, please contact the study team."
@@ -135,8 +171,30 @@ def decide(user, *, accept: bool, version: str) -> ConsentRecord:
     entry = ConsentRecord(user_id=user.id, version=current, decision=decision, at=clock.now_utc())
     db.session.add(entry)
     db.session.flush()
-    record(f"research.consent_{decision}", actor=user, target=f"user:{user.id}", version=current)
+    details = {"version": current}
+    if accept:
+        copy = consent_copies.store_copy(user, entry, text)
+        details["text_sha256"] = copy.text_sha256
+    record(f"research.consent_{decision}", actor=user, target=f"user:{user.id}", **details)
     return entry
+
+
+def _check_acceptance(text: str, text_sha256: str | None, read: bool, typed: str | None) -> None:
+    """Refuse an acceptance while enrolment is closed, of another text, or unconfirmed."""
+    if not enrolment_open():
+        raise ConsentError(
+            "The study is not open for enrolment yet. Nothing has been recorded; please "
+            "come back later or contact the study team.",
+            503,
+        )
+    if text_sha256 != consent_text.sha256_text(text):
+        raise ConsentError(CHANGED)
+    if not read:
+        raise ConsentError(
+            "Tick the box to confirm that you have read the consent form.", field="read"
+        )
+    if not confirmed(typed):
+        raise ConsentError('Type "I agree" in the box to confirm.', field="typed")
 
 
 def withdraw(user) -> ConsentRecord:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, session, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from course.auth.views import safe_next
+from course.config import enrolment_closed
 from course.extensions import db
-from course.research import consent
-from course.research.forms import ConsentForm, WithdrawForm
+from course.research import consent, consent_copies, consent_text
+from course.research.forms import ConsentForm, CopySearchForm, WithdrawForm
 from course.research.views import bp
 from course.web.access import PUBLIC, access_of, roles
 from course.web.errors import show_refusal, wants_json
 
 #: What a therapist may still reach before answering: this page, and signing out.
-GATE_OPEN = frozenset({"research.consent", "research.withdraw", "auth.logout", "static"})
+GATE_OPEN = frozenset(
+    {"research.consent", "research.withdraw", "research.consent_copy", "auth.logout", "static"}
+)
 
 
 @bp.before_app_request
@@ -50,20 +53,33 @@ def consent_gate():
 def consent_page():
     """Read the consent text and agree or decline; see one's standing afterwards."""
     form = ConsentForm()
+    status = 200
     if form.validate_on_submit():
         choice = request.form.get("decision")
         if choice not in ("accept", "decline"):
             flash("Choose whether you agree to take part.", "error")
         else:
             try:
-                consent.decide(current_user, accept=choice == "accept", version=form.version.data)
+                consent.decide(
+                    current_user,
+                    accept=choice == "accept",
+                    version=form.version.data,
+                    text_sha256=form.text_sha256.data,
+                    read=bool(form.read.data),
+                    typed=form.typed.data,
+                )
             except consent.ConsentError as exc:
-                show_refusal(exc)
+                show_refusal(exc, form)
+                status = exc.status
             else:
                 db.session.commit()
                 standing = consent.standing(current_user)
                 if choice == "accept":
-                    flash("Thank you for agreeing to take part in the research.", "success")
+                    flash(
+                        "Thank you for agreeing to take part in the research. Your copy of "
+                        "the consent form is ready to download on this page.",
+                        "success",
+                    )
                 else:
                     flash(
                         "Your choice was recorded. You can use the platform as before.", "success"
@@ -71,7 +87,7 @@ def consent_page():
                 if standing.awaiting_allocation:
                     return redirect(url_for("research.consent"))
                 return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
-    return _render(form, WithdrawForm(formdata=None))
+    return _render(form, WithdrawForm(formdata=None)), status
 
 
 @bp.route("/consent/withdraw", methods=["POST"])
@@ -95,16 +111,65 @@ def withdraw():
     return redirect(url_for("research.consent"))
 
 
+@bp.route("/consent/copy/<int:copy_id>.pdf", endpoint="consent_copy")
+@roles("therapist")
+def consent_copy(copy_id: int):
+    """Download one's own PDF copy of the consent, as stored when one agreed."""
+    copy = consent_copies.own_copy(current_user, copy_id)
+    return pdf_response(copy)
+
+
+def pdf_response(copy):
+    """The stored PDF as a download named by version and study ID."""
+    response = current_app.response_class(copy.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{consent_copies.pdf_name(copy)}"'
+    )
+    return response
+
+
 def _render(form: ConsentForm, withdraw_form: WithdrawForm):
     standing = consent.standing(current_user)
     version = standing.current_version
-    html = consent.consent_html(version) if version else None
+    text = consent.consent_text_of(version) if version else None
     form.version.data = version
+    form.text_sha256.data = consent_text.sha256_text(text) if text is not None else ""
+    copy = consent_copies.latest_copy(current_user) if standing.in_trial else None
     return render_template(
         "research/consent.html",
         standing=standing,
-        consent_html=html,
+        consent_html=consent.consent_html(version) if text is not None else None,
+        text_sha256=form.text_sha256.data,
+        enrolment_open=consent.enrolment_open(),
+        copy=copy,
         form=form,
         withdraw_form=withdraw_form,
         next=safe_next(request.args.get("next")),
     )
+
+
+@bp.app_context_processor
+def enrolment_notice():
+    """Staff pages show why enrolment is closed (no query: it reads the settings)."""
+    return {"enrolment_notice": enrolment_closed(current_app.config)}
+
+
+@bp.route("/consent-copies", endpoint="consent_copies")
+@roles("researcher", "admin")
+def consent_copies_page():
+    """Staff: find consent copies by study ID or hash, with both hashes re-checked."""
+    form = CopySearchForm(request.args)
+    query = form.q.data if form.validate() else ""
+    return render_template(
+        "research/consent_copies.html",
+        form=form,
+        copies=consent_copies.find_copies(query or ""),
+        query=query or "",
+    )
+
+
+@bp.route("/consent-copies/<int:copy_id>.pdf", endpoint="consent_copy_staff")
+@roles("researcher", "admin")
+def consent_copy_staff(copy_id: int):
+    """Staff: download a stored copy (it carries a study ID, never a name)."""
+    return pdf_response(consent_copies.any_copy(copy_id))

@@ -72,9 +72,31 @@ class TokenForm(FlaskForm):
 
 
 class ConsentForm(FlaskForm):
-    """Accept or decline the version shown."""
+    """Accept (read, confirmed) or decline the version shown; the service checks the rules."""
 
     version = HiddenField(validators=[DataRequired()])
+    #: SHA-256 of the text the page showed: accepting another text is refused.
+    text_sha256 = HiddenField(validators=[Optional(), Length(max=64)])
+    read = BooleanField("I have read this consent form and had the chance to ask questions.")
+    typed = StringField(
+        'To agree, type "I agree"',
+        description="This confirms your choice, like a signature. Not needed to decline.",
+        validators=[Optional(), Length(max=40)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+class CopySearchForm(FlaskForm):
+    """Staff: find consent copies by study ID or hash (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Study ID or SHA-256",
+        description="A study ID such as P-7KQ2M9XD, or the start of either hash on a copy.",
+        validators=[Optional(), Length(max=64)],
+    )
 
 
 class WithdrawForm(FlaskForm):

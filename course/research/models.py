@@ -1,6 +1,6 @@
 """Consent decisions, allocations and their concealed blocks, and API tokens.
 
-Consent records, allocations and allocation blocks are append-only: the database
+Consent records and their copies, allocations and allocation blocks are append-only: the database
 itself refuses UPDATE and DELETE, so the trial's record cannot be rewritten.
 """
 
@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -53,6 +54,38 @@ class ConsentRecord(db.Model):
 
     __table_args__ = (
         CheckConstraint("decision IN ('accepted', 'declined', 'withdrawn')", name="decision"),
+    )
+
+
+class ConsentCopy(db.Model):
+    """The participant's copy of an acceptance: the text as shown, its hash, and the PDF."""
+
+    __tablename__ = "consent_copies"
+
+    #: Internal key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The acceptance this copy records (one copy per acceptance).
+    consent_record_id: Mapped[int] = mapped_column(ForeignKey("consent_records.id"), unique=True)
+    #: The participant (the same as the consent record's).
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Their study ID when they accepted, as stamped on the PDF.
+    study_id: Mapped[str] = mapped_column(String(16))
+    #: The consent version accepted.
+    version: Mapped[str] = mapped_column(String(40))
+    #: The consent text exactly as shown: the version's Markdown with the settings filled in.
+    text: Mapped[str] = mapped_column(Text)
+    #: SHA-256 (hex) of ``text`` in UTF-8, as stamped on the PDF and sent back by the page.
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    #: The PDF given to the participant, generated once at acceptance.
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    #: SHA-256 (hex) of ``pdf``, so staff can check a copy someone holds.
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    #: When the participant accepted (UTC; the consent record's time).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        CheckConstraint("length(text_sha256) = 64", name="text_sha256"),
+        CheckConstraint("length(pdf_sha256) = 64", name="pdf_sha256"),
     )
 
 
@@ -182,7 +215,7 @@ def _append_only(table: Any) -> None:
         event.listen(table, "after_create", DDL(statement).execute_if(dialect="postgresql"))
 
 
-for _model in (ConsentRecord, AllocationBlock, Allocation):
+for _model in (ConsentRecord, ConsentCopy, AllocationBlock, Allocation):
     _append_only(_model.__table__)
 
 

@@ -20,7 +20,8 @@ METHODS = ("mean", "sus", "none")
 INSTRUMENT_KEYS = ("name", "kind", "title", "citation", "licence", "instructions")
 INSTRUMENT_KEYS += ("scale", "items", "scoring")
 SURVEY_KEYS = ("name", "kind", "title", "instructions", "instruments")
-ITEM_KEYS = ("id", "text", "type", "labels")
+ITEM_KEYS = ("id", "text", "type", "labels", "polarity")
+POLARITIES = ("positive", "negative")
 VARIABLE_RE = re.compile(r"^[a-z][a-z0-9_]{0,25}$")
 
 
@@ -144,8 +145,14 @@ def _items(fields: Fields, scale: Scale | None) -> tuple[Item, ...]:
             labels = _labels(item, scale.points) if "labels" in data else scale.labels
             if not labels and "labels" not in data:
                 item.error(None, "needs 'labels': the instrument's scale has none")
+        polarity = data.get("polarity")
+        if polarity is not None and polarity not in POLARITIES:
+            item.error("polarity", f"'polarity' must be 'positive' or 'negative', not {polarity!r}")
+            polarity = None
+        elif polarity is not None and kind == "text":
+            item.error("polarity", "a 'text' item has no polarity")
         if isinstance(item_id, str) and item_id in first and text and kind in ITEM_TYPES:
-            result.append(Item(item_id, text, kind, labels))
+            result.append(Item(item_id, text, kind, labels, polarity))
     if "scale" not in fields.data and any(item.type == "scale" for item in result):
         fields.error(None, "missing 'scale': scale items need its 'min' and 'max'")
     return tuple(result)
@@ -182,11 +189,38 @@ def _scoring(
         sub.error("method", "method 'mean' needs at least one scale item")
     elif method == "mean" and items_ok and least is not None and least > scale_items:
         sub.error("min_answered", f"'min_answered' ({least}) exceeds the {scale_items} scale items")
-    if method == "sus" and items_ok and (scale_items, len(items)) != (10, 10):
+    ten = (scale_items, len(items)) == (10, 10)
+    if method == "sus" and items_ok and not ten:
         sub.error("method", f"method 'sus' needs exactly 10 scale items, not {len(items)} items")
     if method == "sus" and scale is not None and (scale.min, scale.max) != (1, 5):
         sub.error("method", f"method 'sus' needs a 1 to 5 scale, not {scale.min} to {scale.max}")
+    if items_ok and (ten or method != "sus"):
+        _check_polarity(sub, method, items)
     return Scoring(method, (least or scale_items) if method == "mean" else None)
+
+
+def _check_polarity(sub: Fields, method: str, items: tuple[Item, ...]) -> None:
+    """SUS items declare their polarity, five each way; other methods take none."""
+    declared = [item for item in items if item.polarity is not None]
+    if method != "sus":
+        if declared:
+            ids = ", ".join(item.id for item in declared)
+            sub.error("method", f"'polarity' applies to method 'sus' only (set on {ids})")
+        return
+    if missing := [item.id for item in items if item.polarity is None]:
+        sub.error(
+            "method",
+            "method 'sus' needs 'polarity: positive' or 'polarity: negative' on every item "
+            f"(the score never guesses it from the order); missing on {', '.join(missing)}",
+        )
+        return
+    positive = sum(item.polarity == "positive" for item in items)
+    if positive != 5:
+        sub.error(
+            "method",
+            f"method 'sus' needs 5 positive and 5 negative items, not {positive} and "
+            f"{len(items) - positive}",
+        )
 
 
 def cross_check(entry: Instrument | Survey, data: YMap, catalog: Catalog, sink: Sink) -> None:

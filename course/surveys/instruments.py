@@ -9,12 +9,15 @@ One file per instrument or survey in ``course/surveys/instruments/``, named ``<n
       - {id: aim_1, text: "[X] meets my approval."}     # type: scale, the default
       - {id: tfa_burden, text: ..., labels: {1: ..., 2: ..., 3: ..., 4: ..., 5: ...}}
       - {id: open_use, type: text, text: ...}           # free text, never scored
+      - {id: sus_2, text: ..., polarity: negative}      # SUS only: positive | negative
     scoring: {method: mean, min_answered: 3}            # mean | sus | none
 
 - ``scale`` (whole numbers, min < max) is needed when any item is a scale item. Every
   scale item needs a label for every point: its own ``labels`` or the scale's.
 - ``min_answered`` (mean only) is the fewest answered scale items that still give a
-  score; it defaults to all. ``sus`` needs exactly 10 scale items on 1-5.
+  score; it defaults to all. ``sus`` needs exactly 10 scale items on 1-5, each declaring
+  its ``polarity`` (5 positive, 5 negative): the score reads the polarity from the item,
+  never from its position, so reordering the file cannot mis-score it.
 - Item ids are unique across a catalog: a REDCap record is one flat namespace.
 
 A survey is a bundle given together: ``name``, ``kind: survey``, ``title``, optional
@@ -36,6 +39,7 @@ from course.content.yamlsrc import YMap
 
 BUILTIN_DIR = Path(__file__).with_name("instruments")
 ItemType = Literal["scale", "text"]
+Polarity = Literal["positive", "negative"]
 Method = Literal["mean", "sus", "none"]
 Labels = tuple[tuple[int, str], ...]
 
@@ -62,6 +66,8 @@ class Item:
     text: str
     type: ItemType = "scale"
     labels: Labels = ()
+    #: SUS items only: whether agreeing is the favourable (positive) or unfavourable answer.
+    polarity: Polarity | None = None
 
 
 @dataclass(frozen=True)

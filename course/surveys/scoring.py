@@ -44,9 +44,12 @@ def score(instrument: Instrument, answers: Mapping[str, Answer]) -> Score:
     if method == "sus":
         if missing:
             return result(None, f"not scored: {_count(len(missing))} missing; the SUS needs all 10")
-        # Items are 1-based, so the odd-numbered (positive) items sit at even indexes.
-        raw = sum(n - 1 if index % 2 == 0 else 5 - n for index, n in enumerate(numbers))
-        return result(raw * 2.5, "SUS: (Σ(odd - 1) + Σ(5 - even)) * 2.5 over all 10 items")
+        # Each item's own declared polarity, never its position (checks.py requires it).
+        raw = sum(
+            items[item.id] - 1 if item.polarity == "positive" else 5 - items[item.id]
+            for item in scored
+        )
+        return result(raw * 2.5, "SUS: (Σ(positive - 1) + Σ(5 - negative)) * 2.5 over all 10 items")
     least = instrument.scoring.min_answered or total
     if len(numbers) < least:
         return result(
@@ -116,7 +119,8 @@ def rule_text(instrument: Instrument) -> str:
         return "Not scored: each item is reported on its own (no total)."
     if method == "sus":
         return (
-            "SUS score: (Σ(odd item - 1) + Σ(5 - even item)) * 2.5, from 0 to 100. "
+            "SUS score: (Σ(positive item - 1) + Σ(5 - negative item)) * 2.5, from 0 to 100 "
+            "(items 1, 3, 5, 7, 9 are positive in the standard order). "
             "All 10 items are needed; with any missing there is no score."
         )
     least = instrument.scoring.min_answered or total

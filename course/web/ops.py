@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, g, has_request_contex
 from flask.logging import default_handler, wsgi_errors_stream
 from sqlalchemy.exc import SQLAlchemyError
 
+from course.config import enrolment_closed
 from course.extensions import db
 from course.web.access import public
 
@@ -54,7 +55,9 @@ def readyz():
     if current != head:
         reason = f"migrations pending: current {_names(current)}, head {_names(head)}"
         return {"status": "unavailable", "reason": reason}, 503
-    return {"status": "ready"}
+    # Ready to serve either way; enrolment waiting for the study settings is said, not failed.
+    closed = enrolment_closed(current_app.config)
+    return {"status": "ready", "enrolment": f"closed: {closed}" if closed else "open"}
 
 
 # --- request log --------------------------------------------------------------------------
@@ -148,6 +151,8 @@ def _warn_about_settings(app: Flask) -> None:
         )
     elif app.config["ENV"] == "production":
         app.logger.warning("COURSE_REDIS_URL unset: rate limits are per process (memory)")
+    if closed := enrolment_closed(app.config):
+        app.logger.warning("%s", closed)
 
 
 def register(app: Flask) -> None:

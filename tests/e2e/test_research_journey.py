@@ -43,8 +43,17 @@ def test_a_recruit_consents_is_randomized_and_withdraws(
     expect(page.get_by_role("heading", level=1, name="Study consent")).to_be_visible()
     expect(page.get_by_role("heading", name="Consent to take part")).to_be_visible()
     assert_accessible(page)
+    page.get_by_role("button", name="I agree to take part").click()  # not yet confirmed
+    refusal = "Tick the box to confirm that you have read the consent form."
+    expect(page.get_by_text(refusal, exact=True)).to_be_visible()  # beside the box
+    assert_accessible(page)
+    page.get_by_label("I have read this consent form").check()
+    page.get_by_label('To agree, type "I agree"').fill("I agree")
     page.get_by_role("button", name="I agree to take part").click()
     expect(page.get_by_text("will assign your study group soon")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download your consent copy").click()
+    assert download.value.suggested_filename == f"consent-1-{recruit.study_id}.pdf"
     assert_accessible(page)
     page.goto("/learning/")  # nothing opens before the allocation
     expect(page.get_by_role("heading", level=1, name="Study consent")).to_be_visible()

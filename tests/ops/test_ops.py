@@ -73,7 +73,19 @@ def test_readyz_is_ready_once_the_database_is_at_head(app, client, unstamped):
         stamp()
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json == {"status": "ready"}
+    assert response.json == {"status": "ready", "enrolment": "open"}
+
+
+def test_readyz_stays_ready_but_says_enrolment_is_closed_without_study_settings(
+    app, client, unstamped
+):
+    with app.app_context():
+        stamp()
+    app.config["ENV"] = "production"  # and no COURSE_STUDY_* set
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json["enrolment"].startswith("closed: Enrolment is closed")
+    assert "COURSE_STUDY_PI" in response.json["enrolment"]
 
 
 def test_readyz_says_when_the_database_is_unreachable(settings):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from course.config import SETTINGS, ConfigError, load
+from course.config import SETTINGS, STUDY_SETTINGS, ConfigError, load
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tools" / "system-packages.sh"
@@ -100,6 +100,17 @@ def test_make_run_settings_keep_the_secret_and_follow_the_port(tmp_path):
     assert oct((instance / "course.env").stat().st_mode & 0o777) == "0o600"
     config = load(instance, environ={})
     assert config["ENV"] == "development" and config["BASE_URL"] == "http://127.0.0.1:8123"
+
+
+def test_make_run_writes_study_settings_labelled_as_development_values(tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "course.env").write_text("COURSE_STUDY_PI=Dr. Set By Hand\n")
+    values = _dev_settings(instance, "http://127.0.0.1:5000")
+    assert values["COURSE_STUDY_PI"] == "Dr. Set By Hand"  # a line added by hand is kept
+    for name in STUDY_SETTINGS[1:]:
+        assert "(development value, not the study's)" in values[f"COURSE_{name}"]
+    assert _dev_settings(instance, "http://127.0.0.1:5000") == values  # written once
 
 
 def test_the_environment_wins_over_the_settings_file(tmp_path):

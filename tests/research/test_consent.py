@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from course.audit.models import AuditEntry
@@ -20,11 +22,20 @@ def _decisions(app, user):
         return [(r.decision, r.version) for r in rows]
 
 
-def _answer(client, csrf, decision, version="1", next_=None):
+def shown_hash(client) -> str:
+    """The SHA-256 the consent page sends back with an acceptance ("" when it has no form)."""
+    page = client.get("/research/consent").get_data(as_text=True)
+    match = re.search(r'name="text_sha256" type="hidden" value="([0-9a-f]*)"', page)
+    return match.group(1) if match else ""
+
+
+def _answer(client, csrf, decision, version="1", next_=None, **extra):
+    """Post a decision as the page does: an acceptance is ticked, typed and hashed."""
     url = "/research/consent" + (f"?next={next_}" if next_ else "")
-    return client.post(
-        url, data={"csrf_token": csrf(client), "version": version, "decision": decision}
-    )
+    data = {"csrf_token": csrf(client), "version": version, "decision": decision}
+    if decision == "accept":
+        data |= {"read": "y", "typed": "I agree", "text_sha256": shown_hash(client)}
+    return client.post(url, data={k: v for k, v in (data | extra).items() if v is not None})
 
 
 @pytest.mark.parametrize("path", ["/learning/", "/learning/modules/intro", "/surveys/", "/"])

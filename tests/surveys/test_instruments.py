@@ -36,7 +36,10 @@ scoring:
   method: mean
   min_answered: 1
 """
-SUS_ITEMS = "".join(f"  - {{id: s_{n}, text: Item {n}.}}\n" for n in range(1, 10))
+SUS_ITEMS = "".join(
+    f"  - {{id: s_{n}, text: Item {n}., polarity: {('negative', 'positive')[n % 2]}}}\n"
+    for n in range(1, 10)
+)
 
 
 def check(tmp_path: Path, text: str, name: str = "demo", catalog: Catalog = EMPTY) -> list[str]:
@@ -69,7 +72,7 @@ def test_builtin_catalog_has_the_instruments_and_the_acceptability_survey():
         ("iam", 4, "mean", 3),
         ("fim", 4, "mean", 3),
         ("sus", 10, "sus", None),
-        ("tfa", 8, "none", None),
+        ("tfa", 9, "none", None),
         ("open-ended", 2, "none", None),
     ],
 )
@@ -87,6 +90,24 @@ def test_sus_items_follow_the_standard_order():
     themes = ["frequently", "complex", "easy to use", "technical person", "integrated"]
     themes += ["inconsistency", "learn to use", "cumbersome", "confident", "learn a lot"]
     assert all(theme in text for theme, text in zip(themes, texts, strict=True))
+
+
+def test_sus_asks_about_the_platform_with_brookes_polarity_declared_per_item():
+    sus = load_builtin().instruments["sus"]
+    assert all("training platform" in item.text for item in sus.items)
+    assert not any("[X]" in item.text or "course" in item.text for item in sus.items)
+    positive = {item.id for item in sus.items if item.polarity == "positive"}
+    assert positive == {"sus_1", "sus_3", "sus_5", "sus_7", "sus_9"}
+    assert {item.polarity for item in sus.items} == {"positive", "negative"}
+    assert "Sauro" in sus.citation and "68" in sus.citation
+
+
+def test_tfa_items_look_back_and_each_ask_one_thing():
+    texts = [item.text for item in load_builtin().instruments["tfa"].items]
+    assert all(" and " not in text and "such as" not in text for text in texts)
+    present_or_future = (" will ", "How likely", " do you ", " does ", "can you", " is it ")
+    assert not [text for text in texts if any(word in text for word in present_or_future)]
+    assert all(" did " in text or " was " in text for text in texts)
 
 
 def test_tfa_items_each_have_their_own_anchors():
@@ -187,11 +208,52 @@ def test_sus_needs_a_one_to_five_scale_and_ten_items(tmp_path):
     text = VALID.replace("max: 5", "max: 7").replace("5: Five}", "5: Five, 6: Six, 7: Seven}")
     text = text.replace("method: mean\n  min_answered: 1", "method: sus")
     text = text.replace("items:\n", "items:\n" + SUS_ITEMS[: SUS_ITEMS.index("  - {id: s_9")])
+    text = text.replace('helps."}', 'helps.", polarity: negative}')
+    text = text.replace('works."}', 'works.", polarity: positive}')
     # 8 SUS items + the 2 demo items make 10; 'method' moves down 8 lines, to 19.
     assert check(tmp_path, text) == ["19: scoring: method 'sus' needs a 1 to 5 scale, not 1 to 7"]
     ok = VALID.replace("method: mean\n  min_answered: 1", "method: sus")
     ok = ok.replace("items:\n", "items:\n" + SUS_ITEMS[: SUS_ITEMS.index("  - {id: s_9")])
+    ok = ok.replace('helps."}', 'helps.", polarity: negative}')
+    ok = ok.replace('works."}', 'works.", polarity: positive}')
     assert check(tmp_path, ok) == []
+
+
+def _sus(items: str) -> str:
+    return VALID.replace("method: mean\n  min_answered: 1", "method: sus").replace(
+        '  - {id: demo_1, text: "[X] works."}\n  - {id: demo_2, text: "[X] helps."}\n', items
+    )
+
+
+def test_sus_refuses_an_item_without_polarity(tmp_path):
+    items = SUS_ITEMS + "  - {id: s_10, text: Item 10.}\n"
+    assert check(tmp_path, _sus(items)) == [
+        "19: scoring: method 'sus' needs 'polarity: positive' or 'polarity: negative' on every "
+        "item (the score never guesses it from the order); missing on s_10"
+    ]
+    assert check(tmp_path, _sus(items.replace("Item 10.}", "Item 10., polarity: negative}"))) == []
+    with pytest.raises(ContentErrors, match="missing on s_10"):
+        (tmp_path / "demo.yaml").write_text(_sus(items))
+        load_instrument(tmp_path / "demo.yaml")
+
+
+@pytest.mark.parametrize(
+    ("last", "message"),
+    [
+        ("polarity: positive", "needs 5 positive and 5 negative items, not 6 and 4"),
+        ("polarity: up", "'polarity' must be 'positive' or 'negative', not 'up'"),
+    ],
+)
+def test_sus_polarity_must_be_balanced_and_spelled_out(tmp_path, last, message):
+    errors = check(tmp_path, _sus(SUS_ITEMS + f"  - {{id: s_10, text: Item 10., {last}}}\n"))
+    assert len(errors) == 1 and message in errors[0], errors
+
+
+def test_polarity_belongs_to_the_sus_only(tmp_path):
+    text = VALID.replace('text: "[X] helps."', 'text: "[X] helps.", polarity: positive')
+    assert check(tmp_path, text) == [
+        "11: scoring: 'polarity' applies to method 'sus' only (set on demo_2)"
+    ]
 
 
 def test_scale_items_need_labels_from_the_scale_or_their_own(tmp_path):

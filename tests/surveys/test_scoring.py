@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from course.surveys.instruments import Instrument, Item, Scale, Scoring, load_builtin
@@ -70,6 +72,28 @@ def test_sus_is_scored_as_published(values, expected):
     assert (result.answered, result.missing) == (10, ())
 
 
+def test_reordering_the_sus_items_leaves_every_score_unchanged():
+    sus = instrument("sus")
+    shuffled = replace(sus, items=tuple(reversed(sus.items[1::2] + sus.items[::2])))
+    assert [item.id for item in shuffled.items][:2] == ["sus_9", "sus_7"]
+    for values in ((4, 2, 5, 1, 4, 2, 5, 1, 4, 3), (2, 4, 3, 4, 1, 5, 2, 3, 2, 4), (5,) * 10):
+        given = answers("sus", *values)
+        assert score(shuffled, given).value == score(sus, given).value
+
+
+def test_sus_reads_each_item_polarity_not_its_position():
+    # Same answers, polarity swapped on the first two items: 4-1=3 becomes 5-4=1 (sus_1)
+    # and 5-2=3 becomes 2-1=1 (sus_2), so the raw sum drops by 4 and the score by 10.
+    sus = instrument("sus")
+    first, second, *rest = sus.items
+    swapped = replace(
+        sus,
+        items=(replace(first, polarity="negative"), replace(second, polarity="positive"), *rest),
+    )
+    given = answers("sus", 4, 2, 5, 1, 4, 2, 5, 1, 4, 3)
+    assert (score(sus, given).value, score(swapped, given).value) == (82.5, 72.5)
+
+
 def test_sus_with_one_item_missing_has_no_score():
     values = (5, 1) * 4 + (5, None)
     result = score(instrument("sus"), answers("sus", *values))
@@ -88,7 +112,7 @@ def test_tfa_reports_items_only_and_no_total():
     assert result.rule == "not scored: each item is reported on its own (no total)"
     assert result.items["tfa_burden"] == 2 and result.items["tfa_general"] is None
     assert list(result.items) == [item.id for item in tfa.items]
-    assert (result.answered, result.missing) == (7, ("tfa_general",))
+    assert (result.answered, result.missing) == (8, ("tfa_general",))
 
 
 def test_open_ended_keeps_text_and_treats_blank_as_missing():
