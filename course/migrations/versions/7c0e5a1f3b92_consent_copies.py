@@ -1,7 +1,7 @@
 """consent copies: the participant's PDF copy of each acceptance (append-only)
 
 Revision ID: 7c0e5a1f3b92
-Revises: d115564f07a0
+Revises: 7a3c5e9d2f41
 Create Date: 2026-12-03 19:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import course.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = "7c0e5a1f3b92"
-down_revision = "d115564f07a0"
+down_revision = "7a3c5e9d2f41"
 branch_labels = None
 depends_on = None
 
