@@ -1,4 +1,4 @@
-"""Trainers' quiz pages: therapists out of attempts, another attempt."""
+"""Trainers' quiz pages: item statistics, therapists out of attempts, another attempt."""
 
 from __future__ import annotations
 
@@ -8,12 +8,35 @@ from flask_login import current_user
 from course.assessments import grants
 from course.assessments.forms import grant_form
 from course.assessments.services import QuizError, base_limit
+from course.assessments.statistics import (
+    DISCRIMINATION_LOW,
+    FACILITY_HIGH,
+    FACILITY_LOW,
+    MIN_ATTEMPTS,
+    quiz_statistics,
+)
 from course.assessments.views import bp
 from course.extensions import db
 from course.web.access import roles
 from course.web.errors import show_refusal
 
 STAFF = ("trainer", "admin")
+
+
+@bp.route("/<slug>/statistics", methods=["GET"])
+@roles("trainer", "researcher", "admin")
+def statistics(slug: str):
+    """Facility and discrimination of each question, over first attempts."""
+    quiz, revision = grants.published_quiz(slug)
+    return render_template(
+        "assessments/statistics.html",
+        slug=slug,
+        revision_number=revision.number,
+        stats=quiz_statistics(quiz, revision),
+        minimum=MIN_ATTEMPTS,
+        thresholds={"low": FACILITY_LOW, "high": FACILITY_HIGH, "disc": DISCRIMINATION_LOW},
+        can_grant=current_user.role in STAFF,
+    )
 
 
 @bp.route("/<slug>/attempts-used", methods=["GET"])
