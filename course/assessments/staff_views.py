@@ -67,6 +67,8 @@ def _attempts_page(slug: str, forms: dict | None = None):
     quiz, revision = grants.published_quiz(slug)
     people = grants.out_of_attempts(quiz, revision)
     forms = {p.user_id: grant_form(p.user_id, formdata=None) for p in people} | (forms or {})
+    for person in people:  # a label that names the person, for speech and voice control
+        forms[person.user_id].reason.label.text = f"Reason for giving {person.name} another attempt"
     return render_template(
         "assessments/attempts_used.html",
         slug=slug,

@@ -44,7 +44,8 @@ def test_a_trainer_gives_another_attempt_audited_and_the_therapist_is_told(
     tab, trainer = trainer_tab
     page = tab.get(USED).get_data(as_text=True)
     assert "Test Therapist" in page and out_of_attempts.email in page
-    assert f'<label for="grant-{out_of_attempts.id}-reason">Reason</label>' in page
+    label = "Reason for giving Test Therapist another attempt"
+    assert f'<label for="grant-{out_of_attempts.id}-reason">{label}</label>' in page
     response = _grant(tab, csrf, out_of_attempts, "  Talked it through   on 3 March. ")
     assert response.status_code == 302
     assert "Nobody is out of attempts" in tab.get(USED).get_data(as_text=True)
