@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 
 from course.assessments.models import QuizAttempt
+from course.assessments.scoring import percent_text
 from course.catalog.models import Quiz
 from course.dbtypes import read_rows
 from course.extensions import db
@@ -68,7 +69,7 @@ class QuizCriterion:
         quiz = standings.get(module.slug) or QuizStanding()
         status = "not taken yet"
         if quiz.attempts:
-            best = f"best {quiz.best_score:.0f}%"
+            best = f"best {percent_text(quiz.best_score)}"
             status = f"passed ({best})" if quiz.passed else f"not passed yet ({best})"
         return ChecklistItem("quiz", "Quiz", status, 1.0 if quiz.passed else 0.0, quiz.passed)
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.dbtypes import UTCDateTime
@@ -29,9 +38,13 @@ class QuizAttempt(db.Model):
     layout: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     #: Chosen option ids per question id; empty until submitted.
     answers: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
-    #: Per question id: true when answered right.
+    #: Per question id: true when the answer earned full credit.
     correct: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict)
-    #: Percent of questions right; None until submitted.
+    #: Per question id: the item score from 0 to 1 (``scoring.item_score``). None on
+    #: attempts graded before partial credit, whose items scored 1 when right, else 0.
+    points: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    #: Percent: the sum of the item scores over the number of questions (attempts graded
+    #: before partial credit keep the percent of questions right they were given).
     score: Mapped[float | None] = mapped_column(Float)
     #: Reached the pass mark; None until submitted.
     passed: Mapped[bool | None] = mapped_column()
@@ -53,3 +66,39 @@ class QuizAttempt(db.Model):
     def is_open(self) -> bool:
         """Not yet submitted."""
         return self.submitted_at is None
+
+    @property
+    def item_scores(self) -> dict[str, float]:
+        """Per question id, the score from 0 to 1, for old and new attempts alike."""
+        return item_scores(self.points, self.correct)
+
+
+def item_scores(points: dict | None, correct: dict | None) -> dict[str, float]:
+    """Item scores from the stored columns: ``points``, or 1/0 from ``correct`` before it."""
+    if points is not None:
+        return {qid: float(score) for qid, score in points.items()}
+    return {qid: 1.0 if ok else 0.0 for qid, ok in (correct or {}).items()}
+
+
+class QuizAttemptGrant(db.Model):
+    """One more attempt at a quiz for one therapist, given by a trainer or an admin."""
+
+    __tablename__ = "quiz_attempt_grants"
+
+    #: Internal key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The therapist who may try once more.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: The quiz (across revisions).
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"))
+    #: The trainer or admin who gave it.
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: When (UTC).
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Why, in the giver's words (also in the audit log).
+    reason: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_quiz_attempt_grants_user_quiz", "user_id", "quiz_id"),
+        CheckConstraint("length(reason) > 0", name="reason"),
+    )

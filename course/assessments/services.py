@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from course import clock, signals
-from course.assessments.models import QuizAttempt
+from course.assessments.models import QuizAttempt, QuizAttemptGrant
+from course.assessments.notify import tell_trainers
+from course.assessments.scoring import grade
 from course.catalog.models import Quiz, QuizRevision
+from course.catalog.published import published_course
 from course.errors import DomainError
 from course.extensions import db
 from course.learning.services import OpenModule, open_module
@@ -29,6 +32,78 @@ class MissingAnswers(QuizError):
         self.question_ids = question_ids
 
 
+class AttemptsUsed(QuizError):
+    """Every allowed attempt is used; only a trainer's grant opens another."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"You have used all {limit} attempts at this quiz. Please contact the trainers: "
+            "they can give you another attempt.",
+            409,
+        )
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """How many attempts a therapist has at a quiz, how many are used, and whether passed."""
+
+    #: Attempts allowed, grants included; None when unlimited.
+    limit: int | None
+    used: int
+    granted: int
+    passed: bool
+
+    @property
+    def left(self) -> int | None:
+        """Attempts still open to them; None when unlimited."""
+        return None if self.limit is None else max(0, self.limit - self.used)
+
+    @property
+    def exhausted(self) -> bool:
+        """No attempt left."""
+        return self.left == 0
+
+    @property
+    def shows_key(self) -> bool:
+        """Right answers and explanations are shown once passed or with no attempt left."""
+        return self.passed or self.exhausted
+
+
+def base_limit(revision: QuizRevision) -> int:
+    """The quiz's own ``max_attempts``, else the course's ``quiz_attempts``; 0 is unlimited."""
+    return revision.max_attempts or published_course().spec.quiz_attempts
+
+
+def allowance(user_id: int, quiz_id: int, revision: QuizRevision) -> Allowance:
+    """Attempts allowed (with grants), used and passed, in one query."""
+    used, passed, granted = db.session.execute(
+        select(
+            func.count(QuizAttempt.id),
+            func.coalesce(func.max(db.case((QuizAttempt.passed.is_(True), 1), else_=0)), 0),
+            select(func.count(QuizAttemptGrant.id))
+            .where(QuizAttemptGrant.user_id == user_id, QuizAttemptGrant.quiz_id == quiz_id)
+            .scalar_subquery(),
+        ).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.quiz_id == quiz_id,
+            QuizAttempt.submitted_at.is_not(None),
+        )
+    ).one()
+    base = base_limit(revision)
+    return Allowance(base + granted if base else None, used, granted, bool(passed))
+
+
+def lock_attempts(user_id: int, quiz_id: int) -> None:
+    """Lock every attempt of this user at this quiz, in id order: submits (and grants) for
+    one person and quiz take turns, so two tabs cannot both use the last attempt."""
+    db.session.execute(
+        select(QuizAttempt.id)
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
+        .order_by(QuizAttempt.id)
+        .with_for_update()
+    ).all()
+
+
 @dataclass(frozen=True)
 class QuizContext:
     """A quiz a therapist may take: its module, quiz and published revision."""
@@ -45,17 +120,6 @@ def quiz_context(user, slug: str) -> QuizContext:
     if quiz is None or quiz.published_revision_id is None:
         raise QuizError("This module has no quiz.", 404)
     return QuizContext(opened, quiz, db.session.get(QuizRevision, quiz.published_revision_id))
-
-
-def submitted_count(user_id: int, quiz_id: int) -> int:
-    """How many attempts this user has submitted on this quiz."""
-    return db.session.scalar(
-        select(func.count(QuizAttempt.id)).where(
-            QuizAttempt.user_id == user_id,
-            QuizAttempt.quiz_id == quiz_id,
-            QuizAttempt.submitted_at.is_not(None),
-        )
-    )
 
 
 def history(user_id: int, quiz_id: int) -> list[QuizAttempt]:
@@ -84,9 +148,9 @@ def start_attempt(user, ctx: QuizContext) -> QuizAttempt:
     )
     if existing is not None:
         return existing  # a reload or a second tab shows the same attempt
-    limit = ctx.revision.max_attempts
-    if limit and submitted_count(user.id, ctx.quiz.id) >= limit:
-        raise QuizError(f"You have used all {limit} attempts at this quiz.", 403)
+    allowed = allowance(user.id, ctx.quiz.id, ctx.revision)
+    if allowed.exhausted:
+        raise AttemptsUsed(allowed.limit or 0)
     questions = list(ctx.revision.questions)
     if ctx.revision.shuffle:
         _random.shuffle(questions)
@@ -145,6 +209,7 @@ def read_answers(revision: QuizRevision, layout, form) -> dict[str, list[str]]:
 
 def submit_attempt(user, ctx: QuizContext, attempt_id: int, form) -> QuizAttempt:
     """Grade an open attempt once; a repeated submit returns the graded attempt unchanged."""
+    lock_attempts(user.id, ctx.quiz.id)
     attempt = lock_attempt(user, attempt_id)
     if attempt.quiz_id != ctx.quiz.id:
         raise QuizError("There is no such attempt.", 404)
@@ -152,19 +217,17 @@ def submit_attempt(user, ctx: QuizContext, attempt_id: int, form) -> QuizAttempt
         return attempt
     revision = db.session.get(QuizRevision, attempt.quiz_revision_id)
     answers = read_answers(revision, attempt.layout, form)
-    done = submitted_count(user.id, ctx.quiz.id)
-    if revision.max_attempts and done >= revision.max_attempts:
-        raise QuizError(f"You have used all {revision.max_attempts} attempts at this quiz.", 403)
-    correct = {
-        q["id"]: set(answers[q["id"]]) == {o["id"] for o in q["options"] if o["correct"]}
-        for q in revision.questions
-    }
-    attempt.answers, attempt.correct = answers, correct
-    attempt.score = round(100 * sum(correct.values()) / len(correct), 2)
+    allowed = allowance(user.id, ctx.quiz.id, ctx.revision)
+    if allowed.exhausted:
+        raise AttemptsUsed(allowed.limit or 0)
+    attempt.answers = answers
+    attempt.points, attempt.correct, attempt.score = grade(revision.questions, answers)
     attempt.passed = attempt.score >= revision.pass_mark
-    attempt.number = done + 1
+    attempt.number = allowed.used + 1
     attempt.submitted_at = clock.now_utc()
     db.session.flush()
+    if not attempt.passed and allowed.left == 1:
+        tell_trainers(user, ctx.quiz.slug, allowed.limit or 0)
     signals.attempt_graded.send(
         user, quiz=ctx.quiz.slug, attempt_id=attempt.id, score=attempt.score, passed=attempt.passed
     )

@@ -8,11 +8,13 @@ from sqlalchemy.exc import IntegrityError
 
 from course.assessments import services
 from course.assessments.models import QuizAttempt
+from course.assessments.scoring import percent_text
 from course.catalog.models import QuizRevision
 from course.extensions import db
 from course.web.access import roles
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+bp.add_app_template_filter(percent_text, "quiz_percent")
 
 
 def _context(slug: str):
@@ -52,10 +54,9 @@ def quiz(slug: str):
     past = services.history(current_user.id, ctx.quiz.id)
     try:
         attempt = services.start_attempt(current_user, ctx)
-    except services.QuizError as exc:
-        return render_template(
-            "assessments/closed.html", ctx=ctx, message=str(exc), history=past
-        ), exc.status
+    except services.AttemptsUsed:
+        allowed = services.allowance(current_user.id, ctx.quiz.id, ctx.revision)
+        return render_template("assessments/closed.html", ctx=ctx, allowed=allowed, history=past)
     db.session.commit()
     return render_template(
         "assessments/quiz.html",
@@ -63,6 +64,7 @@ def quiz(slug: str):
         attempt_id=attempt.id,
         questions=_public(_questions(ctx.revision, attempt)),
         history=past,
+        allowed=services.allowance(current_user.id, ctx.quiz.id, ctx.revision),
         chosen={},
         missing=[],
     )
@@ -91,6 +93,7 @@ def submit(slug: str, attempt_id: int):
             attempt_id=attempt.id,
             questions=_public(_questions(revision, attempt)),
             history=services.history(current_user.id, ctx.quiz.id),
+            allowed=services.allowance(current_user.id, ctx.quiz.id, ctx.revision),
             chosen=chosen,
             missing=exc.question_ids,
         ), 422
@@ -104,7 +107,8 @@ def submit(slug: str, attempt_id: int):
 @bp.route("/<slug>/attempts/<int:attempt_id>", methods=["GET"])
 @roles("therapist")
 def result(slug: str, attempt_id: int):
-    """The graded attempt: score, each answer, feedback and explanation."""
+    """The graded attempt: its score and each question's; the right answers, feedback and
+    explanations only once passed or with no attempt left."""
     ctx = _context(slug)
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or attempt.user_id != current_user.id or attempt.quiz_id != ctx.quiz.id:
@@ -112,14 +116,22 @@ def result(slug: str, attempt_id: int):
     if attempt.is_open:
         return redirect(url_for("assessments.quiz", slug=slug))
     revision = db.session.get(QuizRevision, attempt.quiz_revision_id)
-    limit = revision.max_attempts
-    past = services.history(current_user.id, ctx.quiz.id)
+    allowed = services.allowance(current_user.id, ctx.quiz.id, ctx.revision)
+    questions = _questions(revision, attempt)
+    if not allowed.shows_key:
+        questions = _public(questions)
     return render_template(
         "assessments/result.html",
         ctx=ctx,
         attempt=attempt,
         revision=revision,
-        questions=_questions(revision, attempt),
-        history=past,
-        can_retry=not attempt.passed and (not limit or len(past) < limit),
+        questions=questions,
+        scores=attempt.item_scores,
+        history=services.history(current_user.id, ctx.quiz.id),
+        allowed=allowed,
+        show_key=allowed.shows_key,
     )
+
+
+# The trainers' pages register their routes on ``bp`` when imported.
+from course.assessments import staff_views  # noqa: E402, F401

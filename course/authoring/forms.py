@@ -164,7 +164,7 @@ class OptionForm(Form):
     id = HiddenField()
     text = StringField("Option text")
     correct = BooleanField("Correct answer")
-    feedback = StringField("Feedback shown after grading (optional)")
+    feedback = StringField("Feedback, shown once passed or after the last attempt (optional)")
 
 
 class QuestionForm(Form):
@@ -174,7 +174,9 @@ class QuestionForm(Form):
     type = SelectField("Type", choices=choices(QUESTION_TYPES), validate_choice=False)
     prompt = TextAreaField("Prompt (Markdown)", render_kw={"rows": 3})
     options = FieldList(FormField(OptionForm))
-    explanation = TextAreaField("Explanation shown after grading (optional)", render_kw={"rows": 2})
+    explanation = TextAreaField(
+        "Explanation, shown once passed or after the last attempt (optional)", render_kw={"rows": 2}
+    )
 
 
 class QuizForm(FlaskForm):
@@ -182,7 +184,9 @@ class QuizForm(FlaskForm):
 
     pass_mark = StringField("Pass mark (percent)", render_kw=NUMBER)
     max_attempts = StringField(
-        "Attempts allowed", description="0 means unlimited.", render_kw=NUMBER
+        "Attempts allowed",
+        description="0 means the course's setting (quiz_attempts in course.yaml, 3 by default).",
+        render_kw=NUMBER,
     )
     shuffle = BooleanField("Shuffle questions and options for each attempt")
     questions = FieldList(FormField(QuestionForm))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from course.authoring import services
 from course.authoring.forms import QuizForm, change_questions, quiz_fields, quiz_payload
 from course.authoring.views import EDITORS, bp, module_or_404
+from course.catalog.models import Quiz
 from course.content import ContentError, ContentErrors, compose_quiz
 from course.content.errors import steps
 from course.extensions import db
@@ -62,10 +64,14 @@ def _page(form: QuizForm, context: dict, *, problems=None, summary=None):
     """The quiz editor page with its state and any problems."""
     latest = services.latest_quiz_revision(context["slug"])
     state = None if latest is None else {"number": latest.number, "status": latest.status}
+    published = db.session.scalar(
+        select(Quiz.published_revision_id).where(Quiz.slug == context["slug"])
+    )
     return render_template(
         "authoring/quiz.html",
         form=form,
         state=state,
+        quiz_published=published is not None,
         problems=problems or {},
         summary=summary or [],
         **context,

@@ -135,7 +135,7 @@ class QuizRevision(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     #: Pass mark in percent.
     pass_mark: Mapped[int] = mapped_column(Integer)
-    #: Attempts allowed; 0 means unlimited.
+    #: Attempts allowed; 0 means the course file's ``quiz_attempts``.
     max_attempts: Mapped[int] = mapped_column(Integer)
     #: Whether options are shuffled per attempt.
     shuffle: Mapped[bool] = mapped_column(default=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from course.content import CertificateRule, CourseSpec, SurveySchedule
+from course.content import DEFAULT_QUIZ_ATTEMPTS, CertificateRule, CourseSpec, SurveySchedule
 
 #: The settings in force before any course file is published.
 EMPTY_SPEC = CourseSpec(
@@ -13,6 +13,7 @@ EMPTY_SPEC = CourseSpec(
     provider="",
     ce_hours=0.0,
     consent_version=None,
+    quiz_attempts=DEFAULT_QUIZ_ATTEMPTS,
     consultation_gate=(),
     certificate=CertificateRule(),
     surveys=SurveySchedule(),
@@ -37,6 +38,13 @@ def _modules(value: Any) -> str | tuple[str, ...]:
     return "all" if value == "all" else tuple(value or ())
 
 
+def _attempts(value: Any) -> int:
+    """Stored before the setting existed (or damaged): the default."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100:
+        return value
+    return DEFAULT_QUIZ_ATTEMPTS
+
+
 def spec_from_data(data: dict[str, Any] | None, content_hash: str = "") -> CourseSpec:
     """A stored course revision's settings as a CourseSpec."""
     if not data:
@@ -48,6 +56,7 @@ def spec_from_data(data: dict[str, Any] | None, content_hash: str = "") -> Cours
         provider=data.get("provider") or "",
         ce_hours=float(data.get("ce_hours") or 0),
         consent_version=data.get("consent_version") or None,
+        quiz_attempts=_attempts(data.get("quiz_attempts")),
         consultation_gate=_modules(data.get("consultation_gate")),
         certificate=CertificateRule(
             modules=_modules(certificate.get("modules", "all")),

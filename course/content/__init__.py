@@ -2,7 +2,13 @@
 (no Flask here)."""
 
 from .compose import compose_module, compose_quiz, module_front, quiz_data
-from .course_file import CertificateRule, CourseSpec, SurveySchedule, parse_course
+from .course_file import (
+    DEFAULT_QUIZ_ATTEMPTS,
+    CertificateRule,
+    CourseSpec,
+    SurveySchedule,
+    parse_course,
+)
 from .digest import content_hash
 from .drills import LEVELS, DrillItem, DrillSetSource, parse_drills
 from .errors import ContentError, ContentErrors
@@ -26,6 +32,7 @@ from .validate import check_bundle
 from .videos import Video
 
 __all__ = [
+    "DEFAULT_QUIZ_ATTEMPTS",
     "LEVELS",
     "CertificateRule",
     "Completion",

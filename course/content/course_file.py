@@ -16,6 +16,7 @@ COURSE_KEYS = (
     "provider",
     "ce_hours",
     "consent_version",
+    "quiz_attempts",
     "consultation_gate",
     "certificate",
     "surveys",
@@ -23,6 +24,9 @@ COURSE_KEYS = (
 COURSE_REQUIRED = ("title", "provider", "ce_hours", "consultation_gate", "certificate")
 CERTIFICATE_KEYS = ("modules", "surveys")
 SURVEY_KEYS = ("after_course", "after_module", "after_consultations")
+#: Attempts at each quiz when neither the course file nor the quiz says otherwise: enough to
+#: learn from the score twice, few enough that a pass means something for CE credit.
+DEFAULT_QUIZ_ATTEMPTS = 3
 
 All = Literal["all"]
 
@@ -52,6 +56,8 @@ class CourseSpec:
     provider: str
     ce_hours: float
     consent_version: str | None
+    #: Attempts at each quiz (a quiz's own ``max_attempts`` wins); 0 means unlimited.
+    quiz_attempts: int
     consultation_gate: All | tuple[str, ...]
     certificate: CertificateRule
     surveys: SurveySchedule
@@ -74,6 +80,7 @@ def parse_course(text: str, filename: str = COURSE_FILE) -> CourseSpec:
     provider = fields.text("provider")
     ce_hours = fields.number("ce_hours", minimum=0, maximum=1000)
     consent_version = fields.text("consent_version", required=False)
+    quiz_attempts = fields.integer("quiz_attempts", minimum=0, maximum=100)
     gate = _modules_or_all(fields, "consultation_gate")
     certificate = _certificate(fields)
     surveys = _surveys(fields)
@@ -83,6 +90,7 @@ def parse_course(text: str, filename: str = COURSE_FILE) -> CourseSpec:
         provider=provider or "",
         ce_hours=ce_hours or 0.0,
         consent_version=consent_version,
+        quiz_attempts=DEFAULT_QUIZ_ATTEMPTS if quiz_attempts is None else quiz_attempts,
         consultation_gate=gate,
         certificate=certificate,
         surveys=surveys,

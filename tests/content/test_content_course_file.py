@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from course.catalog.spec import spec_from_data, spec_to_data
 from course.content import CertificateRule, ContentErrors, SurveySchedule, parse_course
 
 FILE = "modules/course.yaml"
@@ -48,7 +49,21 @@ def test_optional_keys_default():
     assert course.certificate == CertificateRule(modules=("a",), surveys=())
     assert course.surveys == SurveySchedule(None, {}, {})
     assert course.consent_version is None
+    assert course.quiz_attempts == 3  # enough to learn from two scores, few enough for CE
     assert course.filename == "elsewhere/course.yaml"
+
+
+@pytest.mark.parametrize("value", [0, 1, 5])
+def test_quiz_attempts_is_read_and_kept_with_the_revision(value):
+    course = parse_course(VALID + f"quiz_attempts: {value}\n")
+    assert course.quiz_attempts == value
+    assert spec_from_data(spec_to_data(course)).quiz_attempts == value
+
+
+def test_a_course_revision_stored_before_quiz_attempts_reads_the_default():
+    data = spec_to_data(parse_course(VALID))
+    del data["quiz_attempts"]
+    assert spec_from_data(data).quiz_attempts == 3
 
 
 RULES = {
@@ -65,6 +80,16 @@ RULES = {
     ),
     "ce_hours text": (VALID.replace("ce_hours: 6.5", "ce_hours: six"), 3, "must be a number"),
     "ce_hours negative": (VALID.replace("ce_hours: 6.5", "ce_hours: -1"), 3, "between 0 and 1000"),
+    "quiz_attempts negative": (
+        VALID + "quiz_attempts: -1\n",
+        15,
+        "'quiz_attempts' must be between 0 and 100, not -1",
+    ),
+    "quiz_attempts text": (
+        VALID + "quiz_attempts: three\n",
+        15,
+        "'quiz_attempts' must be a whole number",
+    ),
     "consent_version number": (
         VALID.replace('"2026-1"', "2026"),
         4,

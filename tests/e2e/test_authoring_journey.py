@@ -98,7 +98,11 @@ def _fill_question(question, prompt: str, right: str, wrong: str) -> None:
     correct = question.get_by_role("group", name="Option 1", exact=True)
     correct.get_by_label("Option text").fill(right)
     correct.get_by_label("Correct answer").check()
-    correct.get_by_label("Feedback shown after grading (optional)").fill(f"Yes: {right}.")
+    correct.get_by_label("Feedback, shown once passed or after the last attempt (optional)").fill(
+        f"Yes: {right}."
+    )
     other = question.get_by_role("group", name="Option 2", exact=True)
     other.get_by_label("Option text").fill(wrong)
-    other.get_by_label("Feedback shown after grading (optional)").fill(f"No: not {wrong}.")
+    other.get_by_label("Feedback, shown once passed or after the last attempt (optional)").fill(
+        f"No: not {wrong}."
+    )

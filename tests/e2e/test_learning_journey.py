@@ -80,14 +80,16 @@ def test_therapist_reads_watches_fails_passes_and_unlocks_the_next_module(
     expect(checklist).to_contain_text("Done: Video: A short clip: 100% watched")
     expect(checklist).to_contain_text("To do: Quiz: not taken yet")
 
-    # The quiz: fail, read the feedback, pass.
+    # The quiz: fail and see which questions were not right (not the key), then pass.
     page.get_by_role("link", name="Take the quiz").click()
     assert_accessible(page)
     page.get_by_label("Complaint about the therapist").check()
     page.get_by_label("Change the task").check()
     page.get_by_role("button", name="Submit answers").click()
     expect(page.get_by_text("The pass mark is 100%")).to_be_visible()
-    expect(page.get_by_text("No, that would be a confrontation marker.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Question 1: not right")).to_be_visible()
+    expect(page.get_by_text("You have 2 of 3 attempts left.")).to_be_visible()
+    expect(page.get_by_text("No, that would be a confrontation marker.")).to_have_count(0)
     assert_accessible(page)
     page.get_by_role("link", name="Try again").click()
     page.get_by_label("Minimal responses").check()
@@ -95,6 +97,7 @@ def test_therapist_reads_watches_fails_passes_and_unlocks_the_next_module(
     page.get_by_label("Acknowledge your own part").check()
     page.get_by_role("button", name="Submit answers").click()
     expect(page.get_by_text("You passed")).to_be_visible()
+    expect(page.get_by_text("Right, short answers that shut the topic.")).to_be_visible()
 
     page.get_by_role("link", name="Back to the module").click()
     expect(page.get_by_role("status").filter(has_text="Complete")).to_be_visible()

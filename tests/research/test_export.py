@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from course.assessments.models import QuizAttempt
 from course.audit.models import AuditEntry
 from course.extensions import db
 
@@ -129,6 +130,42 @@ def test_only_consenting_therapists_appear_with_their_activity(app, trial, expor
     assert consult["attendance"] == "attended" and consult["duration_seconds"] == "3600"
     consort = {(r["stage"], r["arm"]): int(r["count"]) for r in rows(files, "consort.csv")}
     assert consort[("consented", "all")] == 2 and consort[("randomized", "self_paced")] == 1
+
+
+def test_quiz_items_carry_their_score_partial_or_from_before_partial_credit(app, trial, export_zip):
+    with app.app_context():
+        partial = db.session.scalar(
+            db.select(QuizAttempt).where(QuizAttempt.user_id == trial["a"].id)
+        )
+        partial.points, partial.score = {"marker": 1.0, "repair": 0.5}, 75.0
+        partial.correct = {"marker": True, "repair": False}
+        db.session.commit()
+        partial_id = str(partial.id)
+    files = export_zip()
+    attempts = {r["attempt_id"]: r for r in rows(files, "quiz_attempts.csv")}
+    assert len(attempts) == 2
+    for attempt_id, attempt in attempts.items():
+        wanted = ("1.5", "1", "75") if attempt_id == partial_id else ("1", "1", "50")
+        assert (attempt["points"], attempt["correct"], attempt["score"]) == wanted
+    items = {
+        (r["attempt_id"], r["question_id"]): (r["correct"], r["item_score"])
+        for r in rows(files, "quiz_responses.csv")
+    }
+    old_id = next(a for a in attempts if a != partial_id)
+    assert items == {
+        (partial_id, "marker"): ("1", "1"),
+        (partial_id, "repair"): ("0", "0.5"),
+        (old_id, "marker"): ("1", "1"),  # graded right or wrong: 1 or 0
+        (old_id, "repair"): ("0", "0"),
+    }
+    statements = [json.loads(line) for line in files["xapi.jsonl"].decode().splitlines()]
+    answered = next(
+        s for s in statements
+        if s["verb"]["id"].endswith("/answered") and s["object"]["id"].endswith("quiz#repair")
+        and s["result"]["score"]["raw"] == 0.5
+    )  # fmt: skip
+    assert answered["result"]["score"] == {"scaled": 0.5, "raw": 0.5, "min": 0, "max": 1}
+    assert answered["result"]["success"] is False
 
 
 def test_no_name_email_address_or_free_text_anywhere_in_the_archive(app, trial, export_zip):

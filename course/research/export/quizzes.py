@@ -6,16 +6,16 @@ from typing import TextIO
 
 from sqlalchemy import func, select
 
-from course.assessments.models import QuizAttempt
+from course.assessments.models import QuizAttempt, item_scores
 from course.research.export.context import ExportContext, flag, iso, number, stream, write_csv
 
 ATTEMPTS = (
     "attempt_id", "study_id", "arm", "quiz", "quiz_revision", "attempt_number", "started_at",
-    "submitted_at", "duration_seconds", "questions", "correct", "score", "passed",
+    "submitted_at", "duration_seconds", "questions", "correct", "score", "passed", "points",
 )  # fmt: skip
 RESPONSES = (
     "attempt_id", "study_id", "arm", "quiz", "quiz_revision", "question_id",
-    "question_position", "chosen", "correct",
+    "question_position", "chosen", "correct", "item_score",
 )  # fmt: skip
 
 
@@ -36,6 +36,7 @@ def attempt_query(ctx: ExportContext):
             QuizAttempt.correct,
             QuizAttempt.score,
             QuizAttempt.passed,
+            QuizAttempt.points,
         )
         .where(*ctx.only_people(QuizAttempt.user_id), *f.in_range(QuizAttempt.started_at))
         .order_by(QuizAttempt.id)
@@ -53,6 +54,7 @@ def quiz_attempts(ctx: ExportContext, out: TextIO) -> int:
         for row in stream(attempt_query(ctx)):
             (attempt_id, user_id, quiz_id, revision_id, n, started, submitted) = row[:7]
             correct, score, passed = row[9], row[10], row[11]
+            points = sum(item_scores(row[12], correct).values()) if submitted else None
             person = ctx.people.get(user_id)
             if person is None:
                 continue
@@ -63,7 +65,7 @@ def quiz_attempts(ctx: ExportContext, out: TextIO) -> int:
                 revision.number if revision else "", n or "", iso(started), iso(submitted),
                 number(seconds), len(row[7] or ()),
                 sum(1 for ok in (correct or {}).values() if ok) if submitted else "",
-                number(score, 2), flag(passed),
+                number(score, 2), flag(passed), number(points, 4),
             )  # fmt: skip
 
     return write_csv(out, ATTEMPTS, rows())
@@ -76,6 +78,7 @@ def quiz_responses(ctx: ExportContext, out: TextIO) -> int:
         for row in stream(attempt_query(ctx).where(QuizAttempt.submitted_at.is_not(None))):
             attempt_id, user_id, quiz_id, revision_id = row[:4]
             layout, answers, correct = row[7] or [], row[8] or {}, row[9] or {}
+            items = item_scores(row[12], correct)
             person = ctx.people.get(user_id)
             if person is None:
                 continue
@@ -86,6 +89,7 @@ def quiz_responses(ctx: ExportContext, out: TextIO) -> int:
                     attempt_id, person.study_id, person.arm, ctx.quizzes.get(quiz_id, ""),
                     revision.number if revision else "", question, position,
                     "|".join(answers.get(question, ())), flag(correct.get(question)),
+                    number(items.get(question), 4),
                 )  # fmt: skip
 
     return write_csv(out, RESPONSES, rows())

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from sqlalchemy import or_, select
 
+from course.assessments.models import item_scores
 from course.consultations import models as consultations_models
 from course.learning.intervals import covered, merge
 from course.learning.models import ModuleProgress, ProgressEvent
@@ -55,8 +56,9 @@ def _quizzes(b: Builder) -> Iterator[Statement]:
             row[7] or [],
             row[8] or {},
             row[9] or {},
-            *row[10:],
+            *row[10:12],
         )
+        items = item_scores(row[12], correct)
         person, slug = ctx.people.get(user_id), ctx.quizzes.get(quiz_id, "")
         if person is None:
             continue
@@ -71,6 +73,8 @@ def _quizzes(b: Builder) -> Iterator[Statement]:
             yield b.statement(
                 (*key, qid), person, "answered", question, submitted,
                 result={"success": bool(correct.get(qid)),
+                        "score": {"scaled": round(items.get(qid, 0.0), 4),
+                                  "raw": round(items.get(qid, 0.0), 4), "min": 0, "max": 1},
                         "response": "[,]".join(answers.get(qid, ()))},
             )  # fmt: skip
         yield b.statement(
