@@ -226,7 +226,7 @@ def submit_attempt(user, ctx: QuizContext, attempt_id: int, form) -> QuizAttempt
     attempt.number = allowed.used + 1
     attempt.submitted_at = clock.now_utc()
     db.session.flush()
-    if not attempt.passed and allowed.left == 1:
+    if not attempt.passed and not allowed.passed and allowed.left == 1:
         tell_trainers(user, ctx.quiz.slug, allowed.limit or 0)
     signals.attempt_graded.send(
         user, quiz=ctx.quiz.slug, attempt_id=attempt.id, score=attempt.score, passed=attempt.passed

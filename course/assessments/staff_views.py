@@ -24,9 +24,11 @@ STAFF = ("trainer", "admin")
 
 
 @bp.route("/<slug>/statistics", methods=["GET"])
-@roles("trainer", "researcher", "admin")
+@roles("trainer", "admin")
 def statistics(slug: str):
-    """Facility and discrimination of each question, over first attempts."""
+    """Facility and discrimination of each question, over first attempts: a course-quality
+    tool over every therapist, so not a research page (research figures leave out those
+    who declined or withdrew)."""
     quiz, revision = grants.published_quiz(slug)
     return render_template(
         "assessments/statistics.html",

@@ -79,11 +79,12 @@ def _amount(have: float, need: float) -> str:
 
 def video_standing(video: Mapping[str, Any], seen: VideoProgress | None, rule) -> VideoStanding:
     """Where one video of a revision stands against the rule's ``video_percent`` and
-    ``transcript_percent`` (its length as the server knows it: the revision's, else the
-    one pinned on the viewing row)."""
+    ``transcript_percent``. The reading time follows the length the revision holds (read
+    from the file or given in the block), never one a player reported: the first browser
+    to claim a two-second video would otherwise set everyone's reading time."""
     pct = watched_percent(seen.watched_seconds, seen.duration) if seen else 0.0
     share = rule.get("transcript_percent") or 0
-    length = video.get("duration") or (seen.duration if seen else 0.0)
+    length = video.get("duration") or 0.0
     to_read = length * share / 100 if share and length else None
     read = seen.transcript_seconds if seen else 0.0
     return VideoStanding(pct, rule["video_percent"], read, to_read, bool(share))

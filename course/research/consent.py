@@ -187,6 +187,13 @@ def _check_acceptance(text: str, text_sha256: str | None, read: bool, typed: str
             "come back later or contact the study team.",
             503,
         )
+    if consent_text.UNKNOWN_MARK in text:
+        current_app.logger.error("consent text names a setting that does not exist")
+        raise ConsentError(
+            "The consent form has an error the study team must correct first. Nothing has "
+            "been recorded; please come back later or contact the study team.",
+            503,
+        )
     if text_sha256 != consent_text.sha256_text(text):
         raise ConsentError(CHANGED)
     if not read:

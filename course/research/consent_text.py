@@ -23,6 +23,10 @@ def placeholders(text: str) -> list[str]:
     return PLACEHOLDER.findall(text)
 
 
+#: Begins what a placeholder naming no setting becomes; a text holding it cannot be accepted.
+UNKNOWN_MARK = "(the consent text names an unknown setting:"
+
+
 def unknown_placeholders(text: str) -> list[str]:
     """Keys in the text that no STUDY_ setting fills."""
     return [key for key in placeholders(text) if key not in KEYS]
@@ -34,7 +38,9 @@ def fill(text: str, config: Mapping[str, Any]) -> str:
     def value(match: re.Match) -> str:
         key = match.group(1)
         if key not in KEYS:
-            raise ValueError(f"the consent text names an unknown setting {{{{ study.{key} }}}}")
+            # Said in the text rather than raised: every therapist is sent to this page,
+            # and acceptance is refused while the mark is in it (consent._check_acceptance).
+            return f"{UNKNOWN_MARK} study.{key})"
         setting = config.get(KEYS[key])
         if setting is None or not str(setting).strip():
             return f"(not set yet: {PREFIX}{KEYS[key]})"

@@ -57,7 +57,9 @@ def readyz():
         return {"status": "unavailable", "reason": reason}, 503
     # Ready to serve either way; enrolment waiting for the study settings is said, not failed.
     closed = enrolment_closed(current_app.config)
-    return {"status": "ready", "enrolment": f"closed: {closed}" if closed else "open"}
+    # Which settings are missing is for staff (their pages and the start-up log), not for
+    # an unauthenticated probe.
+    return {"status": "ready", "enrolment": "closed" if closed else "open"}
 
 
 # --- request log --------------------------------------------------------------------------

@@ -99,3 +99,17 @@ def test_passing_ends_the_attempts_without_a_notice(app, learner, client, take_q
     assert "You passed this quiz" in page and "contact the trainers" not in page
     with app.app_context():
         assert db.session.scalar(db.select(Notice).where(Notice.user_id == trainer.id)) is None
+
+
+def test_failing_a_last_attempt_after_passing_tells_no_trainer(
+    app, learner, client, csrf, make_user, open_attempt, set_max_attempts
+):
+    trainer = make_user("trainer")
+    set_max_attempts(2)
+    first = attempt_url(client.get(QUIZ).get_data(as_text=True))
+    stale = open_attempt(learner)  # a second tab opened before passing
+    assert client.post(first, data={**RIGHT, "csrf_token": csrf(client)}).status_code == 302
+    assert client.post(stale, data={**WRONG, "csrf_token": csrf(client)}).status_code == 302
+    assert _submitted(app) == 2
+    with app.app_context():
+        assert db.session.scalar(db.select(Notice).where(Notice.user_id == trainer.id)) is None

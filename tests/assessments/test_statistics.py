@@ -119,10 +119,10 @@ def test_the_page_costs_the_same_queries_for_any_number_of_attempts(
     assert more() == few()
 
 
-@pytest.mark.parametrize(("role", "status"), [("researcher", 200), ("therapist", 403)])
-def test_researchers_see_the_statistics_and_therapists_do_not(
-    app, course, make_user, login, role, status
-):
+@pytest.mark.parametrize(
+    ("role", "status"), [("admin", 200), ("researcher", 403), ("therapist", 403)]
+)
+def test_only_trainers_and_admins_see_the_statistics(app, course, make_user, login, role, status):
     tab = app.test_client()
     login(make_user(role), on=tab)
     assert tab.get(STATS).status_code == status

@@ -81,6 +81,15 @@ def test_the_learner_reads_which_way_counts_and_how_far_along_each_is():
     assert video_standing(VIDEO, seen(watched=60, read=150), RULE).fraction == 0.5
 
 
+def test_a_length_a_player_reported_never_sets_the_reading_time():
+    # A local file whose length the server could not read: a player pinned 2 s on the
+    # viewing row. Two seconds of reading must not complete the video for anyone.
+    unknown = {"key": "u", "title": "Clip", "duration": None}
+    standing = video_standing(unknown, seen(read=2, duration=2.0), RULE)
+    assert standing.by is None
+    assert "cannot count until the video's length is known" in standing.status
+
+
 def test_how_the_videos_were_met_is_video_transcript_or_mixed():
     revision = SimpleNamespace(completion=RULE, videos=[VIDEO, {**VIDEO, "key": "j"}])
     assert video_met_by(revision, {"k": seen(watched=600), "j": seen(watched=600)}) == "video"

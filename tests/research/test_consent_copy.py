@@ -153,3 +153,20 @@ def test_copies_are_append_only(app, client, make_user, login, course, csrf):
                 db.session.flush()
             db.session.rollback()
     assert len(rows(app, ConsentCopy, user)) == 1
+
+
+def test_a_text_naming_an_unknown_setting_is_shown_but_cannot_be_accepted(
+    app, client, make_user, login, course, csrf
+):
+    folder = app.config["RESEARCH_CONSENT_DIR"]
+    with open(f"{folder}/consent-1.md", "a", encoding="utf-8") as text:
+        text.write("\nContact {{ study.pi_phone }}.\n")  # a typo in a new version
+    user = make_user("therapist", arm="self_paced", consent=False)
+    login(user)
+    page = client.get("/research/consent")
+    assert page.status_code == 200  # every therapist is sent here: never a 500
+    assert "names an unknown setting: study.pi_phone" in page.get_data(as_text=True)
+    response = accept(client, csrf)
+    assert response.status_code == 503
+    assert "error the study team must correct" in response.get_data(as_text=True)
+    assert rows(app, ConsentRecord, user) == [] and rows(app, ConsentCopy, user) == []

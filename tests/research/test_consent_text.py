@@ -10,7 +10,13 @@ import yaml
 
 from course.config import STUDY_SETTINGS, enrolment_closed, missing_study_settings
 from course.extensions import db
-from course.research.consent_text import KEYS, fill, placeholders, unknown_placeholders
+from course.research.consent_text import (
+    KEYS,
+    UNKNOWN_MARK,
+    fill,
+    placeholders,
+    unknown_placeholders,
+)
 from course.research.models import ConsentRecord
 from course.web import ops
 
@@ -70,11 +76,11 @@ def test_the_shipped_text_neither_denies_patient_data_nor_calls_control_a_wait_l
     assert not re.search(r"(do not|don't|never) collect any information about your patients", flat)
 
 
-def test_an_unset_setting_says_which_one_and_an_unknown_one_is_an_error():
+def test_an_unset_setting_says_which_one_and_an_unknown_one_is_marked():
     assert fill("PI: {{ study.pi }}.", {}) == "PI: (not set yet: COURSE_STUDY_PI)."
     assert fill("PI: {{study.pi}}.", {"STUDY_PI": "  Dr. A\n B  "}) == "PI: Dr. A B."
-    with pytest.raises(ValueError, match="unknown setting"):
-        fill("{{ study.budget }}", {})
+    # Said in the text, not raised: every therapist is sent to the consent page.
+    assert fill("{{ study.budget }}", {}) == f"{UNKNOWN_MARK} study.budget)"
 
 
 def test_enrolment_closes_only_in_production_and_names_what_is_missing():
