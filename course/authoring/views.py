@@ -15,6 +15,7 @@ from course.authoring.forms import ModuleForm, module_fields
 from course.catalog.models import Module
 from course.content import ContentError, ContentErrors, compose_module, parse_module
 from course.content.errors import steps
+from course.content.modules import split_front_matter
 from course.extensions import db
 from course.web.access import roles
 
@@ -94,9 +95,12 @@ def new():
 def edit(slug: str):
     """Edit a module, starting from its newest revision (a draft when one is newer)."""
     module = module_or_404(slug)
-    if request.method == "POST":
-        return _submit(ModuleForm(), slug)
     latest = services.latest_module_revision(module)
+    if request.method == "POST":
+        form = ModuleForm()
+        written = split_front_matter(latest.source)
+        form.written_front = None if isinstance(written, str) else written.yaml
+        return _submit(form, slug)
     source = parse_module(latest.source, f"modules/{latest.filename}")
     return _editor(ModuleForm(data=module_fields(source)), slug, preview=latest.html)
 
