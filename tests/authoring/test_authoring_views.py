@@ -306,3 +306,26 @@ def test_a_diff_shows_only_what_the_editor_changed_not_how_yaml_quotes(
     diff = client.get("/authoring/modules/intro/revisions/3/diff").get_data(as_text=True)
     assert diff.count("Removed: ") == 1 and diff.count("Added: ") == 1
     assert "Removed: </span>A tension is a strain in the working alliance.</del>" in diff
+
+
+@pytest.mark.parametrize("action", ["save", "publish"])
+def test_a_prerequisite_loop_is_refused_at_requires_naming_modules_by_title(editor, action):
+    before = editor.count()
+    response = editor.save("intro", action, requires="next")
+    assert response.status_code == 422
+    page = editor.read(response)
+    error = page.text["requires-error"]
+    assert "“The next step” cannot be required here: it requires this module" in error
+    assert "(“Introduction to tensions” → “The next step” → “Introduction to tensions”)" in error
+    text = response.get_data(as_text=True)
+    assert ".md" not in text and "Draft saved" not in text
+    assert ("a", {"href": "#requires"}) in page.tags
+    assert editor.count() == before
+
+
+def test_an_error_in_another_module_names_that_module_by_title(editor):
+    response = editor.save("intro", "publish", order="2")
+    assert response.status_code == 422
+    text = editor.read(response).text
+    assert ".md" not in response.get_data(as_text=True)
+    assert "In the module “The next step”" in " ".join(text.values()), text
