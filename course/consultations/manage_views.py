@@ -143,6 +143,7 @@ def record_attendance(session_id: int):
     row = listing.session_row(session_id)
     if row is None:
         raise not_found()
+    attendance.recordable_session(session_id)  # not before the session, nor once cancelled
     roster = rosters.roster(session_id)
     form = FlaskForm()  # CSRF only: the fields are one set per booked therapist
     if form.validate_on_submit():
