@@ -55,6 +55,9 @@ class InviteForm(FlaskForm):
         choices=choices([("", "No arm (not a therapist)"), *ARM_PAIRS]),
         default="open",
         validators=[Optional()],
+        description="The arm the account starts in. Invite trial recruits with control, the "
+        "holding arm, until they are randomized. Once the account exists, its arm changes "
+        "only through an allocation (Randomization, or the Users page).",
     )
 
 

@@ -86,7 +86,8 @@ def invitations():
             db.session.commit()
             new_link = external_url("auth.register", token=token)
             flash(f"Invitation sent to {invitation.email}.", "success")
-            form = InviteForm(formdata=None)
+            # The next invitation starts from the same role and arm; only the address clears.
+            form = InviteForm(formdata=None, data={"role": form.role.data, "arm": form.arm.data})
     listing = db.session.scalars(
         db.select(Invitation).order_by(Invitation.created_at.desc()).limit(200)
     ).all()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+from importlib.resources import files
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
@@ -42,12 +44,31 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def timezone_choices() -> list[SelectChoice]:
-    """Time zones grouped for a select: common North American ones first."""
-    rest = sorted(z for z in available_timezones() if "/" in z and z not in COMMON_ZONES)
-    return [
-        SelectChoice(z, z.replace("_", " "), optgroup="North America") for z in COMMON_ZONES
-    ] + [SelectChoice(z, z.replace("_", " "), optgroup="All time zones") for z in rest]
+@cache
+def canonical_zones() -> tuple[str, ...]:
+    """Each place's one IANA zone (tzdata's zone.tab), without the legacy aliases
+    (US/Eastern, Canada/Pacific, America/Montreal...) that name the same clocks again."""
+    table = files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in table.splitlines() if line and line[0] != "#")
+    return tuple(sorted({row[2] for row in rows if len(row) > 2}))
+
+
+def timezone_choices(keep: str | None = None) -> list[SelectChoice]:
+    """Time zones for a select, each once: common North American ones first, then the
+    others by region, then UTC. ``keep`` adds a stored zone the list does not offer (a
+    legacy alias), so saving a form again does not refuse or change it."""
+    offered = [SelectChoice(z, _label(z), optgroup="North America") for z in COMMON_ZONES]
+    for zone in canonical_zones():
+        if zone not in COMMON_ZONES:
+            offered.append(SelectChoice(zone, _label(zone), optgroup=zone.split("/")[0]))
+    offered.append(SelectChoice("UTC", "UTC", optgroup="Other"))
+    if keep and keep not in {choice.value for choice in offered} and keep in available_timezones():
+        offered.insert(0, SelectChoice(keep, f"{_label(keep)} (as saved)", optgroup="Saved"))
+    return offered
+
+
+def _label(zone: str) -> str:
+    return zone.replace("_", " ")
 
 
 def _password(label: str) -> PasswordField:

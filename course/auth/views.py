@@ -84,6 +84,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
+    refused = None
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         db.session.commit()
@@ -91,8 +92,9 @@ def login():
             _sign_in(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         g.login_failed = True
-        form.password.errors.append("The e-mail or password is not right.")
-    return render_template("auth/login.html", form=form)
+        # Said once, for the form as a whole: it is not known which of the two is wrong.
+        refused = "The e-mail or password is not right."
+    return render_template("auth/login.html", form=form, refused=refused)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -19,6 +19,7 @@ from wtforms import (
 )
 
 from course.auth.forms import choices
+from course.authoring.frontmatter import keep_written_front
 from course.content import ModuleSource, QuizSource, compose_module, module_front, quiz_data
 
 NUMBER = {"inputmode": "numeric", "class": "number"}
@@ -96,6 +97,9 @@ class ModuleForm(FlaskForm):
         render_kw={"rows": 24, "spellcheck": "true"},
     )
 
+    #: The front matter of the revision being edited, kept where its values are unchanged.
+    written_front: str | None = None
+
     def front(self, slug: str | None) -> dict[str, Any]:
         """The front matter these fields describe, typed as a file would type it."""
         front: dict[str, Any] = {"title": (self.title.data or "").strip(), "slug": slug}
@@ -121,11 +125,19 @@ class ModuleForm(FlaskForm):
 
     def text(self, slug: str | None) -> str:
         """The whole module file these fields make."""
-        return compose_module(self.front(slug), self.body_text())
+        return self._front_text(slug) + self.body_text()
 
     def body_offset(self, slug: str | None) -> int:
         """File lines before the body's first line, to turn file lines into body lines."""
-        return compose_module(self.front(slug), "").count("\n")
+        return self._front_text(slug).count("\n")
+
+    def _front_text(self, slug: str | None) -> str:
+        """The front matter between its --- lines, as written before where unchanged."""
+        composed = compose_module(self.front(slug), "")
+        if self.written_front is None:
+            return composed
+        inner = composed.removeprefix("---\n").removesuffix("---\n")
+        return f"---\n{keep_written_front(self.written_front, inner, {'slug': slug})}---\n"
 
 
 def module_fields(module: ModuleSource) -> dict[str, Any]:

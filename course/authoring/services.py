@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from course.audit.services import record
+from course.authoring.prerequisites import requires_loops
 from course.authoring.revisions import (
     media_url,
     transcript_url,
@@ -227,8 +228,17 @@ def parse_module_text(text: str, slug: str | None = None) -> ModuleSource:
 
 
 def save_module_draft(text: str, *, actor, slug: str | None = None) -> ModuleRevision:
-    """Keep a draft (it must parse, but need not pass the whole-course checks yet)."""
-    return write_module(parse_module_text(text, slug), actor=actor, publish=False)
+    """Keep a draft (it must parse and form no prerequisite loop, but need not pass the
+    whole-course checks yet)."""
+    module = parse_module_text(text, slug)
+    _refuse_loops(module)
+    return write_module(module, actor=actor, publish=False)
+
+
+def _refuse_loops(module: ModuleSource) -> None:
+    """Refuse a module whose ``requires`` leads back to it through the published course."""
+    if errors := requires_loops(module, published_bundle().modules):
+        raise ContentErrors(errors)
 
 
 def publish_module(text: str, *, actor, slug: str | None = None) -> ModuleRevision:
@@ -242,6 +252,7 @@ def publish_module(text: str, *, actor, slug: str | None = None) -> ModuleRevisi
                 )
             ]
         )
+    _refuse_loops(module)
     check_course(_with_module(published_bundle(), module))
     return write_module(module, actor=actor, publish=True)
 

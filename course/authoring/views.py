@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
@@ -15,6 +16,7 @@ from course.authoring.forms import ModuleForm, module_fields
 from course.catalog.models import Module
 from course.content import ContentError, ContentErrors, compose_module, parse_module
 from course.content.errors import steps
+from course.content.modules import default_slug, split_front_matter
 from course.extensions import db
 from course.web.access import roles
 
@@ -95,9 +97,12 @@ def new():
 def edit(slug: str):
     """Edit a module, starting from its newest revision (a draft when one is newer)."""
     module = module_or_404(slug)
-    if request.method == "POST":
-        return _submit(ModuleForm(), slug)
     latest = services.latest_module_revision(module)
+    if request.method == "POST":
+        form = ModuleForm()
+        written = split_front_matter(latest.source)
+        form.written_front = None if isinstance(written, str) else written.yaml
+        return _submit(form, slug)
     source = parse_module(latest.source, f"modules/{latest.filename}")
     return _editor(ModuleForm(data=module_fields(source)), slug, preview=latest.html)
 
@@ -197,6 +202,25 @@ def _is_this_module(file: str, slug: str | None) -> bool:
     return name.endswith(f"-{slug or 'draft'}.md") or name == "01-draft.md"
 
 
+#: A module's file as checks name it; the browser shows the module's title instead.
+_MODULE_FILE = re.compile(r"modules/[0-9]+-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md")
+
+
+def _named(match: re.Match, titles: dict[str, str]) -> str:
+    title = titles.get(match["slug"])
+    return f"the module “{title}”" if title else match[0]
+
+
+def _elsewhere(file: str, titles: dict[str, str]) -> str:
+    """Where an error in another file is, as the browser shows it: by module title."""
+    path = PurePosixPath(file)
+    slug = default_slug(path.name) if path.parent.name == "modules" else path.stem
+    if path.parent.name in ("modules", "quizzes") and slug in titles:
+        what = "the module" if path.parent.name == "modules" else "the quiz of"
+        return f"In {what} “{titles[slug]}”"
+    return f"In {file}"
+
+
 def place_errors(
     form: ModuleForm, errors: list[ContentError], slug: str | None, *, creating: bool
 ) -> list[tuple[str, str]]:
@@ -204,14 +228,16 @@ def place_errors(
     offset = form.body_offset(slug)
     keys = [k for k in FRONT_FIELDS if creating or k != "slug"]
     summary: list[tuple[str, str]] = []
+    titles = {row.slug: row.title for row in overview.module_rows()}
     for error in errors:
         ours = _is_this_module(error.file, slug)
+        message = _MODULE_FILE.sub(lambda m: _named(m, titles), error.message)
         if ours and error.line > offset:
-            text = f"line {error.line - offset}: {error.message}"
+            text = f"line {error.line - offset}: {message}"
             form.body.errors = [*form.body.errors, text]
             summary.append((form.body.id, f"{form.body.label.text}, {text}"))
             continue
-        text = error.message if ours else f"{error.file}, line {error.line}: {error.message}"
+        text = message if ours else f"{_elsewhere(error.file, titles)}: {message}"
         key = field_named(error, keys)
         if key is None:
             summary.append(("", text))

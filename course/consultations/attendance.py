@@ -33,8 +33,9 @@ class Mark:
     shared_note: str = ""
 
 
-def record_attendance(actor: User, session_id: int, marks: list[Mark]) -> int:
-    """Store attendance and notes for the session's booked therapists; returns rows saved."""
+def recordable_session(session_id: int) -> ConsultationSession:
+    """The session, if attendance can be recorded for it: it exists, is not cancelled and
+    has started (the form is neither offered nor accepted before)."""
     session = db.session.get(ConsultationSession, session_id)
     if session is None:
         raise not_found()
@@ -42,8 +43,16 @@ def record_attendance(actor: User, session_id: int, marks: list[Mark]) -> int:
         raise ConsultationError("This session was cancelled: there is no attendance to record.")
     if not session.has_started:
         raise ConsultationError(
-            "Attendance can be recorded once the session has started.", status=400
+            "This session has not happened yet. Attendance can be recorded once the session "
+            "has started.",
+            status=400,
         )
+    return session
+
+
+def record_attendance(actor: User, session_id: int, marks: list[Mark]) -> int:
+    """Store attendance and notes for the session's booked therapists; returns rows saved."""
+    session = recordable_session(session_id)
     bookings = {
         b.id: b
         for b in db.session.scalars(

@@ -64,6 +64,10 @@ class SessionFields(FlaskForm):
         super().__init__(*args, **kwargs)
         self.timezone.choices = timezone_choices()
 
+    def keep_zone(self, zone: str | None) -> None:
+        """Offer a stored zone too, even a legacy alias the list leaves out."""
+        self.timezone.choices = timezone_choices(keep=zone)
+
     def plan(self) -> Plan:
         """The typed values as a plan for the services."""
         return Plan(

@@ -50,6 +50,11 @@ class SessionRow:
         """Free seats."""
         return max(0, self.capacity - self.seats_taken)
 
+    @property
+    def has_started(self) -> bool:
+        """True from the start time on (attendance can be recorded from then)."""
+        return self.starts_at <= clock.now_utc()
+
     def when(self, viewer_zone: str) -> str:
         """The time in the viewer's zone, plus the trainer's where it differs."""
         return describe(self.starts_at, self.ends_at, viewer_zone, self.timezone)

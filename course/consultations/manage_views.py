@@ -31,6 +31,7 @@ def _told(notices) -> None:
 
 def _new_form(form_class):
     form = with_trainers(form_class(), rosters.trainers() or [me()])
+    form.keep_zone(current_user.timezone)
     if request.method == "GET":
         form.timezone.data = current_user.timezone
         form.trainer.data = str(current_user.id) if current_user.role == "trainer" else None
@@ -92,6 +93,7 @@ def edit(session_id: int):
     if found is None:
         raise not_found()
     form = ChangeForm()
+    form.keep_zone(found.timezone)
     if request.method == "GET":
         start = wall_clock(found.starts_at, found.timezone)
         form.title.data = found.series.title if found.series else found.title
@@ -143,6 +145,7 @@ def record_attendance(session_id: int):
     row = listing.session_row(session_id)
     if row is None:
         raise not_found()
+    attendance.recordable_session(session_id)  # not before the session, nor once cancelled
     roster = rosters.roster(session_id)
     form = FlaskForm()  # CSRF only: the fields are one set per booked therapist
     if form.validate_on_submit():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,6 +103,14 @@ def video_met_by(revision, videos: Mapping[str, VideoProgress]) -> str | None:
     return ways.pop() if len(ways) == 1 else "mixed"
 
 
+def time_status(have: float, need: float) -> str:
+    """Active minutes against the minimum, never more than it ("12 of 12 minutes, done")."""
+    total = max(1, math.ceil(need / 60))  # rounded up, so unfinished never shows total
+    if have >= need:
+        return f"{total} of {total} minutes, done"
+    return f"{int(have // 60)} of {total} minutes"
+
+
 def checklist(
     revision,
     progress,
@@ -121,7 +130,7 @@ def checklist(
             ChecklistItem(
                 "time",
                 "Time on this page",
-                f"{int(have // 60)} of {max(1, round(need / 60))} minutes",
+                time_status(have, need),
                 min(1.0, have / need),
                 have >= need,
             )

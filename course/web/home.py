@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -38,3 +38,15 @@ def healthz():
     """Liveness: answers at once with one trivial query."""
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """The site's icon where browsers look for it unasked (pages link the SVG too)."""
+    return send_from_directory(
+        current_app.static_folder,
+        "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=86400,
+    )

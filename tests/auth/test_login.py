@@ -138,3 +138,13 @@ def test_logout_needs_post_and_signs_out(client, make_user, login, csrf):
     assert client.get("/auth/logout").status_code == 405
     assert client.post("/auth/logout", data={"csrf_token": csrf(client)}).status_code == 302
     assert client.get("/admin/users").status_code == 302
+
+
+def test_a_refused_sign_in_says_so_once_for_the_whole_form(client, make_user, login):
+    response = login(make_user("admin"), password="wrong password here")
+    page = response.get_data(as_text=True)
+    assert page.count("The e-mail or password is not right.") == 1
+    alert = page.split('role="alert" id="sign-in-refused">')[1].split("</div>")[0]
+    assert "The e-mail or password is not right." in alert  # announced when the page loads
+    assert '<form method="post" novalidate aria-describedby="sign-in-refused">' in page
+    assert 'aria-invalid="true"' not in page  # neither field alone is known to be wrong

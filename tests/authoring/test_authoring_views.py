@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from html import unescape
 
 import pytest
@@ -284,3 +285,51 @@ def test_quizzes_and_moves_are_checked_with_the_practice_the_modules_require(
     move = {"direction": "up", "csrf_token": csrf(client)}
     moved = client.post("/authoring/modules/next/move", data=move, follow_redirects=True)
     assert "Moved next to position 1." in moved.get_data(as_text=True)
+
+
+def test_a_diff_shows_only_what_the_editor_changed_not_how_yaml_quotes(
+    editor, client, tmp_path, fixture_root, import_course
+):
+    root = tmp_path / "course"
+    shutil.copytree(fixture_root, root)
+    intro = root / "modules" / "01-intro.md"
+    intro.write_text(
+        intro.read_text().replace(
+            "title: Introduction to tensions\n",
+            '# Written by hand.\ntitle: "Introduction: tensions"\nrequires: []\n',
+        )
+    )
+    import_course(root)  # revision 2, as written in the file
+    _publish_change(editor, "a strain in", "a stress in")
+    assert editor.save("intro", "publish", summary="What a tension is, briefly.").status_code == 302
+    _, written, edited, summarized = (
+        source for _, _, source in editor.module("intro")["revisions"]
+    )
+    assert edited == written.replace("a strain in", "a stress in")
+    assert summarized == edited.replace("is.", "is, briefly.")
+    diff = client.get("/authoring/modules/intro/revisions/3/diff").get_data(as_text=True)
+    assert diff.count("Removed: ") == 1 and diff.count("Added: ") == 1
+    assert "Removed: </span>A tension is a strain in the working alliance.</del>" in diff
+
+
+@pytest.mark.parametrize("action", ["save", "publish"])
+def test_a_prerequisite_loop_is_refused_at_requires_naming_modules_by_title(editor, action):
+    before = editor.count()
+    response = editor.save("intro", action, requires="next")
+    assert response.status_code == 422
+    page = editor.read(response)
+    error = page.text["requires-error"]
+    assert "“The next step” cannot be required here: it requires this module" in error
+    assert "(“Introduction to tensions” → “The next step” → “Introduction to tensions”)" in error
+    text = response.get_data(as_text=True)
+    assert ".md" not in text and "Draft saved" not in text
+    assert ("a", {"href": "#requires"}) in page.tags
+    assert editor.count() == before
+
+
+def test_an_error_in_another_module_names_that_module_by_title(editor):
+    response = editor.save("intro", "publish", order="2")
+    assert response.status_code == 422
+    text = editor.read(response).text
+    assert ".md" not in response.get_data(as_text=True)
+    assert "In the module “The next step”" in " ".join(text.values()), text

@@ -79,6 +79,26 @@ def test_attendance_before_the_session_is_refused(
     assert db_count(Attendance) == 0
 
 
+def test_the_attendance_form_is_offered_only_once_the_session_has_started(
+    app, signed_in, make_slot, post, trainer, login
+):
+    slot, _ = _booked_session(signed_in, make_slot, post, people=1)
+    staff = app.test_client()
+    login(trainer, on=staff)
+    form_url = f"/consultations/sessions/{slot}/attendance"
+    page = staff.get(f"/consultations/sessions/{slot}").get_data(as_text=True)
+    assert form_url not in page
+    assert "Attendance can be recorded once the session has started." in page
+    response = staff.get(form_url)
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "This session has not happened yet." in body and "Save attendance" not in body
+    with clock.frozen(clock.now_utc() + timedelta(days=2)):
+        page = staff.get(f"/consultations/sessions/{slot}").get_data(as_text=True)
+        assert f'href="{form_url}"' in page
+        assert "Save attendance" in staff.get(form_url).get_data(as_text=True)
+
+
 def test_every_booked_therapist_needs_a_valid_mark(
     app, signed_in, make_slot, post, trainer, login, db_count
 ):

@@ -368,3 +368,32 @@ def test_a_vancouver_therapist_books_a_halifax_trainer_across_the_november_chang
         page = client.get(f"/consultations/series/{series}").get_data(as_text=True)
     assert "Tue 21 Oct 2025, 06:00 to 07:00 PDT (10:00 to 11:00 ADT for the trainer" in page
     assert "Tue 4 Nov 2025, 06:00 to 07:00 PST (10:00 to 11:00 AST for the trainer" in page
+
+
+def test_a_session_stored_in_a_legacy_zone_can_be_changed_and_keeps_it(
+    app, make_slot, post, trainer, login
+):
+    slot = make_slot(tz="Canada/Eastern")
+    staff = app.test_client()
+    login(trainer, on=staff)
+    form = staff.get(f"/consultations/sessions/{slot}/edit").get_data(as_text=True)
+    assert '<option selected value="Canada/Eastern">Canada/Eastern (as saved)</option>' in form
+    assert form.count('value="Canada/Eastern"') == 1
+    with app.app_context():
+        start = wall_clock(db.session.get(ConsultationSession, slot).starts_at, "Canada/Eastern")
+    fields = {
+        "title": "Renamed consultation",
+        "start_date": start.date().isoformat(),
+        "start_time": "10:00",
+        "end_time": "11:00",
+        "capacity": "1",
+        "meeting_url": "https://meet.example.org/room-1",
+    }
+    response = post(
+        staff, f"/consultations/sessions/{slot}/edit", timezone="Canada/Eastern", **fields
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(ConsultationSession, slot).timezone == "Canada/Eastern"
+    other = post(staff, f"/consultations/sessions/{slot}/edit", timezone="US/Pacific", **fields)
+    assert other.status_code == 400 and "Not a valid choice" in other.get_data(as_text=True)

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from course.auth.models import User
 from course.extensions import db
 from course.learning import pages
+from course.learning.completion import time_status
 from course.learning.pages import Fragments, RevisionParts
 
 MODULE = "/learning/modules/intro"
@@ -60,6 +61,22 @@ def test_progress_events_redraw_the_page(app, client, learner, post_events, ev):
     post_events([ev("active", seconds=60)])
     page = _page(client)
     assert "Time on this page: 1 of 1 minutes" in page
+
+
+def test_time_beyond_the_minimum_is_shown_as_the_minimum_reached(
+    app, client, learner, post_events, ev
+):
+    post_events([ev("active", seconds=60), ev("active", seconds=60), ev("active", seconds=60)])
+    page = _page(client)
+    assert "Time on this page: 1 of 1 minutes, done" in page
+    assert "3 of 1" not in page and "2 of 1" not in page
+
+
+def test_time_status_never_shows_more_than_the_minimum_nor_all_of_it_before_it_is_met():
+    assert time_status(13 * 60, 12 * 60) == "12 of 12 minutes, done"
+    assert time_status(12 * 60, 12 * 60) == "12 of 12 minutes, done"
+    assert time_status(740, 750) == "12 of 13 minutes"
+    assert time_status(0, 30) == "0 of 1 minutes"
 
 
 def test_a_graded_quiz_redraws_the_page(app, client, learner, csrf):
