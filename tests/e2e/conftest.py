@@ -50,6 +50,11 @@ def live_server(app) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    # Requests still being answered (a favicon the browser asked for as the page closed)
+    # finish before the test's database goes, rather than fail in a thread afterwards.
+    for request in list(server._threads):
+        request.join(timeout=5)
+    server.socket.close()
 
 
 @pytest.fixture
