@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -39,6 +40,8 @@ CSV_HEADER = (
     "ip",
     "details",
 )
+#: What an action's name looks like (``auth.login``).
+ACTION_NAME = re.compile(r"[a-z_]{1,30}\.[a-z_]{0,33}\Z")
 #: Pages beyond this are refused as the last page (an offset a database integer holds).
 MAX_PAGE = 100_000
 
@@ -70,7 +73,7 @@ def _when(value: datetime) -> str:
 
 def _filters(form: AuditFilterForm) -> dict:
     """The search's keyword arguments from a valid form; ``actor_id`` -1 matches nobody."""
-    form.action.choices = _action_choices()
+    form.action.choices = _action_choices(request.args.get("action"))
     filters: dict = {}
     if not form.validate():
         return filters
@@ -102,13 +105,15 @@ def _local_midnight(day: date) -> datetime:
     return start.astimezone(ZoneInfo("UTC"))
 
 
-def _action_choices() -> list[tuple[str, str]]:
-    """Any action, each family of actions the log holds, and each action in it."""
-    actions = audit.recorded_actions()
-    kinds = sorted({describe.kind_of(a) for a in actions})
+def _action_choices(asked: str | None) -> list[tuple[str, str]]:
+    """Any action, each family, and each known action; an action the page does not know
+    (a newer feature's) stays filterable by typing it into the address."""
+    actions = dict(describe.ACTIONS)
+    if asked and ACTION_NAME.match(asked) and not asked.endswith("."):
+        actions.setdefault(asked, asked)
     choices = [("", "Any action")]
-    choices += [(f"{k}.", f"All: {describe.KINDS.get(k, k)}") for k in kinds]
-    choices += sorted(((a, describe.action_label(a)) for a in actions), key=lambda c: c[1])
+    choices += [(f"{k}.", f"All: {label}") for k, label in describe.KINDS.items()]
+    choices += sorted(actions.items(), key=lambda c: c[1])
     return choices
 
 

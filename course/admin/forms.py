@@ -58,6 +58,10 @@ class InviteForm(FlaskForm):
     )
 
 
+#: The years the audit log's date filter accepts, as the research export's dates.
+AUDIT_YEARS = (2000, 2100)
+
+
 class AuditFilterForm(FlaskForm):
     """Filter the audit log (GET); dates are days in the viewer's time zone."""
 
@@ -74,7 +78,13 @@ class AuditFilterForm(FlaskForm):
     since = DateField("From (date)", validators=[Optional()])
     until = DateField("To (date, inclusive)", validators=[Optional()])
 
+    def validate_since(self, field) -> None:
+        """Dates stay within the years the platform can hold."""
+        if field.data and not AUDIT_YEARS[0] <= field.data.year <= AUDIT_YEARS[1]:
+            raise ValidationError("Choose a date between 2000 and 2100.")
+
     def validate_until(self, field) -> None:
         """The range must not run backwards."""
+        self.validate_since(field)
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError("The end date is before the start date.")

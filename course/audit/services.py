@@ -60,8 +60,3 @@ def search(
             column.startswith(target, autoescape=True) if kind else column == target
         )
     return query
-
-
-def recorded_actions() -> list[str]:
-    """Every action the log holds, for the filter's choices."""
-    return list(db.session.scalars(db.select(AuditEntry.action).distinct().order_by("action")))

@@ -157,3 +157,13 @@ def test_csv_of_an_empty_selection_is_the_header(client, admin):
 def test_only_admins_read_the_log(client, make_user, login, role, path):
     login(make_user(role))
     assert client.get(path).status_code == 403
+
+
+@pytest.mark.parametrize("query", ["since=0001-01-01", "until=9999-12-31", "action=%3Cscript%3E"])
+def test_out_of_range_dates_and_unknown_actions_get_a_message(client, admin, query):
+    response = client.get(f"/admin/audit?{query}")
+    assert response.status_code == 400
+    assert "between 2000 and 2100" in response.get_data(
+        True
+    ) or "Not a valid choice" in response.get_data(True)
+    assert client.get(f"/admin/audit.csv?{query}").status_code == 400
