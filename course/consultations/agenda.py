@@ -18,7 +18,7 @@ from course.consultations.times import wall_clock, zone
 
 VIEWS = ("week", "month")
 #: The calendar pages reach this far either way, like the dates exports accept.
-FIRST_DAY, LAST_DAY = date(2000, 1, 3), date(2100, 12, 31)
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
 
 @dataclass(frozen=True)

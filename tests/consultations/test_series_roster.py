@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from course import clock
 from course.auth.models import User
-from course.consultations import attendance
+from course.consultations import agenda, attendance, listing, rosters
 from course.consultations.models import Booking
 from course.extensions import db
 
@@ -87,3 +87,22 @@ def test_an_unknown_or_empty_series(client, make_series, trainer, login):
     assert client.get("/consultations/series/99999/roster").status_code == 404
     page = client.get(f"/consultations/series/{make_series()}/roster").get_data(True)
     assert "Nobody is booked in this group yet." in page
+
+
+def test_the_roster_and_a_month_are_one_query_each(app, group):
+    series, _ = group
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        sessions = listing.series_sessions(series)
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            people = rosters.series_roster(sessions)
+            grid = agenda.grid("month", sessions[0].starts_at.date(), "America/Toronto")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+    assert len(people) == 3 and grid.count >= 1
+    assert len(statements) == 2
