@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from course.auth.forms import choices
 from course.auth.models import ARMS
@@ -61,13 +61,33 @@ class InviteForm(FlaskForm):
     )
 
 
+#: The years the audit log's date filter accepts, as the research export's dates.
+AUDIT_YEARS = (2000, 2100)
+
+
 class AuditFilterForm(FlaskForm):
-    """Filter the audit log (GET)."""
+    """Filter the audit log (GET); dates are days in the viewer's time zone."""
 
     class Meta:
         csrf = False
 
-    action = StringField("Action starts with", validators=[Optional(), Length(max=64)])
+    action = SelectField("Action", validators=[Optional()])
     actor = StringField("Actor e-mail or study ID", validators=[Optional(), Length(max=254)])
-    since = DateField("From (UTC date)", validators=[Optional()])
-    until = DateField("To (UTC date, inclusive)", validators=[Optional()])
+    target = StringField(
+        "Target",
+        description="One target, such as user:12, or all of a kind, such as session:",
+        validators=[Optional(), Length(max=120)],
+    )
+    since = DateField("From (date)", validators=[Optional()])
+    until = DateField("To (date, inclusive)", validators=[Optional()])
+
+    def validate_since(self, field) -> None:
+        """Dates stay within the years the platform can hold."""
+        if field.data and not AUDIT_YEARS[0] <= field.data.year <= AUDIT_YEARS[1]:
+            raise ValidationError("Choose a date between 2000 and 2100.")
+
+    def validate_until(self, field) -> None:
+        """The range must not run backwards."""
+        self.validate_since(field)
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("The end date is before the start date.")

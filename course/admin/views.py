@@ -1,17 +1,13 @@
-"""Admin pages: users, invitations, audit log (the outbox is in outbox_views)."""
+"""Admin pages: users, invitations (the audit log and the outbox have their own modules)."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime, time, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_
 
 from course.admin import services
-from course.admin.forms import AccountForm, AuditFilterForm, InviteForm, UserFilterForm
-from course.audit import services as audit
-from course.audit.models import AuditEntry
+from course.admin.forms import AccountForm, InviteForm, UserFilterForm
 from course.auth import services as accounts
 from course.auth.models import Invitation, User
 from course.errors import DomainError
@@ -111,42 +107,4 @@ def revoke_invitation(invitation_id: int):
     return redirect(url_for("admin.invitations"))
 
 
-@bp.route("/audit")
-@roles("admin")
-def audit_log():
-    """Read the audit log, filtered by action, actor and dates."""
-    form = AuditFilterForm(request.args)
-    filters: dict = {}
-    if form.validate():
-        filters["action"] = (form.action.data or "").strip() or None
-        if form.actor.data:
-            actor = db.session.scalar(
-                db.select(User).where(
-                    or_(
-                        User.email == accounts.normalize_email(form.actor.data),
-                        User.study_id == form.actor.data.strip().upper(),
-                    )
-                )
-            )
-            if actor is None:
-                flash("No account matches that actor.", "error")
-                filters["actor_id"] = -1  # keep the page, show no rows
-            else:
-                filters["actor_id"] = actor.id
-        if form.since.data:
-            filters["since"] = datetime.combine(form.since.data, time(), UTC)
-        if form.until.data:
-            filters["until"] = datetime.combine(form.until.data, time(), UTC) + timedelta(days=1)
-    page = db.paginate(audit.search(**filters), per_page=PER_PAGE, error_out=False)
-    actors = _actors(page.items)
-    return render_template("admin/audit.html", form=form, page=page, actors=actors)
-
-
-def _actors(entries: list[AuditEntry]) -> dict[int, User]:
-    ids = {e.actor_id for e in entries if e.actor_id}
-    if not ids:
-        return {}
-    return {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))}
-
-
-from course.admin import outbox_views  # noqa: E402, F401  (routes on the same blueprint)
+from course.admin import audit_views, outbox_views  # noqa: E402, F401  (routes on the same blueprint)

@@ -26,15 +26,37 @@ def record(action: str, *, actor=None, target: str | None = None, **details: Any
     return entry
 
 
-def search(*, action: str | None = None, actor_id: int | None = None, since=None, until=None):
-    """Build the select for the admin page's filters, newest first."""
+def search(
+    *,
+    action: str | None = None,
+    actor_id: int | None = None,
+    since=None,
+    until=None,
+    target: str | None = None,
+):
+    """Build the select for the admin page's filters, newest first.
+
+    ``action`` is one action (``auth.login``) or, ending with a dot, a family
+    (``auth.``); ``target`` is one target (``user:12``) or, ending with a colon, every
+    target of a kind (``session:``).
+    """
     query = db.select(AuditEntry).order_by(AuditEntry.id.desc())
     if action:
-        query = query.where(AuditEntry.action.startswith(action))
+        family = action.endswith(".")
+        column = AuditEntry.action
+        query = query.where(
+            column.startswith(action, autoescape=True) if family else column == action
+        )
     if actor_id:
         query = query.where(AuditEntry.actor_id == actor_id)
     if since:
         query = query.where(AuditEntry.at >= since)
     if until:
         query = query.where(AuditEntry.at < until)
+    if target:
+        kind = target.endswith(":")
+        column = AuditEntry.target
+        query = query.where(
+            column.startswith(target, autoescape=True) if kind else column == target
+        )
     return query

@@ -128,3 +128,67 @@ def trainers() -> list[User]:
             .order_by(User.name, User.id)
         )
     )
+
+
+#: What a series roster cell can say, in words (never colour alone).
+ROSTER_WORDS = {
+    "attended": "Attended",
+    "no_show": "No-show",
+    "excused": "Excused",
+    "not_recorded": "Not recorded",
+    "upcoming": "Upcoming",
+    "not_booked": "Not booked",
+    "cancelled": "Session cancelled",
+}
+
+
+@dataclass(frozen=True)
+class SeriesRosterRow:
+    """One therapist across a series: a status per session, in session order."""
+
+    user_id: int
+    name: str
+    study_id: str
+    statuses: list[str]
+
+    @property
+    def attended(self) -> int:
+        """Sessions attended."""
+        return self.statuses.count("attended")
+
+    @property
+    def held(self) -> int:
+        """Sessions this therapist was booked in that have happened."""
+        return sum(s in ("attended", "no_show", "excused", "not_recorded") for s in self.statuses)
+
+
+def series_roster(sessions: list[SessionRow]) -> list[SeriesRosterRow]:
+    """Everyone booked in any of these sessions against each one, by name (one query)."""
+    now = clock.now_utc()
+    ids = [s.id for s in sessions]
+    query = (
+        select(Booking.session_id, User.id, User.name, User.study_id, Attendance.status)
+        .join(User, User.id == Booking.user_id)
+        .outerjoin(Attendance, Attendance.booking_id == Booking.id)
+        .where(Booking.session_id.in_(ids or [-1]), Booking.status == "booked")
+    )
+    people: dict[int, tuple[str, str]] = {}
+    marks: dict[tuple[int, int], str | None] = {}
+    for session_id, user_id, name, study_id, status in db.session.execute(query):
+        people[user_id] = (name, study_id or "")
+        marks[(user_id, session_id)] = status
+
+    def status(user_id: int, session: SessionRow) -> str:
+        if session.status == "cancelled":
+            return "cancelled"
+        if (user_id, session.id) not in marks:
+            return "not_booked"
+        recorded = marks[(user_id, session.id)]
+        if recorded:
+            return recorded
+        return "upcoming" if clock.as_utc(session.starts_at) > now else "not_recorded"
+
+    return [
+        SeriesRosterRow(uid, name, study, [status(uid, s) for s in sessions])
+        for uid, (name, study) in sorted(people.items(), key=lambda p: (p[1][0].lower(), p[0]))
+    ]

@@ -225,4 +225,4 @@ def series_invite(series_id: int):
 
 
 # The trainers' and workshop pages register their routes on ``bp`` when imported.
-from course.consultations import manage_views, workshop_views  # noqa: E402, F401
+from course.consultations import calendar_views, manage_views, workshop_views  # noqa: E402, F401
