@@ -45,8 +45,8 @@ def booking_gate(user, course=None) -> Gate:
         return Gate(
             False,
             ["Wait for the end of the trial"],
-            "You are in the wait-list group of the study: consultations open for you when "
-            "the trial ends.",
+            "You are in the study's comparison group: consultations open for you when the "
+            "trial ends.",
         )
     if user.arm == "workshop":
         if workshop_days_attended(user.id) >= WORKSHOP_DAYS_REQUIRED:

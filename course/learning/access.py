@@ -1,4 +1,5 @@
-"""What each trial arm may reach: the course, the workshop page, or the wait-list."""
+"""What each trial arm may reach: the course, the workshop page, or (control) a page that
+says when the course opens."""
 
 from __future__ import annotations
 
@@ -41,11 +42,11 @@ def course_access(user) -> CourseAccess:
         return CourseAccess("course")
     if user.arm == "control":
         if trial_over():
-            return CourseAccess("course")  # the wait-list opens after the trial
+            return CourseAccess("course")  # the course opens to the control arm afterwards
         return CourseAccess(
             "waitlist",
-            "You are in the wait-list group of the study. The course opens for you when "
-            "the trial ends; we will e-mail you then. Thank you for taking part.",
+            "You are in the study's comparison group, which does not take the training "
+            "while the trial runs. The course opens for you here when the trial ends.",
             trial_end(),
         )
     return CourseAccess(

@@ -141,6 +141,14 @@ def test_missing_answers_keep_choices_and_record_nothing(app, learner, client, c
         assert db.session.scalar(db.select(QuizAttempt.submitted_at)) is None
 
 
+def test_the_summary_numbers_each_missing_question_as_the_page_does(app, learner, client, csrf):
+    page = _submit(client, csrf, {}).get_data(as_text=True)
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    linked = re.findall(r'href="#question-([\w-]+)">Question (\d+)</a>', summary)
+    shown = re.findall(r'id="question-([\w-]+)".*?<legend>Question (\d+) of', page, re.S)
+    assert linked == shown and [n for _, n in linked] == ["1", "2"]
+
+
 @pytest.mark.parametrize(
     "answers", [{"q-marker": "zzz", "q-repair": "own"}, {"q-marker": ["a", "b"], "q-repair": "own"}]
 )

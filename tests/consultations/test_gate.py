@@ -63,7 +63,8 @@ def test_control_arm_cannot_book_during_the_trial(app, signed_in, make_slot, pos
     slot = make_slot()
     _user, client = signed_in(arm="control")
     page = client.get("/consultations/").get_data(as_text=True)
-    assert "wait-list group" in page and "Before you can book" in page
+    assert "comparison group" in page and "Before you can book" in page
+    assert "wait-list" not in page
     response = post(client, f"/consultations/sessions/{slot}/book")
     assert response.status_code == 403
     assert db_count(Booking) == 0

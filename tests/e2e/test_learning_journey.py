@@ -115,7 +115,8 @@ def test_control_arm_therapist_cannot_reach_any_module(
     page, make_user, sign_in, course, assert_accessible
 ):
     sign_in(make_user("therapist", arm="control"))
-    expect(page.get_by_text("wait-list group")).to_be_visible()
+    expect(page.get_by_text("comparison group", exact=False)).to_be_visible()
+    expect(page.get_by_text("Thank you for taking part")).to_have_count(0)
     assert_accessible(page)
     for path in ("/learning/modules/intro", "/learning/modules/next", "/assessments/intro/quiz"):
         response = page.goto(path)

@@ -30,7 +30,9 @@ def test_unknown_module_is_404(client, make_user, login, course):
     assert client.get("/learning/modules/nowhere").status_code == 404
 
 
-@pytest.mark.parametrize(("arm", "text"), [("control", "wait-list"), ("workshop", "workshop")])
+@pytest.mark.parametrize(
+    ("arm", "text"), [("control", "comparison group"), ("workshop", "workshop")]
+)
 def test_control_and_workshop_arms_reach_no_module(client, make_user, login, course, arm, text):
     login(make_user("therapist", arm=arm))
     home = client.get("/learning/").get_data(as_text=True)

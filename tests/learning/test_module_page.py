@@ -142,12 +142,12 @@ def test_a_renamed_person_sees_the_new_name(app, client, learner):
 
 
 def test_the_arm_is_checked_on_every_request(app, client, make_user, login, course):
-    app.config["TRIAL_END"] = date(2020, 1, 1)  # over: the wait-list has the course
+    app.config["TRIAL_END"] = date(2020, 1, 1)  # over: the control arm has the course
     login(make_user("therapist", arm="control"))
     _page(client)
     app.config["TRIAL_END"] = date(2999, 1, 1)
     response = client.get(MODULE)
-    assert response.status_code == 403 and "wait-list" in response.get_data(as_text=True)
+    assert response.status_code == 403 and "comparison group" in response.get_data(as_text=True)
 
 
 def test_a_deactivated_account_is_signed_out_at_once(app, client, learner):

@@ -43,7 +43,7 @@ COLUMNS = (
 ARM_LABELS = {
     "self_paced": "Self-paced virtual course",
     "workshop": "Synchronous workshop",
-    "control": "Control (wait-list)",
+    "control": "Control (no training during the trial)",
 }
 ARM_CODES = {arm: n for n, arm in enumerate(TRIAL_ARMS, start=1)}
 PLATFORM_FORMS = ("participant", "learning", "practice", "faculty", "consultations")
