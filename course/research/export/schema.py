@@ -29,7 +29,7 @@ MISSING_REASONS: tuple[tuple[str, str, str], ...] = (
     ("removed", ".f", "Removed: its author withdrew it, or faculty hid it"),
     ("not_scored", ".g", "Not scored: too many items missing for the instrument's rule"),
     ("not_recorded", ".h", "Not recorded: the platform has no value (e.g. data made before "
-     "the feature existed, or a trainer did not record it)"),
+     "the feature existed)"),
 )  # fmt: skip
 REASONS = {code for code, _, _ in MISSING_REASONS}
 
