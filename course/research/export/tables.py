@@ -13,6 +13,7 @@ from course.consultations.models import (
     KINDS,
     SESSION_STATUSES,
 )
+from course.content.drills import MARKERS
 from course.learning.models import EVENT_TYPES
 from course.practice.models import DIFFICULTIES, LEVELS
 from course.research.consort import STAGES
@@ -230,7 +231,7 @@ add(Table("drill_responses.csv", "drill response", (
     text("drill_set", "The drill set's slug"),
     text("item", "The item's id"),
     text("level", "The item's level", codes=_codes(LEVELS)),
-    text("kind", "The rupture kind", codes=_codes(("withdrawal", "confrontation", "diversity")),
+    text("kind", "The rupture kind", codes=_codes(tuple(MARKERS)),
          missing=NOT_RECORDED),
     text("marker", "The item's marker", missing=NOT_RECORDED),
     text("self_ratings", "Self-ratings as criterion=score pairs joined by ;", missing=_RATED),
