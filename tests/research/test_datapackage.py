@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -156,6 +157,9 @@ def test_load_do_labels_every_loaded_file_from_the_declarations(seeded, export_z
         script
     )
     assert "`" not in script.replace('`"', "").replace("`do load.do`", "")
+    # Stata names (variables and value labels) have at most 32 characters.
+    names = re.findall(r"^label (?:variable|define) (\S+)", script, re.MULTILINE)
+    assert len(names) > 300 and max(len(name) for name in names) <= 32
 
 
 def test_the_redcap_declaration_follows_the_dictionary(seeded, app):
