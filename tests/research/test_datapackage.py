@@ -84,7 +84,7 @@ def test_the_codebook_describes_every_column_of_every_csv(seeded, export_zip):
     arm = entry["participants.csv", "arm"]
     assert "control=Control (wait-list)" in arm["codes"] and arm["missing"] == "not_yet_due"
     done = entry["participants.csv", "course_completed_at"]
-    assert done["missing"] == "not_in_arm when arm is control ; not_yet_due"
+    assert done["missing"] == "not_in_arm when arm is workshop, control ; not_yet_due"
     assert done["type"] == "datetime" and done["unit"] == "UTC"
     assert entry["quiz_attempts.csv", "score"]["unit"] == "percent"
     assert entry["quiz_attempts.csv", "score"]["range"] == "0 to 100"
@@ -153,9 +153,8 @@ def test_load_do_labels_every_loaded_file_from_the_declarations(seeded, export_z
             assert f"label variable {column.name} " in script
     assert 'label define arm_l 1 `"Self-paced virtual course"\' 2' in script
     assert 'replace course_completed_at = .a if _m10 == "a"' in script
-    assert 'replace _m10 = "a" if course_completed_at == "" & _m10 == "" & (arm == "control")' in (
-        script
-    )
+    condition = '(arm == "workshop" | arm == "control")'
+    assert f'replace _m10 = "a" if course_completed_at == "" & _m10 == "" & {condition}' in script
     assert "`" not in script.replace('`"', "").replace("`do load.do`", "")
     # Stata names (variables and value labels) have at most 32 characters.
     names = re.findall(r"^label (?:variable|define) (\S+)", script, re.MULTILINE)
@@ -207,7 +206,8 @@ def test_load_r_reads_every_file_with_labels_and_missing_reasons(
     reasons = lines[1].split("|")[:-1]
     for arm, why in zip(arms, reasons, strict=True):
         # seed_activity completes one module of two: the course is never completed
-        expected = "Not in this arm" if arm == "Control (wait-list)" else "Not yet due"
+        no_course = ("Control (wait-list)", "Synchronous workshop")
+        expected = "Not in this arm" if arm in no_course else "Not yet due"
         assert why.startswith(expected), (arm, why)
     assert lines[3] == "numeric|No|Yes|"
     loaded = lines[4].split(",")

@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import TextIO
 
 from course.research.export.context import ExportContext, number, write_csv
-from course.research.export.redcap import PLATFORM_FORMS, Field, fields, forms
+from course.research.export.redcap import ARM_CODES, PLATFORM_FORMS, Field, fields, forms
 from course.research.export.schema import FLAG, MISSING_REASONS, Column, Missing, Table
 from course.research.export.tables import REGISTRY
 
 #: REDCap's form status codes.
 COMPLETE_CODES = (("0", "Incomplete"), ("1", "Unverified"), ("2", "Complete"))
-_CONTROL = "3"  # the control arm's REDCap code (TRIAL_ARMS order)
+#: The REDCap codes of the arms without the self-paced course (see COURSE_ARMS_ONLY).
+_NO_COURSE = (str(ARM_CODES["workshop"]), str(ARM_CODES["control"]))
 
 
 def _redcap_missing(f: Field) -> tuple[Missing, ...]:
@@ -23,7 +24,7 @@ def _redcap_missing(f: Field) -> tuple[Missing, ...]:
             rules.append(Missing("not_scored"))
         return (*rules, Missing("not_recorded"))
     if f.form == "learning":
-        return (Missing("not_in_arm", "arm", (_CONTROL,)), Missing("not_yet_due"))
+        return (Missing("not_in_arm", "arm", _NO_COURSE), Missing("not_yet_due"))
     return (Missing("not_yet_due"),)
 
 

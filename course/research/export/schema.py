@@ -151,8 +151,9 @@ ARM_CODES = (
     ("open", "Outside the trial"),
 )
 NOT_YET = (Missing("not_yet_due"),)
-#: Empty in the control arm by design (no training while the trial runs), else not yet.
-ARM_OR_NOT_YET = (Missing("not_in_arm", "arm", ("control",)), Missing("not_yet_due"))
+#: The self-paced course: the workshop arm never has it, the control arm not before the
+#: trial ends (course/learning/access.py); anyone else has not got there yet.
+COURSE_ARMS_ONLY = (Missing("not_in_arm", "arm", ("workshop", "control")), Missing("not_yet_due"))
 
 
 def text(name: str, description: str, **kw) -> Column:

@@ -19,7 +19,7 @@ from course.practice.models import DIFFICULTIES, LEVELS
 from course.research.consort import STAGES
 from course.research.export.schema import (
     ARM_CODES,
-    ARM_OR_NOT_YET,
+    COURSE_ARMS_ONLY,
     NOT_YET,
     PERSON,
     Column,
@@ -67,15 +67,15 @@ add(Table("participants.csv", "participant (current state, whatever the date fil
     moment("allocated_at", "Allocated to the arm", missing=NOT_YET),
     integer("modules_started", "Modules opened", **COUNT),
     integer("modules_completed", "Modules completed", **COUNT),
-    moment("course_completed_at", "Every published module completed", missing=ARM_OR_NOT_YET),
+    moment("course_completed_at", "Every published module completed", missing=COURSE_ARMS_ONLY),
     seconds("active_seconds", "Credited active seconds on module pages, all modules"),
     integer("quiz_attempts", "Quiz attempts, all quizzes", **COUNT),
     integer("quizzes_passed", "Quizzes passed", **COUNT),
-    moment("last_activity_at", "Latest activity on a module page", missing=ARM_OR_NOT_YET),
+    moment("last_activity_at", "Latest activity on a module page", missing=COURSE_ARMS_ONLY),
     integer("consultations_booked", "Consultation seats booked", **COUNT),
     integer("consultations_attended", "Consultation sessions attended", **COUNT),
     integer("surveys_submitted", "Survey responses submitted", **COUNT),
-    moment("certificate_issued_at", "Certificate issued", missing=ARM_OR_NOT_YET),
+    moment("certificate_issued_at", "Certificate issued", missing=COURSE_ARMS_ONLY),
     flag("integrity_flag", "1 when any progress was cut (see integrity_log.csv)"),
     seconds("active_seconds_cut", "Active seconds claimed but not credited (transcript "
             "reading included)"),
