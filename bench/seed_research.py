@@ -21,6 +21,7 @@ from course.consultations.models import Attendance, Booking, ConsultationSession
 from course.extensions import db
 from course.learning.models import ModuleProgress, ProgressEvent, VideoProgress
 from course.research.allocation import randomize_pending
+from course.research.consent import current_version
 from course.research.models import ConsentRecord
 from course.surveys.models import SurveyAnswer, SurveyResponse, SurveyScore
 
@@ -70,7 +71,7 @@ def _people(n: int, start: datetime) -> list[int]:
         [
             {
                 "user_id": uid,
-                "version": "2026-1",
+                "version": current_version(),  # randomize_pending takes only these
                 "decision": "accepted",
                 "at": start + timedelta(minutes=i, seconds=30),
             }

@@ -33,6 +33,11 @@ FILES = {
     "data_dictionary.csv",
     "redcap_import.csv",
     "xapi.jsonl",
+    "codebook.csv",
+    "missing_reasons.csv",
+    "load.R",
+    "load.do",
+    "datapackage.json",
     "manifest.json",
 }
 

@@ -2,7 +2,9 @@
 
 Files are written by a registry of writers, each streaming its rows into the sink, so
 memory stays flat whatever the data's size. ``manifest.json`` comes last: it records
-the filters, content revision hashes, row counts and every file's sha256. Every export
+the filters, content revision hashes, row counts and every file's sha256. Every CSV's
+columns are declared once (``tables.py``): the writers, ``codebook.csv``,
+``datapackage.json``, ``load.R`` and ``load.do`` all come from those declarations. Every export
 is audit-logged with who, how, the filters and the row counts.
 """
 
@@ -22,8 +24,10 @@ from course.audit.services import record
 from course.auth.models import User
 from course.catalog.models import CourseRevision
 from course.extensions import db
+from course.research.export.codebook import codebook_csv, missing_reasons_csv
 from course.research.export.consultations import consultations, workshop_attendance
 from course.research.export.context import ExportContext, RevisionInfo, build_context, iso
+from course.research.export.datapackage import write_datapackage
 from course.research.export.discussion import discussion_participation, discussion_posts
 from course.research.export.feedback import feedback_reviews
 from course.research.export.learning import (
@@ -36,6 +40,7 @@ from course.research.export.people import consort_csv, participants_csv
 from course.research.export.practice import drill_responses, practice_content, scenario_choices
 from course.research.export.quizzes import quiz_attempts, quiz_responses
 from course.research.export.redcap import data_dictionary, redcap_import
+from course.research.export.scripts import load_do, load_r
 from course.research.export.sink import DirSink, Sink, ZipSink
 from course.research.export.surveys import survey_responses
 from course.research.export.xapi_families import xapi_jsonl
@@ -66,7 +71,12 @@ FILES: tuple[tuple[str, Writer], ...] = (
     ("data_dictionary.csv", data_dictionary),
     ("redcap_import.csv", redcap_import),
     ("xapi.jsonl", xapi_jsonl),
+    ("codebook.csv", codebook_csv),
+    ("missing_reasons.csv", missing_reasons_csv),
 )
+#: Made from the declarations after the data (not counted in rows): the scripts, then the
+#: Data Package descriptor with every file's size and sha256; manifest.json comes last.
+SCRIPTS = (("load.R", load_r), ("load.do", load_do))
 
 
 @dataclass(frozen=True)
@@ -139,6 +149,12 @@ def run_export(filters: Filters, sink: Sink, *, actor=None, via: str, token=None
     for name, writer in FILES:
         with sink.open(name) as out:
             rows[name] = writer(ctx, out)
+    for name, script in SCRIPTS:
+        with sink.open(name) as out:
+            script(ctx, out)
+    files = dict(sink.files)
+    with sink.open("datapackage.json") as out:
+        write_datapackage(ctx, files, out)
     manifest = {
         "generated_at": iso(now),
         "platform": ctx.base_url,
@@ -148,10 +164,15 @@ def run_export(filters: Filters, sink: Sink, *, actor=None, via: str, token=None
         "content": _content(ctx),
         "rows": rows,
         "files": {
-            name: {"rows": rows[name], "bytes": info.bytes, "sha256": info.sha256}
+            name: {"rows": rows.get(name), "bytes": info.bytes, "sha256": info.sha256}
             for name, info in sink.files.items()
         },
         "notes": {
+            "codebook": "codebook.csv describes every column of every CSV (types, units, "
+            "codes, missing reasons); datapackage.json is the same as a Frictionless Data "
+            "Package; load.R and load.do read the files with labels",
+            "missing": "an empty cell is missing; why is in the column's missing reasons "
+            "(codebook.csv, missing_reasons.csv), decided by other columns of the same row",
             "dates": "ISO 8601 in UTC (Z); REDCap dates are YYYY-MM-DD (UTC)",
             "durations": "seconds (xAPI: ISO 8601 durations)",
             "people": "study IDs only; withdrawn and non-consenting therapists are absent",

@@ -13,14 +13,10 @@ from sqlalchemy import or_, select
 
 from course.consultations import models as consultations_models
 from course.research.export.context import ExportContext, iso, stream, write_csv
+from course.research.export.tables import REGISTRY
 
-CONSULTATIONS = (
-    "booking_id", "study_id", "arm", "session_id", "kind", "series_id", "session_number",
-    "starts_at", "ends_at", "duration_seconds", "session_status", "booking_source",
-    "booked_at", "booking_status", "cancelled_at", "cancel_reason", "attendance",
-    "attendance_recorded_at",
-)  # fmt: skip
-WORKSHOP = ("study_id", "arm", "workshop_day_id", "workshop_date", "recorded_at")
+CONSULTATIONS = REGISTRY.header("consultations.csv")
+WORKSHOP = REGISTRY.header("workshop_attendance.csv")
 
 
 def consultations(ctx: ExportContext, out: TextIO) -> int:

@@ -25,16 +25,10 @@ from course.auth.models import User
 from course.discussion.models import Discussion, Post
 from course.discussion.services import FACULTY
 from course.research.export.context import ExportContext, flag, iso, number, stream, write_csv
+from course.research.export.tables import REGISTRY
 
-PARTICIPATION = (
-    "study_id", "arm", "posts", "questions", "discussion_posts", "replies",
-    "questions_answered", "median_hours_to_answer", "mean_hours_to_answer", "first_post_at",
-    "last_post_at",
-)  # fmt: skip
-POSTS = (
-    "post_id", "parent_id", "study_id", "arm", "kind", "subject", "slug", "created_at",
-    "is_answer", "answered_at", "withdrawn", "hidden", "length", "title", "body",
-)  # fmt: skip
+PARTICIPATION = REGISTRY.header("discussion_participation.csv")
+POSTS = REGISTRY.header("discussion_posts.csv")
 #: The study_id column of a faculty member's reply.
 FACULTY_LABEL = "faculty"
 

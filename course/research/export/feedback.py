@@ -22,12 +22,9 @@ from course.feedback.models import FeedbackRequest, FeedbackReview
 from course.practice.models import DrillResponse
 from course.research.export.context import ExportContext, iso, number, stream, write_csv
 from course.research.export.practice import mean, ordered_ratings, practice_content
+from course.research.export.tables import REGISTRY
 
-REVIEWS = (
-    "study_id", "arm", "drill_set", "item", "level", "response_id", "rater_number", "rater",
-    "scores", "mean_score", "self_ratings", "mean_self_rating", "requested_at", "reviewed_at",
-    "comment",
-)  # fmt: skip
+REVIEWS = REGISTRY.header("feedback_reviews.csv")
 
 
 def rater_codes() -> dict[int, str]:

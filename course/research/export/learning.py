@@ -9,11 +9,9 @@ from sqlalchemy import func, select
 from course.learning.completion import watched_percent
 from course.learning.models import IntegrityEvent, ModuleProgress, ProgressEvent, VideoProgress
 from course.research.export.context import ExportContext, iso, number, stream, write_csv
+from course.research.export.tables import REGISTRY
 
-MODULE_PROGRESS = (
-    "study_id", "arm", "module", "module_order", "started_at", "last_activity_at",
-    "active_seconds", "completed", "completed_at", "completed_revision", "video_met_by",
-)  # fmt: skip
+MODULE_PROGRESS = REGISTRY.header("module_progress.csv")
 
 
 def module_progress(ctx: ExportContext, out: TextIO) -> int:
@@ -58,11 +56,7 @@ def module_progress(ctx: ExportContext, out: TextIO) -> int:
     return write_csv(out, MODULE_PROGRESS, rows())
 
 
-VIDEO_ENGAGEMENT = (
-    "study_id", "arm", "module", "module_revision", "video_key", "video_title",
-    "duration_seconds", "watched_seconds", "watched_percent", "watched_segments",
-    "plays", "pauses", "seeks", "ended", "updated_at", "transcript_seconds",
-)  # fmt: skip
+VIDEO_ENGAGEMENT = REGISTRY.header("video_engagement.csv")
 _COUNTED = ("play", "pause", "seek", "ended")
 
 
@@ -131,11 +125,7 @@ def video_engagement(ctx: ExportContext, out: TextIO) -> int:
     return write_csv(out, VIDEO_ENGAGEMENT, rows())
 
 
-EVENTS = (
-    "event_id", "study_id", "arm", "module", "module_revision", "type", "video_key",
-    "active_seconds", "position_from", "position_to", "video_duration", "occurred_at",
-    "received_at", "credited_seconds", "credited_to",
-)  # fmt: skip
+EVENTS = REGISTRY.header("events.csv")
 
 
 def event_query(ctx: ExportContext):
@@ -198,10 +188,7 @@ def events(ctx: ExportContext, out: TextIO) -> int:
     return write_csv(out, EVENTS, rows())
 
 
-INTEGRITY_LOG = (
-    "study_id", "arm", "module", "module_revision", "kind", "claimed_seconds",
-    "credited_seconds", "events", "first_event_at", "last_event_at", "received_at",
-)  # fmt: skip
+INTEGRITY_LOG = REGISTRY.header("integrity_log.csv")
 
 
 def integrity_log(ctx: ExportContext, out: TextIO) -> int:

@@ -14,15 +14,9 @@ from course.research.export.summary import (
     quiz_summary,
     survey_summary,
 )
+from course.research.export.tables import REGISTRY
 
-PARTICIPANTS = (
-    "study_id", "arm", "allocation", "stratum", "registered_at", "consent_version",
-    "consented_at", "allocated_at", "modules_started", "modules_completed",
-    "course_completed_at", "active_seconds", "quiz_attempts", "quizzes_passed",
-    "last_activity_at", "consultations_booked", "consultations_attended",
-    "surveys_submitted", "certificate_issued_at", "integrity_flag", "active_seconds_cut",
-    "video_seconds_cut",
-)  # fmt: skip
+PARTICIPANTS = REGISTRY.header("participants.csv")
 
 
 def participants_csv(ctx: ExportContext, out: TextIO) -> int:
@@ -61,4 +55,4 @@ def participants_csv(ctx: ExportContext, out: TextIO) -> int:
 
 def consort_csv(ctx: ExportContext, out: TextIO) -> int:
     """CONSORT counts: stage, arm ('all' before randomization), count."""
-    return write_csv(out, ("stage", "arm", "count"), consort_counts().rows())
+    return write_csv(out, REGISTRY.header("consort.csv"), consort_counts().rows())

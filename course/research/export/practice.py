@@ -25,16 +25,10 @@ from course.research.export.context import (
     stream,
     write_csv,
 )
+from course.research.export.tables import REGISTRY
 
-SCENARIO_CHOICES = (
-    "study_id", "arm", "scenario", "run", "position", "step", "choice", "tags", "points",
-    "total_points", "ended", "ending", "at", "revision", "revision_hash",
-)  # fmt: skip
-DRILL_RESPONSES = (
-    "study_id", "arm", "drill_set", "item", "level", "kind", "marker", "self_ratings",
-    "mean_self_rating", "difficulty", "response_length", "responded_at", "rated_at",
-    "revision", "revision_hash", "response_text",
-)  # fmt: skip
+SCENARIO_CHOICES = REGISTRY.header("scenario_choices.csv")
+DRILL_RESPONSES = REGISTRY.header("drill_responses.csv")
 
 
 @dataclass(frozen=True)

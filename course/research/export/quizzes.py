@@ -8,15 +8,10 @@ from sqlalchemy import func, select
 
 from course.assessments.models import QuizAttempt, item_scores
 from course.research.export.context import ExportContext, flag, iso, number, stream, write_csv
+from course.research.export.tables import REGISTRY
 
-ATTEMPTS = (
-    "attempt_id", "study_id", "arm", "quiz", "quiz_revision", "attempt_number", "started_at",
-    "submitted_at", "duration_seconds", "questions", "correct", "score", "passed", "points",
-)  # fmt: skip
-RESPONSES = (
-    "attempt_id", "study_id", "arm", "quiz", "quiz_revision", "question_id",
-    "question_position", "chosen", "correct", "item_score",
-)  # fmt: skip
+ATTEMPTS = REGISTRY.header("quiz_attempts.csv")
+RESPONSES = REGISTRY.header("quiz_responses.csv")
 
 
 def attempt_query(ctx: ExportContext):

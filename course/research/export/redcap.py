@@ -28,18 +28,12 @@ from course.research.export.summary import (
     video_summary,
     workshop_summary,
 )
+from course.research.export.tables import REGISTRY
 from course.research.models import TRIAL_ARMS
 from course.surveys.instruments import fill, load_builtin
 from course.surveys.schedule import intervention
 
-COLUMNS = (
-    "Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
-    "Choices, Calculations, OR Slider Labels", "Field Note",
-    "Text Validation Type OR Show Slider Number", "Text Validation Min", "Text Validation Max",
-    "Identifier?", "Branching Logic (Show field only if...)", "Required Field?",
-    "Custom Alignment", "Question Number (surveys only)", "Matrix Group Name",
-    "Matrix Ranking?", "Field Annotation",
-)  # fmt: skip
+COLUMNS = REGISTRY.header("data_dictionary.csv")
 ARM_LABELS = {
     "self_paced": "Self-paced virtual course",
     "workshop": "Synchronous workshop",

@@ -13,12 +13,10 @@ from typing import TextIO
 from sqlalchemy import select
 
 from course.research.export.context import ExportContext, iso, number, stream, write_csv
+from course.research.export.tables import REGISTRY
 from course.surveys import models as surveys_models
 
-SURVEY_RESPONSES = (
-    "response_id", "study_id", "arm", "survey", "trigger", "submitted_at", "instrument",
-    "kind", "variable", "value", "rule",
-)  # fmt: skip
+SURVEY_RESPONSES = REGISTRY.header("survey_responses.csv")
 
 
 def score_variable(instrument: str) -> str:
