@@ -44,7 +44,7 @@ class Seeded:
     arms: dict[str, int]
 
 
-def seed_demo_trial(seed: int = SEED, now: datetime | None = None) -> Seeded:
+def seed_demo_trial(seed: int = SEED) -> Seeded:
     """Make the demo trial; flushes only (the caller commits it in one transaction)."""
     refuse_in_production()
     if has_demo_trial():
@@ -56,7 +56,7 @@ def seed_demo_trial(seed: int = SEED, now: datetime | None = None) -> Seeded:
             "run `flask --app app content import` first."
         )
     rng = Random(seed)
-    today = (now or clock.now_utc()).date()
+    today = clock.now_utc().date()
     start = datetime.combine(today - timedelta(days=DAYS_BACK), time(13), tzinfo=UTC)
     coordinator = staff("admin", "coordinator", "Demo Study Coordinator", start)
     faculty = staff("trainer", "faculty", "Demo Faculty", start)
@@ -67,21 +67,21 @@ def seed_demo_trial(seed: int = SEED, now: datetime | None = None) -> Seeded:
         arms.setdefault(user.arm, []).append(user)
     workshop_day(faculty, arms.get("workshop", []), start + timedelta(days=6, hours=2), rng)
     learners = arms.get("self_paced", [])
+    progress = {}
     for number, user in enumerate(learners):
         session = Session(user, start, rng)
-        done = MODULES_DONE[number % len(MODULES_DONE)]
+        done = progress[user.id] = MODULES_DONE[number % len(MODULES_DONE)]
         complete_modules(session, done, start + timedelta(days=7 + number % 3), faculty)
         if done and number % 2 == 0:
             ask_faculty(session, faculty, number)
         if done == len(course.modules):
             answer_survey(session)
-    if len(learners) > 1:  # the last one, who barely started, withdraws
+    if len(learners) > 1:  # the one who did least withdraws
         with clock.frozen(start + timedelta(days=20)):
-            withdraw(learners[-1])
+            withdraw(min(learners, key=lambda u: progress[u.id]))
     eligible = [u for u in accepted if booking_gate(u).open]
     consultation_group(faculty, eligible, start + timedelta(days=21), rng)
-    with clock.frozen(clock.now_utc() if now is None else now):
-        record("demo.seeded", actor=None, target="demo", seed=seed, recruits=len(accepted))
+    record("demo.seeded", actor=None, target="demo", seed=seed, recruits=len(accepted))
     db.session.flush()
     return Seeded(
         invited=RECRUITS,

@@ -122,6 +122,22 @@ def test_removal_leaves_no_demo_row_and_keeps_the_guards(app, shipped, make_user
         assert arms_by_email() == first
 
 
+def test_a_failed_removal_changes_nothing(app, seeded, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("the audit log is unavailable")
+
+    monkeypatch.setattr("course.demo.remove.record", fail)
+    with app.app_context():
+        with pytest.raises(RuntimeError):
+            remove_demo_trial()
+        db.session.rollback()
+        assert len(arms_by_email()) == 24  # 22 recruits and the two demo staff
+        with pytest.raises(DBAPIError):  # the guards were restored with the rollback
+            db.session.execute(sa.delete(ConsentRecord))
+        db.session.rollback()
+        assert db.session.scalar(sa.select(sa.func.count(ConsentRecord.id))) == 23
+
+
 def test_production_never_seeds(app, shipped, runner):
     app.config["ENV"] = "production"
     try:
