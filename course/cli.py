@@ -68,10 +68,12 @@ def demo_command():
     if not created:
         click.echo("Accounts already exist; no demo accounts created.")
         return
+    trial = seed_and_report(strict=False)
     click.echo("Demo accounts (passwords are shown only this once):")
     for user, password in created:
         click.echo(f"  {user.role:<11} {user.email:<26} {password}")
-    seed_and_report(strict=False)
+    for line in trial:
+        click.echo(line)
 
 
 def _load(directory: Path, *, text_rules: bool = True) -> CourseBundle:

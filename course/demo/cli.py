@@ -9,34 +9,40 @@ from course.demo.marker import REMOVE_HINT, DemoRefused
 from course.demo.remove import remove_demo_trial
 from course.demo.trial import seed_demo_trial
 from course.extensions import db
+from course.mail import deliver
 
 demo = AppGroup("demo", help="The demo trial (never in production).")
 
 
-def seed_and_report(*, strict: bool = True) -> None:
-    """Seed the demo trial in one transaction and print what it holds; a refusal is an
-    error when ``strict``, else one line (``users demo`` on a database without a course)."""
+def seed_and_report(*, strict: bool = True) -> list[str]:
+    """Seed the demo trial in one transaction, send its e-mail, and return the summary.
+
+    A refusal is an error when ``strict``, else its one line (``users demo`` on a
+    database without a course, or in production). The e-mail goes now, not when the
+    command ends, so that in development its console notes come before the summary.
+    """
     try:
         seeded = seed_demo_trial()
     except DemoRefused as exc:
         db.session.rollback()
         if not strict:
-            click.echo(exc.message)
-            return
+            return [exc.message]
         raise click.ClickException(exc.message) from exc
     db.session.commit()
+    sent = deliver().sent
     arms = ", ".join(f"{arm} {n}" for arm, n in seeded.arms.items())
-    click.echo(
+    return [
         f"Demo trial: {seeded.invited} invited, {seeded.consented} consented "
-        f"({arms}), {seeded.declined} declined."
-    )
-    click.echo(f"  {REMOVE_HINT}")
+        f"({arms}), {seeded.declined} declined; {sent} e-mails to its demo addresses.",
+        f"  {REMOVE_HINT}",
+    ]
 
 
 @demo.command("seed")
 def seed_command():
     """Seed the demo trial (24 invited recruits at demo.example.org, over the past four weeks)."""
-    seed_and_report()
+    for line in seed_and_report():
+        click.echo(line)
 
 
 @demo.command("remove")
