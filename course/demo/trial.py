@@ -3,7 +3,8 @@
 Reproducible: one ``random.Random(seed)`` drives every choice (who declines, the blocks,
 progress, answers), and the clock is frozen at each step's moment. Every account it
 makes has an address at ``demo.example.org`` and the region ``DEMO``, so its rows can be
-found, and its recruits share no allocation block with real ones.
+found, and (with ``region`` among COURSE_STRATIFY_BY, as by default) its recruits share
+no allocation block with real ones. Study IDs and passwords stay random.
 """
 
 from __future__ import annotations

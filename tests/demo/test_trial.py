@@ -9,12 +9,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
+from course.assessments.models import QuizAttempt
 from course.audit.models import AuditEntry
 from course.auth.models import User
 from course.demo.marker import DEMO_DOMAIN, DemoRefused
 from course.demo.remove import remove_demo_trial
 from course.demo.trial import seed_demo_trial
 from course.extensions import db
+from course.learning.models import ModuleProgress
 from course.research.dashboard import build
 from course.research.filters import Filters
 from course.research.models import TRIAL_ARMS, ConsentRecord
@@ -50,6 +52,26 @@ def arms_by_email() -> dict[str, str]:
         sa.select(User.email, User.arm).where(User.email.like(f"%@{DEMO_DOMAIN}"))
     )
     return dict(rows.all())
+
+
+def fingerprint() -> dict[str, tuple]:
+    """Each demo account's arm, modules completed and quiz scores: what a seed decides."""
+    done = dict(
+        db.session.execute(
+            sa.select(User.email, sa.func.count(ModuleProgress.completed_at))
+            .join(ModuleProgress, ModuleProgress.user_id == User.id)
+            .group_by(User.email)
+        ).all()
+    )
+    scores: dict[str, list] = {}
+    for email, score in db.session.execute(
+        sa.select(User.email, QuizAttempt.score).join(QuizAttempt, QuizAttempt.user_id == User.id)
+    ):
+        scores.setdefault(email, []).append(score)
+    return {
+        email: (arm, done.get(email, 0), sorted(scores.get(email, [])))
+        for email, arm in arms_by_email().items()
+    }
 
 
 def test_the_dashboard_shows_every_arm_and_each_kind_of_data(app, seeded):
@@ -102,7 +124,7 @@ def test_removal_leaves_no_demo_row_and_keeps_the_guards(app, shipped, make_user
         before = counts()
         seed_demo_trial()
         db.session.commit()
-        first = arms_by_email()
+        first = fingerprint()
         removed = remove_demo_trial()
         db.session.commit()
         after = counts()
@@ -119,7 +141,8 @@ def test_removal_leaves_no_demo_row_and_keeps_the_guards(app, shipped, make_user
         # Seeded again, the same seed gives the same trial.
         seed_demo_trial()
         db.session.commit()
-        assert arms_by_email() == first
+        assert fingerprint() == first
+        assert any(scores for _arm, _done, scores in first.values())
 
 
 def test_a_failed_removal_changes_nothing(app, seeded, monkeypatch):
