@@ -99,10 +99,27 @@ def test_the_dashboard_shows_every_arm_and_each_kind_of_data(app, seeded):
 
 
 def test_staff_pages_say_it_is_demo_data(app, seeded, client, login, make_user):
-    login(make_user("researcher"))
-    page = client.get("/research/").get_data(as_text=True)
-    assert "Demo trial data" in page
-    assert "flask --app app demo remove" in page
+    pages = {
+        "researcher": ("/research/", "/research/randomization", "/research/consent-copies"),
+        "admin": ("/admin/users", "/admin/invitations"),
+    }
+    for role, paths in pages.items():
+        browser = app.test_client()
+        login(make_user(role), on=browser)
+        for path in paths:
+            page = browser.get(path).get_data(as_text=True)
+            assert "Demo trial data" in page, path
+            assert "flask --app app demo remove" in page, path
+    login(make_user("trainer"))
+    assert "Demo trial data" not in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        remove_demo_trial()
+        db.session.commit()
+    after = app.test_client()
+    login(make_user("researcher"), on=after)
+    page = after.get("/research/").get_data(as_text=True)
+    assert "Research dashboard" in page
+    assert "Demo trial data" not in page
 
 
 def test_the_export_holds_no_name_or_address(app, seeded, client, login, make_user, csrf):
