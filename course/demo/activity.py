@@ -59,7 +59,8 @@ COMMENTS = (
 
 
 def complete_modules(session: Session, count: int, start: datetime, faculty) -> None:
-    """Work through the first ``count`` modules, a module every other day; then post."""
+    """Work through the first ``count`` modules, one every other day (none: a few minutes
+    of the first, then nothing)."""
     course = published_course()
     for index, module in enumerate(course.modules[:count]):
         session.now = start + timedelta(days=2 * index, hours=session.rng.randint(0, 6))
