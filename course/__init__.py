@@ -86,9 +86,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _install_hooks(app: Flask) -> None:
+    from course import demo
     from course.web import errors, ops, security, templating
 
     app.after_request(lambda response: security.add_headers(app, response))
     errors.register(app)
     templating.register(app)
     ops.register(app)
+    demo.init_app(app)

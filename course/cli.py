@@ -19,6 +19,8 @@ from course.content import ContentErrors, CourseBundle, Video, load_dir
 from course.content.dose import CourseDose, course_dose, dose_table
 from course.content.loader import static_media_reader
 from course.demo import seed_demo_accounts
+from course.demo.cli import demo as demo_cli
+from course.demo.cli import seed_and_report
 from course.extensions import db
 from course.media.services import file_duration, read_media, video_duration
 from course.notices import services as notices
@@ -59,15 +61,19 @@ def create_command(email, role, name, arm, timezone, password_stdin):
 
 @users.command("demo")
 def demo_command():
-    """On an empty database, create one demo account per role and print the passwords once."""
+    """On an empty database: one demo account per role (passwords printed once), then the
+    demo trial (not in production)."""
     created = seed_demo_accounts()
     db.session.commit()
     if not created:
         click.echo("Accounts already exist; no demo accounts created.")
         return
+    trial = seed_and_report(strict=False)
     click.echo("Demo accounts (passwords are shown only this once):")
     for user, password in created:
         click.echo(f"  {user.role:<11} {user.email:<26} {password}")
+    for line in trial:
+        click.echo(line)
 
 
 def _load(directory: Path, *, text_rules: bool = True) -> CourseBundle:
@@ -224,6 +230,7 @@ def notices_digest_command():
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(users)
+    app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(notices_cli)
     app.cli.add_command(content)

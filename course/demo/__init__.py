@@ -1,4 +1,5 @@
-"""Demo data for `make run`: one account per role and a few consultation sessions.
+"""Demo data for `make run`: one account per role, a few consultation sessions, and a
+seeded demo trial (``course.demo.trial``) that ``flask --app app demo remove`` takes out.
 
 The top of the package tree: it composes what several features offer, and no feature
 imports it.
@@ -8,9 +9,12 @@ from __future__ import annotations
 
 import secrets
 
+from flask import Flask
+
 from course.auth.models import User
 from course.auth.services import create_user
 from course.consultations.demo import seed_demo_sessions
+from course.demo.marker import has_demo_trial
 from course.extensions import db
 
 DEMO_ACCOUNTS = (
@@ -36,3 +40,12 @@ def seed_demo_accounts() -> list[tuple[User, str]]:
         )
     seed_demo_sessions(next(user for user, _ in created if user.role == "trainer"))
     return created
+
+
+def init_app(app: Flask) -> None:
+    """Staff pages show a banner while the demo trial is in the database."""
+
+    @app.context_processor
+    def demo_banner() -> dict:
+        # A callable: only the staff pages that show the banner pay for its query.
+        return {"demo_trial_present": has_demo_trial}
