@@ -74,8 +74,6 @@ class Chart:
     def text(self, text: str, x: float, y: float, *, anchor: str = "start", **attrs) -> None:
         """Append a line of text at the chart's font size."""
         extra = {"text_anchor": anchor} if anchor != "start" else {}
-        if attrs.get("class_") in ("chart-label", "chart-value"):  # a halo over grid lines
-            extra.update(paint_order="stroke", stroke="#ffffff", stroke_width=3)
         self.add("text", text, **{"x": x, "y": y, "font_size": FONT, "fill": INK, **extra, **attrs})
 
     def lines(self, text: str, x: float, y: float, **attrs) -> float:
@@ -127,14 +125,11 @@ def _label(value: float) -> str:
 
 
 def _x_axis(chart: Chart, left: float, span: float, scale: list[float], y: float, title: str):
-    """A value axis along the bottom: a rule, ticks with numbers, grid lines up to the top,
-    and the axis's name under the numbers."""
+    """A value axis along the bottom: a rule, ticks with numbers, and the axis's name
+    under the numbers."""
     top = scale[-1]
-    for value in scale:
+    for value in scale:  # no grid lines: they would cross the labels between the bars
         x = left + span * value / top
-        grid = Shape("line", {"x1": _fmt(x), "y1": PAD, "x2": _fmt(x), "y2": _fmt(y),
-                              "class": "grid", "stroke": GRID})  # fmt: skip
-        chart.shapes.insert(0, grid)  # behind the bars and labels
         chart.add("line", x1=x, y1=y, x2=x, y2=y + 5, class_="tick", stroke=AXIS)
         chart.text(_label(value), x, y + 5 + LINE, anchor="middle", class_="tick-label")
     chart.add("line", x1=left, y1=y, x2=left + span, y2=y, class_="axis", stroke=AXIS,
