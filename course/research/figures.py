@@ -226,6 +226,11 @@ def _tables(out, board: Dashboard, arms, flag_min: int, link) -> None:
     )
 
 
+def _with_totals(steps):
+    """Each step's choices with the number of choices taken at that step."""
+    return [(step, taken, sum(n for _, n in taken)) for step, taken in steps]
+
+
 def practice_figures(board: Dashboard) -> dict[str, charts.Chart]:
     """Per scenario, endings reached and choices per step; drill items done by level."""
     out = {}
@@ -246,21 +251,35 @@ def practice_figures(board: Dashboard) -> dict[str, charts.Chart]:
             ("Ending", "Step", "Participants", "Runs"),
             [(title, step, learners, runs) for step, title, learners, runs in s.endings],
         )
-        choices = out[f"scenario-{s.slug}-choices"] = charts.grouped_hbars(
+        choices = out[f"scenario-{s.slug}-choices"] = charts.hbars(
             f"scenario-{s.slug}-choices",
             f"{s.title}: choices taken at each step",
-            s.steps,
-            f"Grouped bar chart: for each step of {s.title}, how often each choice was taken.",
+            [
+                (
+                    f"{step}: {s.choice_texts.get((step, c), c)}",
+                    n,
+                    f"{n} ({pct(100 * n / total if total else None)})",
+                )
+                for step, taken, total in _with_totals(s.steps)
+                for c, n in taken
+            ],
+            description=f"Bar chart: for each step of {s.title}, how often each choice was "
+            "taken, with its share of that step.",
             axis="Times taken",
         )
-        rows = []
-        for step, taken in s.steps:
-            total = sum(n for _, n in taken)
-            rows += [(f"{step}: {c}", n, pct(100 * n / total if total else None)) for c, n in taken]
         choices.table = Table(
             f"{s.title}: choices taken at each step",
-            ("Step and choice", "Times taken", "Share at this step"),
-            rows,
+            ("Step and choice", "Choice", "Times taken", "Share at this step"),
+            [
+                (
+                    f"{step}: {c}",
+                    s.choice_texts.get((step, c), ""),
+                    n,
+                    pct(100 * n / t if t else None),
+                )
+                for step, taken, t in _with_totals(s.steps)
+                for c, n in taken
+            ],
         )
     drills = out["drills"] = charts.grouped_hbars(
         "drills",
