@@ -24,8 +24,9 @@ WIDTH = 360
 FONT = 14  # user units; the page draws the chart at least ~0.95 of its width
 LINE = 18  # one line of label text
 PAD = 8
-VALUE_ROOM = 104  # right of the bars: the value text ("100% of 120")
-CHARS = 40  # a label line at 14 units: about 0.6 em a character, with room to spare
+VALUE_ROOM = 104  # right of the bars, at least: the value text ("100% of 120")
+EM = 0.62 * FONT  # the width of an average character, generously
+CHARS = 38  # a label line at 14 units: about 0.62 em a bold character, with room to spare
 FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif'
 INK, MUTED, GRID, AXIS = "#1b1f24", "#4a5561", "#dde3e9", "#4a5561"
 SERIES = ("#1d5a85", "#b8430b", "#1f6b3a", "#8a5a00")
@@ -138,10 +139,15 @@ def _x_axis(chart: Chart, left: float, span: float, scale: list[float], y: float
     chart.height = int(last + PAD + 4)
 
 
+def _room(texts) -> float:
+    """Room right of the longest bar for the longest value text (at most half the width)."""
+    return min(WIDTH / 2, max([VALUE_ROOM, *(len(t) * EM + 10 for t in texts)]))
+
+
 def _bar_rows(rows, top: float | None, whole: bool) -> tuple[list[float], float]:
     values = [v for _, series in rows for _, v, _ in series if v is not None]
     scale = ticks(top or max(values, default=0) or 1, whole=whole and not top)
-    return scale, WIDTH - PAD - VALUE_ROOM
+    return scale, WIDTH - PAD - _room(t for _, series in rows for _, _, t in series)
 
 
 def _bars(
@@ -269,7 +275,7 @@ def boxes(
     each row's label above it and its median after it; a value axis underneath."""
     chart = Chart(id, title, f"Box plot: {title}. Median, quartiles and range per row.")
     scale = ticks(max((s.high for _, s in rows if s is not None), default=0) or 1)
-    span = WIDTH - PAD - VALUE_ROOM
+    span = WIDTH - PAD - _room(f"median {s.median:.1f}{unit}" for _, s in rows if s is not None)
 
     def x(v: float) -> float:
         return PAD + span * v / scale[-1]

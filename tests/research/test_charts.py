@@ -68,6 +68,12 @@ def test_long_labels_wrap_within_the_drawing():
     texts = [s for s in chart.shapes if s.tag == "text" and "chart-label" in s.attrs["class"]]
     assert len(texts) == 3 and texts[-1].text.endswith("…")
     assert all(len(t.text) <= charts.CHARS for t in texts)
+    # The longest bar leaves room for the longest value text after it.
+    chart = charts.grouped_hbars(
+        "d", "Drills", [("Set", [("beginner", 120), ("intermediate", 118)])]
+    )
+    values = [s for s in chart.shapes if s.tag == "text" and s.attrs["class"] == "chart-value"]
+    assert all(s.attrs["x"] + len(s.text) * charts.EM <= charts.WIDTH for s in values)
     assert charts.ticks(100) == [0, 25, 50, 75, 100]
     assert charts.ticks(7, whole=True) == [0, 2, 4, 6, 8]
 
