@@ -16,8 +16,13 @@ LAPTOP = {"width": 1366, "height": 720}
 #: Extra pages per role beyond its menu.
 EXTRA = {
     "therapist": ["/learning/modules/intro", "/assessments/intro/quiz", "/auth/account"],
-    "trainer": ["/authoring/modules/intro/edit", "/consultations/series/new"],
-    "researcher": ["/research/tokens", "/research/agreement"],
+    "trainer": [
+        "/authoring/modules/intro/edit",
+        "/authoring/modules/intro/quiz",
+        "/assessments/intro/statistics",
+        "/consultations/series/new",
+    ],
+    "researcher": ["/research/tokens", "/research/agreement", "/assessments/intro/statistics"],
     "admin": [],
 }
 
