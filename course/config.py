@@ -128,6 +128,12 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
         "working days after which an unanswered question is flagged in the faculty queue",
     ),
+    Setting(
+        "FLAG_MIN_ATTEMPTS",
+        10,
+        _positive_int,
+        "answers a quiz question needs before the research dashboard flags its wording",
+    ),
     # The study's facts that the consent text shows ({{ study.<name> }} in
     # course/research/consent/*.md). In production the consent page does not accept
     # enrolment until every one is set (missing_study_settings below).

@@ -82,7 +82,9 @@ class Dashboard:
     funnel: list[tuple[str, int, int]] = field(default_factory=list)
     active: list[tuple[str, Spread | None]] = field(default_factory=list)
     videos: list[tuple[str, int, float, float, int]] = field(default_factory=list)
-    quizzes: list[tuple[str, int, int, float | None]] = field(default_factory=list)
+    #: (quiz slug, its module's title, attempts, passes, pass rate)
+    quizzes: list[tuple[str, str, int, int, float | None]] = field(default_factory=list)
+    #: (quiz slug, question id, question text, answers, percent fully right)
     questions: list[tuple[str, str, str, int, float | None]] = field(default_factory=list)
     attendance: dict[str, Counter] = field(default_factory=dict)
     attendance_totals: dict[str, int] = field(default_factory=dict)
@@ -116,13 +118,14 @@ def build(filters: Filters) -> Dashboard:
     board = Dashboard(filters, consort_counts())
     board.enrolment, board.participants = _enrolment(filters, people)
     modules = db.session.execute(
-        select(Module.id, ModuleRevision.title, ModuleRevision.order)
+        select(Module.id, ModuleRevision.title, Module.slug)
         .join(ModuleRevision, ModuleRevision.id == Module.published_revision_id)
         .order_by(ModuleRevision.order, Module.id)
     ).all()
     board.funnel, board.active = _modules(filters, people, modules)
     board.videos = _videos(filters, people)
-    board.quizzes, board.questions = _quizzes(filters, people)
+    titles = {slug: title for _, title, slug in modules}  # a quiz is named after its module
+    board.quizzes, board.questions = _quizzes(filters, people, titles)
     _attendance(board, filters, people)
     _scores(board, filters, people)
     board.scenarios, board.drills = practice_numbers(filters, people)
@@ -200,8 +203,9 @@ def _videos(filters: Filters, people) -> list[tuple[str, int, float, float, int]
     ]
 
 
-def _quizzes(filters: Filters, people) -> tuple[list, list]:
-    """Per quiz: attempts, passes, pass rate; per question: attempts and percent right."""
+def _quizzes(filters: Filters, people, titles: dict[str, str]) -> tuple[list, list]:
+    """Per quiz: its module's title, attempts, passes, pass rate; per question: its text,
+    attempts and percent right."""
     prompts: dict[tuple[str, str], str] = {}
     for slug, questions in db.session.execute(
         select(Quiz.slug, QuizRevision.questions).join(
@@ -229,7 +233,10 @@ def _quizzes(filters: Filters, people) -> tuple[list, list]:
         for qid, ok in (correct or {}).items():
             answered[slug, qid] += 1
             right[slug, qid] += ok is True
-    quizzes = [(slug, n, passes[slug], 100 * passes[slug] / n) for slug, n in sorted(tried.items())]
+    quizzes = [
+        (slug, titles.get(slug, slug), n, passes[slug], 100 * passes[slug] / n)
+        for slug, n in sorted(tried.items())
+    ]
     questions = [
         (slug, qid, prompts.get((slug, qid), qid), n, 100 * right[slug, qid] / n)
         for (slug, qid), n in sorted(answered.items())

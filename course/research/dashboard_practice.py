@@ -7,8 +7,10 @@ items, read per person so the included participants are kept in Python as elsewh
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -17,6 +19,13 @@ from course.catalog import published_practice
 from course.extensions import db
 from course.practice.models import LEVELS, DrillResponse, ScenarioChoice, ScenarioRun
 from course.research.filters import Filters
+
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def _plain(html: str) -> str:
+    """Rendered inline text as plain text, for a chart's label."""
+    return " ".join(unescape(_TAGS.sub("", html)).split())
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,8 @@ class ScenarioNumbers:
     endings: list[tuple[str, str, int, int]]
     #: (step id, [(choice id, times taken)]) in the file's order
     steps: list[tuple[str, list[tuple[str, int]]]]
+    #: each (step id, choice id) of the published revision: the choice's text
+    choice_texts: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def choices_made(self) -> int:
@@ -115,7 +126,12 @@ def _scenarios(filters: Filters, people, published) -> list[ScenarioNumbers]:
             )
             for step in _ordered(list(offered), chosen)
         ]
-        out.append(ScenarioNumbers(slug, revision.title, endings, steps))
+        texts = {
+            (s["id"], c["id"]): _plain(c.get("text_html", ""))
+            for s in revision.steps
+            for c in s["choices"] or ()
+        }
+        out.append(ScenarioNumbers(slug, revision.title, endings, steps, texts))
     return out
 
 

@@ -3,13 +3,27 @@ are in consent_views.py and allocation_views.py, on the same blueprint)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from course.extensions import db
+from course.research import charts as drawing
 from course.research import dashboard as numbers
 from course.research import tokens
 from course.research.export import archive_response, build_archive, recent_exports
+from course.research.export.context import write_csv
 from course.research.figures import SCALE_NAMES, figures
 from course.research.filters import FilterError, parse_filters
 from course.research.forms import ARM_NAMES, ExportForm, TokenForm, read_filters
@@ -18,6 +32,7 @@ from course.web.errors import show_refusal
 from course.web.lazy import LazyView
 
 bp = Blueprint("research", __name__, url_prefix="/research")
+FILTER_ARGS = ("arm", "start", "end")  # the dashboard's filters, kept on its chart downloads
 
 
 @bp.record_once
@@ -38,9 +53,57 @@ def dashboard():
         "research/dashboard.html",
         form=form,
         board=board,
-        charts=figures(board),
+        charts=_figures(board),
+        chart_args={k: v for k, v in request.args.items() if k in FILTER_ARGS and v},
+        flag_min=current_app.config["FLAG_MIN_ATTEMPTS"],
         arm_names=ARM_NAMES,
         scale_names=SCALE_NAMES,
+    )
+
+
+def _figures(board: numbers.Dashboard) -> dict[str, drawing.Chart]:
+    # Item statistics are a trainer and admin tool (they count everyone, consented or not):
+    # the quiz rows link to them for admins only.
+    link = None
+    if current_user.role == "admin":
+        link = lambda slug: url_for("assessments.statistics", slug=slug)  # noqa: E731
+    return figures(board, current_app.config["FLAG_MIN_ATTEMPTS"], link)
+
+
+def _chart(name: str) -> drawing.Chart:
+    """One chart of the dashboard for the filters in the query string, or a 404."""
+    _, filters = read_filters(request.args)
+    chart = _figures(numbers.build(filters)).get(name)
+    if chart is None or chart.empty:
+        abort(404, "There is no such chart on the dashboard for these filters.")
+    return chart
+
+
+@bp.route("/charts/<name>.svg")
+@roles("researcher", "admin")
+def chart_svg(name: str):
+    """A dashboard chart as an SVG file (same filters as the dashboard)."""
+    body = drawing.svg(_chart(name), standalone=True)
+    return Response(
+        body,
+        mimetype="image/svg+xml",
+        headers={"Content-Disposition": f'attachment; filename="{name}.svg"'},
+    )
+
+
+@bp.route("/charts/<name>.csv")
+@roles("researcher", "admin")
+def chart_csv(name: str):
+    """The table of a dashboard chart as CSV, cells neutralised as in the exports."""
+    table = _chart(name).table
+    if table is None:
+        abort(404, "This chart has no table.")
+    out = io.StringIO()
+    write_csv(out, table.columns, table.rows)
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
 
 

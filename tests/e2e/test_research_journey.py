@@ -176,7 +176,9 @@ def test_a_researcher_reads_the_practice_figures(
     expect(
         page.get_by_role("table", name="A small scenario: choices taken at each step")
     ).to_be_visible()
-    expect(page.get_by_role("row", name="opening: name-it 1 100%")).to_be_visible()
+    expect(
+        page.get_by_role("row", name="opening: name-it Name the minimal response 1 100%")
+    ).to_be_visible()
     expect(page.get_by_role("img", name="Drill items answered and rated")).to_be_visible()
     assert_accessible(page)
 

@@ -209,12 +209,15 @@ def test_practice_charts_each_have_a_captioned_table_with_the_numbers(
     row = '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>'
     assert row.format("Partly repaired", "partial", 3, 3) in page
     assert row.format("Repaired", "repaired", 3, 3) in page
-    # Choices at each step: "move-on" twice per person (runs 1 and 3), "name-it" once.
-    choice = '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>'
-    assert choice.format("opening: move-on", 6, "67%") in page
-    assert choice.format("opening: name-it", 3, "33%") in page
-    assert choice.format("opening-again: second-chance", 3, "100%") in page
-    assert choice.format("opening-again: keep-going", 0, "0%") in page
+    # Choices at each step: "move-on" twice per person (runs 1 and 3), "name-it" once; the
+    # chart names each choice by its text.
+    choice = '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>'
+    assert choice.format("opening: move-on", "Move on to homework", 6, "67%") in page
+    assert choice.format("opening: name-it", "Name the minimal response", 3, "33%") in page
+    assert choice.format("opening-again: second-chance", "Try again, gently", 3, "100%") in page
+    assert choice.format("opening-again: keep-going", "Keep going", 0, "0%") in page
+    drawn = page.split('aria-labelledby="scenario-small-choices-title')[1].split("</svg>")[0]
+    assert ">opening: Move on to homework</text>" in drawn
     # Drill items answered and rated, per level: one beginner and one intermediate each.
     assert row.format("Responding to withdrawal: beginner", 3, 3, 3) in page
     assert row.format("Responding to withdrawal: intermediate", 3, 3, 3) in page

@@ -308,7 +308,8 @@ def test_the_cli_writes_the_same_files_and_is_logged(app, runner, trial, tmp_pat
     assert result.exit_code == 0, result.output
     written = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
     assert set(written) == set(web)
-    for name in FILES - {"manifest.json", "consort.csv"}:
+    # The manifest and the data package carry the moment each export was made.
+    for name in FILES - {"manifest.json", "consort.csv", "datapackage.json"}:
         assert written[name] == web[name], name
     with app.app_context():
         vias = db.session.scalars(
