@@ -88,7 +88,7 @@ def test_the_dashboard_shows_every_arm_and_each_kind_of_data(app, seeded):
         assert consort.per_arm["self_paced"]["withdrawn"] == 1
         assert any(n for _title, n, _done in board.funnel)
         assert any(spread is not None for _title, spread in board.active)
-        assert any(attempts for _title, attempts, _passed, _rate in board.quizzes)
+        assert any(attempts for _slug, _title, attempts, _passed, _rate in board.quizzes)
         assert board.questions
         assert sum(board.attendance_totals.values()) > 0
         assert board.has_scores

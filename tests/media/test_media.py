@@ -136,7 +136,8 @@ class _Text(HTMLParser):
         self._in_dd = False
 
     def handle_starttag(self, tag, attrs):
-        self.scripts += tag == "script"
+        # The site's own scripts come from /static; an inline one could only be a cue's.
+        self.scripts += tag == "script" and not dict(attrs).get("src", "").startswith("/static/")
         self._in_dd = tag == "dd"
 
     def handle_endtag(self, tag):
