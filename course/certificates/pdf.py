@@ -84,13 +84,19 @@ class StaticFetcher(URLFetcher):
 
 def render_certificate(data: CertificateData, *, static_dir: Path, verify_url: str) -> bytes:
     """The certificate as PDF bytes: landscape US letter with a QR code to verify_url."""
-    fetcher = StaticFetcher(static_dir)
     html = certificate_html(data, verify_url=verify_url)
+    return write_pdf(html, static_dir=static_dir, what="certificate")
+
+
+def write_pdf(html: str, *, static_dir: Path, what: str) -> bytes:
+    """A page as PDF bytes, fetching nothing outside static/; a refused or missing asset
+    is a ValueError naming ``what`` (the certificate, the consent copy)."""
+    fetcher = StaticFetcher(static_dir)
     base_url = fetcher.static_dir.as_uri() + "/"
     try:
         return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
     except FatalURLFetchingError as exc:
-        raise ValueError(f"certificate not rendered: {exc.__cause__ or exc}") from exc
+        raise ValueError(f"{what} not rendered: {exc.__cause__ or exc}") from exc
 
 
 def certificate_html(data: CertificateData, *, verify_url: str) -> str:
@@ -100,7 +106,7 @@ def certificate_html(data: CertificateData, *, verify_url: str) -> str:
     # Inline SVG: nothing to fetch, and it stays sharp in print. segno's output is ours.
     qr_svg = Markup(segno.make(verify_url, error="m").svg_inline(omitsize=True))  # noqa: S704
     return (
-        _environment()
+        pdf_templates()
         .get_template(TEMPLATE)
         .render(
             holder_name=data.holder_name,
@@ -143,8 +149,9 @@ def _group(code: str) -> str:
 
 
 @functools.cache
-def _environment() -> Environment:
-    # A Jinja environment of our own: the PDF is rendered outside any Flask request.
+def pdf_templates() -> Environment:
+    """The Jinja environment of the PDF pages (certificate, consent copy): our own, with
+    autoescape, as they are rendered outside any Flask request."""
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,

@@ -7,19 +7,14 @@ SHA-256 of the text as shown; never a name or an e-mail address.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError
 
-from course.certificates.pdf import StaticFetcher
+from course.certificates.pdf import pdf_templates, write_pdf
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE = "research/consent_pdf.html"
 
 
@@ -37,7 +32,7 @@ class ConsentStamp:
 def consent_pdf_html(stamp: ConsentStamp, text_html: str) -> str:
     """The copy as HTML; ``text_html`` must already be sanitized (render_markdown's)."""
     return (
-        _environment()
+        pdf_templates()
         .get_template(TEMPLATE)
         .render(
             stamp=stamp,
@@ -49,22 +44,4 @@ def consent_pdf_html(stamp: ConsentStamp, text_html: str) -> str:
 
 def render_consent_pdf(stamp: ConsentStamp, text_html: str, *, static_dir: Path) -> bytes:
     """The copy as PDF bytes (US letter); fetches nothing outside static/."""
-    fetcher = StaticFetcher(static_dir)
-    html = consent_pdf_html(stamp, text_html)
-    try:
-        return HTML(
-            string=html, base_url=fetcher.static_dir.as_uri() + "/", url_fetcher=fetcher
-        ).write_pdf()
-    except FatalURLFetchingError as exc:
-        raise ValueError(f"consent copy not rendered: {exc.__cause__ or exc}") from exc
-
-
-@functools.cache
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return write_pdf(consent_pdf_html(stamp, text_html), static_dir=static_dir, what="consent copy")

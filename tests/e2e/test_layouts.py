@@ -22,7 +22,7 @@ EXTRA = {
         "/assessments/intro/statistics",
         "/consultations/series/new",
     ],
-    "researcher": ["/research/tokens", "/research/agreement", "/assessments/intro/statistics"],
+    "researcher": ["/research/tokens", "/research/agreement", "/research/exports"],
     "admin": [],
 }
 
