@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -50,11 +52,20 @@ def live_server(app) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
-    # Requests still being answered (a favicon the browser asked for as the page closed)
-    # finish before the test's database goes, rather than fail in a thread afterwards.
+    # Requests still being answered (a favicon the browser asked for as the page closed,
+    # a first visit to a page that imports a large library) finish before the test's
+    # database goes, rather than fail in a thread afterwards.
+    deadline = time.monotonic() + 30
     for request in list(server._threads):
-        request.join(timeout=5)
+        request.join(timeout=max(0.0, deadline - time.monotonic()))
     server.socket.close()
+    # Werkzeug's development server skips close() on a response whose client has already
+    # reset the connection, so a request's database connection can be left to the garbage
+    # collector. Collect it here, where it belongs to this test's server, instead of in
+    # whichever later test the collector happens to run (psycopg warns as it closes it).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 @pytest.fixture
