@@ -7,8 +7,7 @@ from typing import Literal
 
 from .digest import content_hash
 from .errors import Sink
-from .fields import Fields, is_int
-from .yamlsrc import YMap, load_yaml
+from .fields import Fields, is_int, load_mapping
 
 COURSE_FILE = "modules/course.yaml"
 COURSE_KEYS = (
@@ -69,11 +68,7 @@ class CourseSpec:
 def parse_course(text: str, filename: str = COURSE_FILE) -> CourseSpec:
     """Parse and check the course file; raises ContentErrors listing every problem."""
     sink = Sink(filename)
-    ok, data = load_yaml(text, sink)
-    if ok and not isinstance(data, YMap):
-        sink.add(1, "the course file must be a mapping of keys such as 'title: ...'")
-    if not isinstance(data, YMap):
-        sink.fail()
+    data = load_mapping(text, sink, "the course file", "title: ...")
     fields = Fields(data, sink)
     fields.check_keys(COURSE_KEYS, COURSE_REQUIRED)
     title = fields.text("title")

@@ -12,8 +12,8 @@ from pathlib import PurePosixPath
 from .clips import Clip, read_clip
 from .digest import content_hash
 from .errors import Sink, join
-from .fields import SLUG_RE, Fields
-from .yamlsrc import YList, YMap, load_yaml
+from .fields import SLUG_RE, Fields, check_file_name, load_mapping
+from .yamlsrc import YList, YMap
 
 SET_KEYS = ("title", "summary", "min_response_chars", "second_rater", "items")
 ITEM_KEYS = ("id", "level", "kind", "marker", "context", "statement", "clip", "criteria", "models")
@@ -91,14 +91,8 @@ class DrillSetSource:
 def parse_drills(text: str, filename: str) -> DrillSetSource:
     """Parse and check one drill set; raises ContentErrors listing every problem."""
     sink = Sink(filename)
-    path = PurePosixPath(filename)
-    if path.suffix != ".yaml" or not SLUG_RE.match(path.stem):
-        sink.add(1, "file name must be drills/<slug>.yaml, e.g. responding-to-withdrawal.yaml")
-    ok, data = load_yaml(text, sink)
-    if ok and not isinstance(data, YMap):
-        sink.add(1, "a drill file must be a mapping of keys such as 'title: ...'")
-    if not isinstance(data, YMap):
-        sink.fail()
+    check_file_name(sink, filename, "drills/<slug>.yaml", "responding-to-withdrawal.yaml")
+    data = load_mapping(text, sink, "a drill file", "title: ...")
     fields = Fields(data, sink)
     fields.check_keys(SET_KEYS, ("title", "summary", "items"))
     title, summary = fields.text("title"), fields.text("summary")
@@ -107,7 +101,7 @@ def parse_drills(text: str, filename: str) -> DrillSetSource:
     items = _items(fields.items("items") or YList(data.line), sink)
     sink.raise_if_any()
     return DrillSetSource(
-        slug=path.stem,
+        slug=PurePosixPath(filename).stem,
         title=title or "",
         summary=summary or "",
         min_response_chars=min_chars or DEFAULT_MIN_CHARS,

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 from typing import Any
 
 from .errors import Sink, join
-from .yamlsrc import YList, YMap
+from .yamlsrc import YList, YMap, load_yaml
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def check_file_name(sink: Sink, filename: str, pattern: str, example: str) -> None:
+    """Refuse a YAML file not named by a slug (``pattern`` and ``example`` for the message)."""
+    path = PurePosixPath(filename)
+    if path.suffix != ".yaml" or not SLUG_RE.match(path.stem):
+        sink.add(1, f"file name must be {pattern}, e.g. {example}")
+
+
+def load_mapping(text: str, sink: Sink, what: str, example: str) -> YMap:
+    """A content file's top-level mapping; anything else ends the parse with its errors."""
+    ok, data = load_yaml(text, sink)
+    if ok and not isinstance(data, YMap):
+        sink.add(1, f"{what} must be a mapping of keys such as '{example}'")
+    if not isinstance(data, YMap):
+        sink.fail()
+    return data
+
+
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 

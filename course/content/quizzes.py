@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from .digest import content_hash
 from .errors import Sink, join
-from .fields import ID_RE, SLUG_RE, Fields, is_int
-from .yamlsrc import YList, YMap, load_yaml
+from .fields import ID_RE, Fields, check_file_name, is_int, load_mapping
+from .yamlsrc import YList, YMap
 
 QuestionType = Literal["single", "multiple", "true_false"]
 QUESTION_TYPES = ("single", "multiple", "true_false")
@@ -61,14 +61,8 @@ def default_option_id(position: int) -> str:
 def parse_quiz(text: str, filename: str) -> QuizSource:
     """Parse and check one quiz file; raises ContentErrors listing every problem."""
     sink = Sink(filename)
-    path = PurePosixPath(filename)
-    if path.suffix != ".yaml" or not SLUG_RE.match(path.stem):
-        sink.add(1, "file name must be quizzes/<module-slug>.yaml, e.g. foundations.yaml")
-    ok, data = load_yaml(text, sink)
-    if ok and not isinstance(data, YMap):
-        sink.add(1, "the quiz file must be a mapping of keys such as 'pass_mark: 80'")
-    if not isinstance(data, YMap):
-        sink.fail()
+    check_file_name(sink, filename, "quizzes/<module-slug>.yaml", "foundations.yaml")
+    data = load_mapping(text, sink, "the quiz file", "pass_mark: 80")
     fields = Fields(data, sink)
     fields.check_keys(QUIZ_KEYS, ("pass_mark", "questions"))
     pass_mark = fields.integer("pass_mark", minimum=0, maximum=100)
@@ -80,7 +74,7 @@ def parse_quiz(text: str, filename: str) -> QuizSource:
     questions = _questions(items or YList(data.line), sink)
     sink.raise_if_any()
     return QuizSource(
-        slug=path.stem,
+        slug=PurePosixPath(filename).stem,
         pass_mark=pass_mark or 0,
         max_attempts=max_attempts or 0,
         shuffle=bool(shuffle),

@@ -14,8 +14,8 @@ from pathlib import PurePosixPath
 from .clips import Clip, read_clip
 from .digest import content_hash
 from .errors import Sink, join
-from .fields import SLUG_RE, Fields, is_int
-from .yamlsrc import YList, YMap, load_yaml
+from .fields import SLUG_RE, Fields, check_file_name, is_int, load_mapping
+from .yamlsrc import YList, YMap
 
 SCENARIO_KEYS = ("title", "summary", "start", "steps")
 STEP_KEYS = ("id", "moment", "clip", "choices", "branch", "ending")
@@ -94,14 +94,8 @@ class ScenarioSource:
 def parse_scenario(text: str, filename: str) -> ScenarioSource:
     """Parse and check one scenario file; raises ContentErrors listing every problem."""
     sink = Sink(filename)
-    path = PurePosixPath(filename)
-    if path.suffix != ".yaml" or not SLUG_RE.match(path.stem):
-        sink.add(1, "file name must be scenarios/<slug>.yaml, e.g. withdrawal-session-four.yaml")
-    ok, data = load_yaml(text, sink)
-    if ok and not isinstance(data, YMap):
-        sink.add(1, "a scenario file must be a mapping of keys such as 'title: ...'")
-    if not isinstance(data, YMap):
-        sink.fail()
+    check_file_name(sink, filename, "scenarios/<slug>.yaml", "withdrawal-session-four.yaml")
+    data = load_mapping(text, sink, "a scenario file", "title: ...")
     fields = Fields(data, sink)
     fields.check_keys(SCENARIO_KEYS, ("title", "summary", "steps"))
     title = fields.text("title")
@@ -113,7 +107,7 @@ def parse_scenario(text: str, filename: str) -> ScenarioSource:
         _check_graph(steps, start, lines, data.line_of("start"), sink)
     sink.raise_if_any()
     return ScenarioSource(
-        slug=path.stem,
+        slug=PurePosixPath(filename).stem,
         title=title or "",
         summary=summary or "",
         start=start,
