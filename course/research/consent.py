@@ -8,6 +8,7 @@ declined or withdrawn leaves them out of every export made from then on.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -89,10 +90,11 @@ def consent_text_of(version: str) -> str | None:
     return consent_text.fill(path.read_text(encoding="utf-8"), current_app.config)
 
 
-def consent_html(version: str) -> str | None:
-    """The sanitized HTML of the filled consent text, or None when it is not installed."""
-    text = consent_text_of(version)
-    return None if text is None else render_markdown(text)
+@functools.lru_cache(maxsize=16)
+def consent_html(text: str) -> str:
+    """The sanitized HTML of a filled consent text, kept by the text itself (a new version
+    or a changed setting is a new key, so there is nothing to invalidate)."""
+    return render_markdown(text)
 
 
 def enrolment_open() -> bool:

@@ -138,7 +138,7 @@ def _render(form: ConsentForm, withdraw_form: WithdrawForm):
     return render_template(
         "research/consent.html",
         standing=standing,
-        consent_html=consent.consent_html(version) if text is not None else None,
+        consent_html=consent.consent_html(text) if text is not None else None,
         text_sha256=form.text_sha256.data,
         enrolment_open=consent.enrolment_open(),
         copy=copy,
