@@ -43,10 +43,45 @@ def browser(skip_or_fail):
         chromium.close()
 
 
+class _ClosedOnceRead:
+    """A response body closed as soon as it has been read to the end.
+
+    Werkzeug's development server calls ``close()`` in a ``finally`` that first reads what
+    is left of the request; a browser that has already moved on resets the connection,
+    that read raises, and ``close()`` never comes. The open file of a static response (or
+    a streamed response's database connection) would then be left to the garbage
+    collector, whose warning lands in whatever test is running. Production servers close
+    bodies themselves; the outbox has its own guard for mail (course/mail/outbox.py).
+    """
+
+    def __init__(self, body) -> None:
+        self.body, self.iterator, self.closed = body, iter(body), False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            return next(self.iterator)
+        except StopIteration:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            if hasattr(self.body, "close"):
+                self.body.close()
+
+
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
     """Serve the test app on a free loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+
+    def closing(environ, start_response):
+        return _ClosedOnceRead(app(environ, start_response))
+
+    server = make_server("127.0.0.1", 0, closing, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
