@@ -5,6 +5,8 @@
   (``WORKSHOP_DAYS_REQUIRED``). Consultations support practice after the training; a
   therapist who missed one day of the three is still trained and should not lose them.
 - ``control``: not during the trial; afterwards, like ``self_paced``.
+- A recruit who declined before randomization (``course.learning.access.declined_study``):
+  not during the trial; afterwards, like ``self_paced``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy import func, select
 
 from course.consultations.models import WorkshopAttendance
 from course.extensions import db
-from course.learning.access import trial_over
+from course.learning.access import declined_study, trial_over
 from course.learning.overview import course_view
 
 #: Workshop days a workshop-arm therapist must have attended before booking.
@@ -41,14 +43,22 @@ def booking_gate(user, course=None) -> Gate:
     """Decide whether ``user`` may book; ``course`` (a CourseView) saves rebuilding it."""
     if getattr(user, "role", None) != "therapist":
         return Gate(False, [], "Only therapists book consultations.")
-    if user.arm == "control" and not trial_over():
+    if declined_study(user):
+        if not trial_over():
+            return Gate(
+                False,
+                ["Wait for the end of the trial"],
+                "You chose not to take part in the study: consultations open for you when "
+                "the trial ends, with the course.",
+            )
+    elif user.arm == "control" and not trial_over():
         return Gate(
             False,
             ["Wait for the end of the trial"],
             "You are in the study's comparison group: consultations open for you when the "
             "trial ends.",
         )
-    if user.arm == "workshop":
+    elif user.arm == "workshop":
         if workshop_days_attended(user.id) >= WORKSHOP_DAYS_REQUIRED:
             return Gate(True, [], "Your workshop attendance is recorded: you may book.")
         return Gate(

@@ -14,6 +14,7 @@ from course.consultations.errors import ConsultationError, not_found
 from course.consultations.models import WorkshopAttendance, WorkshopDay
 from course.consultations.scheduling import HORIZON, check_title
 from course.extensions import db
+from course.learning.access import not_taking_part
 
 #: Workshop days are recorded from this date (earlier is a typing slip).
 EARLIEST_DAY = date(2024, 1, 1)
@@ -68,14 +69,17 @@ def days() -> list[DayRow]:
 
 
 def workshop_therapists() -> list[User]:
-    """Active therapists in the workshop arm, by name."""
-    return list(
+    """Active therapists in the workshop arm, by name (not recruits who declined the study
+    while holding that arm)."""
+    people = list(
         db.session.scalars(
             select(User)
             .where(User.role == "therapist", User.arm == "workshop", User.active.is_(True))
             .order_by(User.name, User.id)
         )
     )
+    declined = not_taking_part([person.id for person in people])
+    return [person for person in people if person.id not in declined]
 
 
 def attendees(day_id: int) -> set[int]:

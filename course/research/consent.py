@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from course import clock
 from course.audit.services import record
@@ -23,6 +23,7 @@ from course.config import enrolment_closed
 from course.content import render_markdown
 from course.errors import DomainError
 from course.extensions import db
+from course.learning.access import register_not_taking_part
 from course.research import consent_copies, consent_text
 from course.research.models import Allocation, ConsentRecord
 
@@ -246,3 +247,20 @@ def seed_participant(user, *, version: str | None = None, actor=None) -> None:
             )
         )
     db.session.flush()
+
+
+@register_not_taking_part
+def declined_before_allocation(user_ids) -> set[int]:
+    """Among ``user_ids``, those whose latest decision is a refusal or a withdrawal and who
+    were never randomized: recruits holding an arm only from their invitation (one query)."""
+    latest = (
+        select(func.max(ConsentRecord.id))
+        .where(ConsentRecord.user_id.in_(list(user_ids)))
+        .group_by(ConsentRecord.user_id)
+    )
+    query = select(ConsentRecord.user_id).where(
+        ConsentRecord.id.in_(latest),
+        ConsentRecord.decision.in_(("declined", "withdrawn")),
+        ~exists().where(Allocation.user_id == ConsentRecord.user_id),
+    )
+    return set(db.session.scalars(query))

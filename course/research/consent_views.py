@@ -82,7 +82,9 @@ def consent_page():
                     )
                 else:
                     flash(
-                        "Your choice was recorded. You can use the platform as before.", "success"
+                        "Your choice not to take part was recorded. Thank you for considering "
+                        "the study.",
+                        "success",
                     )
                 if standing.awaiting_allocation:
                     return redirect(url_for("research.consent"))
