@@ -24,6 +24,8 @@ ACTIONS = {
     "admin.arm_changed": "Trial arm changed",
     "admin.audit_exported": "Audit log downloaded",
     "research.allocated": "Randomised to an arm",
+    "research.consent_accepted": "Agreed to take part in the study",
+    "research.consent_declined": "Declined to take part in the study",
     "research.consent_withdrawn": "Consent withdrawn",
     "research.exported": "Research data exported",
     "research.token_created": "API token created",
@@ -47,6 +49,8 @@ ACTIONS = {
     "consultations.workshop_attendance_recorded": "Workshop attendance recorded",
     "discussion.post_hidden": "Discussion post hidden",
     "discussion.post_first": "Discussion post pinned or unpinned",
+    "demo.seeded": "Demo trial created",
+    "demo.removed": "Demo trial removed",
 }
 
 #: The families of actions (the part before the dot), for the filter.
@@ -59,6 +63,7 @@ KINDS = {
     "certificate": "Certificates",
     "consultations": "Consultations",
     "discussion": "Discussions",
+    "demo": "Demo data",
 }
 
 #: Detail keys as labels; an unknown key is written out from its name.
