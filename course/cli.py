@@ -11,6 +11,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from course import mail
+from course.auth import sessions
 from course.auth.models import ARMS
 from course.auth.services import AuthError, create_user
 from course.authoring.services import copy_media_in, export_dir, import_bundle
@@ -29,7 +30,7 @@ from course.roles import ROLES
 from course.surveys.cli import surveys
 from course.surveys.instruments import builtin_names
 
-users = AppGroup("users", help="Create accounts.")
+users = AppGroup("users", help="Create accounts; prune ended sign-in sessions.")
 mail_cli = AppGroup("mail", help="The outbox of e-mails.")
 notices_cli = AppGroup("notices", help="Notices to people.")
 content = AppGroup("content", help="Check, import and export the course files.")
@@ -57,6 +58,14 @@ def create_command(email, role, name, arm, timezone, password_stdin):
     click.echo(f"Created {user.role} {user.email} (study ID {user.study_id}).")
     if not password_stdin:
         click.echo(f"Password (shown once): {password}")
+
+
+@users.command("prune-sessions")
+def prune_sessions_command():
+    """Delete sign-in sessions that ended or expired over 30 days ago (run daily)."""
+    removed = sessions.prune()
+    db.session.commit()
+    click.echo(f"Removed {removed} ended or expired sign-in session(s).")
 
 
 @users.command("demo")

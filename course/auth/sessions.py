@@ -19,7 +19,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, session
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from course import clock
 from course.auth.models import User, UserSession
@@ -27,6 +27,9 @@ from course.extensions import db
 
 #: How long a token replaced by rotation is still accepted (racing requests).
 ROTATION_GRACE = timedelta(seconds=60)
+
+#: How long an ended or expired session's row is kept (for looking into an incident).
+KEEP_ENDED = timedelta(days=30)
 
 # Built once: every signed-in request runs it.
 _LOAD = (
@@ -156,3 +159,15 @@ def _end(ids: list[int], reason: str) -> None:
             .values(ended_at=clock.now_utc(), end_reason=reason)
             .execution_options(synchronize_session=False)
         )
+
+
+def prune(now=None) -> int:
+    """Delete the rows of sessions that ended or expired more than ``KEEP_ENDED`` ago (they
+    can never sign anyone in again); returns how many. Run daily from cron."""
+    cutoff = (now or clock.now_utc()) - KEEP_ENDED
+    result = db.session.execute(
+        delete(UserSession)
+        .where((UserSession.ended_at < cutoff) | (UserSession.expires_at < cutoff))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0

@@ -188,3 +188,41 @@ def test_a_forged_session_id_is_refused_quietly(app, client, make_user, value):
     make_user("trainer")
     with app.test_request_context():
         assert load(value) is None
+
+
+def test_pruning_deletes_only_sessions_long_ended_or_expired(app, runner, make_user):
+    user = make_user("therapist")
+    now = clock.now_utc()
+    day = timedelta(days=1)
+
+    def row(token, *, created, expires, ended=None):
+        return UserSession(
+            user_id=user.id,
+            token_hash=token * 64,
+            remember=False,
+            signed_in_at=created,
+            created_at=created,
+            expires_at=expires,
+            ended_at=ended,
+            end_reason="signed_out" if ended else None,
+        )
+
+    with app.app_context():
+        db.session.add_all(
+            [
+                row("a", created=now - 60 * day, expires=now + day, ended=now - 31 * day),
+                row("b", created=now - 60 * day, expires=now - 31 * day),
+                row("c", created=now - 40 * day, expires=now + day, ended=now - 29 * day),
+                row("d", created=now - 40 * day, expires=now - 29 * day),
+                row("e", created=now - 90 * day, expires=now + day),  # live: remembered
+            ]
+        )
+        db.session.commit()
+    result = runner.invoke(args=["users", "prune-sessions"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 2 ended or expired sign-in session(s)." in result.output
+    with app.app_context():
+        kept = db.session.scalars(
+            db.select(UserSession.token_hash).where(UserSession.user_id == user.id)
+        )
+        assert sorted(hash_[0] for hash_ in kept) == ["c", "d", "e"]
