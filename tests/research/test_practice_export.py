@@ -70,10 +70,12 @@ def test_every_drill_response_is_a_row_with_its_self_ratings(practising, export_
     files = export_zip()
     responses = rows(files, "drill_responses.csv")
     assert list(responses[0]) == [
-        "study_id", "arm", "drill_set", "item", "level", "kind", "marker", "self_ratings",
-        "mean_self_rating", "difficulty", "response_length", "responded_at", "rated_at",
-        "revision", "revision_hash", "response_text",
+        "study_id", "arm", "drill_set", "item", "level", "response_id", "kind", "marker",
+        "self_ratings", "mean_self_rating", "difficulty", "response_length", "responded_at",
+        "rated_at", "revision", "revision_hash", "response_text",
     ]  # fmt: skip
+    ids = [int(r["response_id"]) for r in responses]
+    assert ids == sorted(set(ids))  # one row per response, oldest first
     bob = [r for r in responses if r["study_id"] == practising["b"].study_id]
     text = TEXT.format(name="Bob Birchwood")
     assert [

@@ -225,7 +225,8 @@ def drill_responses(ctx: ExportContext, out: TextIO) -> int:
             ratings = ordered_ratings(row.ratings, item.criteria if item else ())
             yield (
                 person.study_id, person.arm, content.drill_sets.get(row.drill_set_id, ("", ""))[0],
-                row.item_id, row.level, item.kind if item else "", item.marker if item else "",
+                row.item_id, row.level, row.id, item.kind if item else "",
+                item.marker if item else "",
                 ";".join(f"{c}={score}" for c, score in ratings),
                 number(mean(score for _, score in ratings), 2), row.difficulty or "",
                 row.length, iso(row.created_at), iso(row.rated_at),

@@ -231,6 +231,8 @@ add(Table("drill_responses.csv", "drill response", (
     text("drill_set", "The drill set's slug"),
     text("item", "The item's id"),
     text("level", "The item's level", codes=_codes(LEVELS)),
+    integer("response_id", "The drill response's database id (feedback_reviews.csv names it)",
+            required=True),
     text("kind", "The rupture kind", codes=_codes(tuple(MARKERS)),
          missing=NOT_RECORDED),
     text("marker", "The item's marker", missing=NOT_RECORDED),
@@ -244,7 +246,7 @@ add(Table("drill_responses.csv", "drill response", (
     integer("revision", REVISION, missing=NOT_RECORDED),
     text("revision_hash", "That revision's content hash (manifest.json)", missing=NOT_RECORDED),
     text("response_text", "What the participant typed (free text)", missing=FREE_TEXT),
-), foreign_keys=PERSON))  # fmt: skip
+), primary_key=("response_id",), foreign_keys=PERSON))  # fmt: skip
 
 _OWN = (Missing("not_yet_due"),)
 add(Table("feedback_reviews.csv", "faculty review of a participant's drill response", (

@@ -129,6 +129,9 @@ def test_each_review_is_a_row_with_a_rater_code_beside_the_self_ratings(
         (bob, "withdrawal", "storm-i1", "intermediate", str(ids["his"]), "1", "F2",
          "observe=2;own=4", "3", "observe=3;own=2", "2.5"),
     ]  # fmt: skip
+    reviewed = {(r["response_id"], r["item"]) for r in table}
+    responses = {(r["response_id"], r["item"]) for r in rows(files, "drill_responses.csv")}
+    assert reviewed <= responses  # a review joins to its response by response_id
     first = table[0]
     assert first["requested_at"] == _iso(t0 + timedelta(hours=111))
     assert first["reviewed_at"] == _iso(t0 + timedelta(hours=112))
