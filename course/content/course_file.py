@@ -8,6 +8,7 @@ from typing import Literal
 from .digest import content_hash
 from .errors import Sink
 from .fields import Fields, is_int, load_mapping
+from .languages import LANGUAGES
 
 COURSE_FILE = "modules/course.yaml"
 COURSE_KEYS = (
@@ -19,6 +20,7 @@ COURSE_KEYS = (
     "consultation_gate",
     "certificate",
     "surveys",
+    "languages",
 )
 COURSE_REQUIRED = ("title", "provider", "ce_hours", "consultation_gate", "certificate")
 CERTIFICATE_KEYS = ("modules", "surveys")
@@ -63,6 +65,9 @@ class CourseSpec:
     source: str
     filename: str
     content_hash: str
+    #: The languages the course is offered in: English, then any translations (each file
+    #: then needs its version in ``<folder>/<code>/``; see ``translations``).
+    languages: tuple[str, ...] = ("en",)
 
 
 def parse_course(text: str, filename: str = COURSE_FILE) -> CourseSpec:
@@ -79,6 +84,7 @@ def parse_course(text: str, filename: str = COURSE_FILE) -> CourseSpec:
     gate = _modules_or_all(fields, "consultation_gate")
     certificate = _certificate(fields)
     surveys = _surveys(fields)
+    languages = _languages(fields)
     sink.raise_if_any()
     return CourseSpec(
         title=title or "",
@@ -92,7 +98,26 @@ def parse_course(text: str, filename: str = COURSE_FILE) -> CourseSpec:
         source=text,
         filename=filename,
         content_hash=content_hash(text),
+        languages=languages,
     )
+
+
+def _languages(fields: Fields) -> tuple[str, ...]:
+    """``languages: [en, fr]``: English first (the source), then offered translations."""
+    codes = fields.names("languages", kind="language code")
+    if "languages" not in fields.data:
+        return ("en",)
+    offered = ("en", *LANGUAGES)
+    unknown = [code for code in codes if code not in offered]
+    if unknown:
+        fields.error(
+            "languages",
+            f"'languages' lists {', '.join(unknown)}, which the platform does not offer "
+            f"(it offers {', '.join(offered)})",
+        )
+    elif codes[:1] != ("en",):
+        fields.error("languages", "'languages' must start with en, the language of the source")
+    return codes
 
 
 def _modules_or_all(fields: Fields, key: str) -> All | tuple[str, ...]:

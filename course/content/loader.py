@@ -15,6 +15,7 @@ from .fields import SLUG_RE
 from .modules import FILENAME_RE, ModuleSource, parse_module
 from .quizzes import QuizSource, parse_quiz
 from .scenarios import ScenarioSource, parse_scenario
+from .translations import check_translations
 from .validate import ReadMedia, check_bundle
 
 T = TypeVar("T")
@@ -117,6 +118,7 @@ def load_dir(
                 text_rules=text_rules,
             )
         )
+        errors.extend(check_translations(root, course.languages))
     if errors or course is None:
         raise ContentErrors(errors)
     ordered = tuple(sorted(modules, key=lambda module: (module.order, module.filename)))
