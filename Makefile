@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 APP    := $(BIN)/flask --app app
 
-.PHONY: run serve test lint bench load setup system-run system-test clean
+.PHONY: run serve test lint bench load setup system-run system-test clean i18n
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,3 +78,17 @@ load: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) instance/course.db
+
+## i18n: extract the interface strings, bring the French catalogue up to date (new strings
+## arrive untranslated, and the test suite fails until they are translated), compile it
+i18n: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --omit-header \
+		-o course/translations/messages.pot .
+	@if [ -f course/translations/fr_CA/LC_MESSAGES/messages.po ]; then \
+		$(BIN)/pybabel update -i course/translations/messages.pot -d course/translations \
+			-l fr_CA --no-fuzzy-matching --ignore-obsolete; \
+	else \
+		$(BIN)/pybabel init -i course/translations/messages.pot -d course/translations -l fr_CA; \
+	fi
+	$(BIN)/pybabel compile --statistics -d course/translations -l fr_CA
+

@@ -56,10 +56,13 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now_utc)
     #: Last successful sign-in (UTC).
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Interface language chosen (``en`` or ``fr_CA``); None follows the browser.
+    locale: Mapped[str | None] = mapped_column(String(10))
 
     __table_args__ = (
         CheckConstraint(_ROLE_CHECK, name="role"),
         CheckConstraint(_ARM_CHECK, name="arm"),
+        CheckConstraint("locale IN ('en', 'fr_CA')", name="locale"),
     )
 
     #: The sign-in session this request was loaded through (set by ``course.auth.sessions``;

@@ -22,6 +22,7 @@ from course.errors import DomainError
 from course.extensions import db
 from course.mail import queue_mail
 from course.roles import ROLES
+from course.web.i18n import LOCALES
 from course.web.links import external_url
 
 MIN_PASSWORD = 12
@@ -351,3 +352,11 @@ def change_password(user: User, current: str, new: str) -> int:
 def record_signed_out_everywhere(user: User, ended: int) -> None:
     """Audit-log "sign out everywhere"."""
     record("auth.signed_out_everywhere", actor=user, target=f"user:{user.id}", sessions=ended)
+
+
+def set_locale(user: User, locale: str) -> None:
+    """Keep the interface language the person chose (flushes)."""
+    if locale not in LOCALES:
+        raise AuthError("Choose English or French.")
+    user.locale = locale
+    db.session.flush()

@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 
@@ -24,6 +25,7 @@ from course.auth.models import User
 from course.extensions import db, limiter, login_manager
 from course.web.access import public, signed_in
 from course.web.errors import show_refusal
+from course.web.i18n import COOKIE, LOCALES
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -143,6 +145,30 @@ def account():
         form=form,
         live=[(row, sessions.is_current(current_user, row)) for row in live],
     ), 400 if form.errors else 200
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def language():
+    """Switch the interface language: kept on the account, and in a cookie for anyone."""
+    locale = request.form.get("locale", "")
+    back = safe_next(request.form.get("next")) or url_for("home.index")
+    if locale not in LOCALES:
+        flash(_("Choose English or French."), "error")
+        return redirect(back)
+    if current_user.is_authenticated:
+        services.set_locale(current_user, locale)
+        db.session.commit()
+    response = redirect(back)
+    response.set_cookie(
+        COOKIE,
+        locale,
+        max_age=365 * 24 * 3600,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.route("/register/<token>", methods=["GET", "POST"])

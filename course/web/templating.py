@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from course.clock import local
@@ -12,24 +13,24 @@ from course.web.access import access_of
 
 #: (endpoint, label) in menu order; an entry shows when it exists and the role may open it.
 NAVIGATION = (
-    ("learning.home", "My course"),
-    ("practice.index", "Practice"),
-    ("consultations.index", "Consultations"),
-    ("certificates.mine", "Certificate"),
-    ("research.consent", "Study consent"),
-    ("authoring.index", "Course content"),
-    ("discussion.queue", "Questions waiting"),
-    ("feedback.queue", "Practice to review"),
-    ("research.dashboard", "Research dashboard"),
-    ("research.exports", "Exports"),
-    ("research.randomization", "Randomization"),
-    ("surveys.schedule", "Surveys"),
-    ("notices.index", "Notices"),
-    ("admin.users", "Users"),
-    ("admin.invitations", "Invitations"),
-    ("admin.audit_log", "Audit log"),
-    ("admin.outbox", "Outbox"),
-    ("certificates.admin_list", "Certificates"),
+    ("learning.home", _l("My course")),
+    ("practice.index", _l("Practice")),
+    ("consultations.index", _l("Consultations")),
+    ("certificates.mine", _l("Certificate")),
+    ("research.consent", _l("Study consent")),
+    ("authoring.index", _l("Course content")),
+    ("discussion.queue", _l("Questions waiting")),
+    ("feedback.queue", _l("Practice to review")),
+    ("research.dashboard", _l("Research dashboard")),
+    ("research.exports", _l("Exports")),
+    ("research.randomization", _l("Randomization")),
+    ("surveys.schedule", _l("Surveys")),
+    ("notices.index", _l("Notices")),
+    ("admin.users", _l("Users")),
+    ("admin.invitations", _l("Invitations")),
+    ("admin.audit_log", _l("Audit log")),
+    ("admin.outbox", _l("Outbox")),
+    ("certificates.admin_list", _l("Certificates")),
 )
 
 
@@ -60,7 +61,21 @@ def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M %Z") -> str:
     return local(value, zone).strftime(fmt)
 
 
+#: Each role as the interface names it.
+ROLE_NAMES = {
+    "therapist": _l("therapist"),
+    "trainer": _l("trainer"),
+    "researcher": _l("researcher"),
+    "admin": _l("admin"),
+}
+
+
+def role_name(role: str) -> str:
+    """A role's name in the page's language."""
+    return str(ROLE_NAMES.get(role, role))
+
+
 def register(app: Flask) -> None:
     """Install the context processor and filters."""
-    app.context_processor(lambda: {"navigation": navigation})
+    app.context_processor(lambda: {"navigation": navigation, "role_name": role_name})
     app.add_template_filter(localtime, "localtime")

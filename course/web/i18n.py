@@ -1,0 +1,58 @@
+"""The interface language: the person's choice, else the browser's, else English.
+
+Strings are marked with Flask-Babel's ``gettext`` (``_`` in templates) and translated in
+``course/translations/<locale>/LC_MESSAGES/messages.po``; ``make i18n`` extracts them
+and compiles the catalogues. A signed-in person's choice is kept on their account; anyone
+else's in a cookie.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from course.extensions import babel
+
+#: The interface languages, by Babel locale, each named in its own language.
+LOCALES = {"en": "English", "fr_CA": "Français"}
+DEFAULT = "en"
+#: The cookie that keeps the choice of someone signed out.
+COOKIE = "lang"
+#: Browser language (primary tag) -> our locale: any French is Canadian French here.
+_BROWSER = {"en": "en", "fr": "fr_CA"}
+
+
+def choose_locale() -> str:
+    """The locale of this request: account, cookie, ``Accept-Language``, then English."""
+    chosen = getattr(current_user, "locale", None) if current_user else None
+    if chosen in LOCALES:
+        return chosen
+    cookie = request.cookies.get(COOKIE)
+    if cookie in LOCALES:
+        return cookie
+    # By the browser's order of preference, on the primary tag: en-US before fr means
+    # English (Werkzeug's best_match would prefer the exact "fr" over a prefix of "en").
+    for value, quality in request.accept_languages:
+        primary = value.replace("_", "-").split("-", 1)[0].lower()
+        if quality > 0 and primary in _BROWSER:
+            return _BROWSER[primary]
+    return DEFAULT
+
+
+def html_lang() -> str:
+    """The ``lang`` attribute of the page: ``en`` or ``fr-CA``."""
+    return str(get_locale() or DEFAULT).replace("_", "-")
+
+
+def other_locales() -> list[tuple[str, str]]:
+    """The languages the page can switch to: (locale, name in that language)."""
+    current = str(get_locale() or DEFAULT)
+    return [(code, name) for code, name in LOCALES.items() if code != current]
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel with our selector and catalogues; give templates the switch."""
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    babel.init_app(app, locale_selector=choose_locale)
+    app.context_processor(lambda: {"html_lang": html_lang, "other_locales": other_locales})
