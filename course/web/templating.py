@@ -13,6 +13,7 @@ from course.web.access import access_of
 #: (endpoint, label) in menu order; an entry shows when it exists and the role may open it.
 NAVIGATION = (
     ("learning.home", "My course"),
+    ("search.index", "Search"),
     ("practice.index", "Practice"),
     ("consultations.index", "Consultations"),
     ("certificates.mine", "Certificate"),
