@@ -62,6 +62,7 @@ FEATURES = (
     "admin",
     "notices",
     "learning",
+    "search",
     "assessments",
     "practice",
     "discussion",

@@ -15,6 +15,7 @@ from course.auth import sessions
 from course.auth.models import ARMS
 from course.auth.services import AuthError, create_user
 from course.authoring.services import copy_media_in, export_dir, import_bundle
+from course.catalog.search_index import reindex_published
 from course.consultations.cli import consultations
 from course.content import ContentErrors, CourseBundle, Video, load_dir
 from course.content.dose import CourseDose, course_dose, dose_table
@@ -23,6 +24,7 @@ from course.demo import seed_demo_accounts
 from course.demo.cli import demo as demo_cli
 from course.demo.cli import seed_and_report
 from course.extensions import db
+from course.learning.nudges import send_nudges
 from course.media.services import file_duration, read_media, video_duration
 from course.notices import services as notices
 from course.research.cli import research as research_cli
@@ -33,6 +35,7 @@ from course.surveys.instruments import builtin_names
 users = AppGroup("users", help="Create accounts; prune ended sign-in sessions.")
 mail_cli = AppGroup("mail", help="The outbox of e-mails.")
 notices_cli = AppGroup("notices", help="Notices to people.")
+learning_cli = AppGroup("learning", help="The self-paced course's learners.")
 content = AppGroup("content", help="Check, import and export the course files.")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -216,6 +219,14 @@ def export_command(directory: Path):
     click.echo(f"Wrote {_counts(bundle)} to {directory}.")
 
 
+@content.command("reindex")
+def reindex_command():
+    """Rebuild the search index of the published modules (once after upgrading to it)."""
+    count = reindex_published()
+    db.session.commit()
+    click.echo(f"Search index: {count} published module(s) indexed.")
+
+
 @mail_cli.command("send")
 def mail_send_command():
     """Send queued e-mail that is due, and retry refused sends with back-off (for cron)."""
@@ -236,12 +247,24 @@ def notices_digest_command():
     click.echo(f"Notice digests: {sent} queued.")
 
 
+@learning_cli.command("nudge")
+def learning_nudge_command():
+    """E-mail one reminder to each learner idle for COURSE_NUDGE_AFTER_DAYS days (daily cron).
+
+    Idempotent: a learner is reminded once per spell without activity, however often it runs.
+    """
+    sent = send_nudges()
+    db.session.commit()
+    click.echo(f"Course reminders: {sent} queued.")
+
+
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(users)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(notices_cli)
+    app.cli.add_command(learning_cli)
     app.cli.add_command(content)
     app.cli.add_command(research_cli)
     app.cli.add_command(surveys)

@@ -115,6 +115,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_INDIVIDUAL_SLOTS", 2, _positive_int, "individual sessions a therapist may hold"),
     Setting("REMINDER_HOURS", 24, _positive_int, "hours before a session to send its reminder"),
     Setting(
+        "NUDGE_AFTER_DAYS",
+        7,
+        _whole_number,
+        "days without course activity before a learner's reminder e-mail; 0: never",
+    ),
+    Setting(
         "STRATIFY_BY",
         ("region", "profession"),
         _names,

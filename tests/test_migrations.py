@@ -10,6 +10,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from course import create_app
+from course.catalog.search_index import include_name
 from course.extensions import db
 
 
@@ -42,7 +43,8 @@ def test_upgrade_matches_the_models_and_downgrades_cleanly(settings, tmp_path, p
     with _empty_database(settings, tmp_path, pg_url):
         upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+            context = MigrationContext.configure(conn, opts={"include_name": include_name})
+            diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
         downgrade(revision="base")
         with db.engine.connect() as conn:

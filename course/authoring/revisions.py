@@ -21,6 +21,7 @@ from course.catalog.models import (
     QuizRevision,
 )
 from course.catalog.practice import DrillSet, DrillSetRevision, Scenario, ScenarioRevision
+from course.catalog.search_index import index_module
 from course.catalog.spec import spec_to_data
 from course.content import (
     CourseSpec,
@@ -105,7 +106,10 @@ def write_module(source: ModuleSource, *, actor=None, publish: bool) -> ModuleRe
         created_at=now,
         published_at=now if publish else None,
     )
-    return _store(revision, module, "module", actor=actor, publish=publish)
+    _store(revision, module, "module", actor=actor, publish=publish)
+    if publish:
+        index_module(revision)  # the search index follows what is published, nowhere else
+    return revision
 
 
 def _video(video) -> dict[str, Any]:

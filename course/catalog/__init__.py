@@ -14,20 +14,24 @@ from course.catalog.practice import (
     published_scenario,
 )
 from course.catalog.published import PublishedCourse, PublishedModule, published_course
+from course.catalog.search_index import Hit, index_module, search_sections
 from course.catalog.spec import EMPTY_SPEC, spec_from_data, spec_to_data
 
 __all__ = [
     "EMPTY_SPEC",
     "DrillSet",
     "DrillSetRevision",
+    "Hit",
     "PublishedCourse",
     "PublishedModule",
     "Scenario",
     "ScenarioRevision",
+    "index_module",
     "published_course",
     "published_drills",
     "published_practice",
     "published_scenario",
+    "search_sections",
     "spec_from_data",
     "spec_to_data",
 ]

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Float,
     ForeignKey,
@@ -205,3 +206,63 @@ class VideoDuration(db.Model):
     source: Mapped[str] = mapped_column(String(16))
     #: When it was pinned (UTC).
     pinned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ModuleUnlock(db.Model):
+    """A module that opened to a learner when they completed what it requires: recorded once,
+    so the learner is told once, however often completion is signalled."""
+
+    __tablename__ = "module_unlocks"
+
+    #: The learner.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    #: The module that opened.
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), primary_key=True)
+    #: When it opened (UTC).
+    unlocked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReadingPosition(db.Model):
+    """Where a learner last read: one row per learner, moved as they read."""
+
+    __tablename__ = "reading_positions"
+
+    #: The learner.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    #: The module they were reading.
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"))
+    #: The anchor of the section heading (one of the revision's contents entries).
+    anchor: Mapped[str] = mapped_column(String(200))
+    #: When it was last moved (UTC).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NudgeSetting(db.Model):
+    """A learner's choice about reminder e-mails after a spell without course activity
+    (no row: reminders are on)."""
+
+    __tablename__ = "nudge_settings"
+
+    #: The learner.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    #: False: never send a reminder.
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    #: When it was last changed (UTC).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Nudge(db.Model):
+    """A reminder e-mail queued for one spell without activity; one per spell, by constraint."""
+
+    __tablename__ = "nudges"
+
+    #: Internal key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The learner reminded.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: Their last course activity when it was sent: names the spell of inactivity.
+    inactive_since: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: When it was queued in the outbox (UTC).
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("user_id", "inactive_since"),)

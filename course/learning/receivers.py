@@ -6,6 +6,13 @@ from course import signals
 from course.catalog import published_course
 from course.learning.completion import evaluate
 from course.learning.progress import lock_module_progress
+from course.learning.unlocks import announce_unlocks
+
+
+@signals.module_completed.connect
+def module_completed(user, *, module: str, **_) -> None:
+    """Completing a module may open the modules that require it: tell the learner."""
+    announce_unlocks(user, published_course(), module)
 
 
 @signals.attempt_graded.connect

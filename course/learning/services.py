@@ -10,6 +10,7 @@ from course.learning.access import course_access
 from course.learning.events import Batch
 from course.learning.overview import CourseView, ModuleCard, course_view
 from course.learning.progress import Recorded, record_batch
+from course.learning.resume import record_position
 
 
 class ModuleUnavailable(DomainError):
@@ -60,3 +61,9 @@ def record_events(user, batch: Batch) -> Recorded:
     """Store a batch for a module the user may open (locked modules record nothing)."""
     open_module(user, batch.module)
     return record_batch(user, batch)
+
+
+def record_reading(user, slug: str, anchor) -> None:
+    """Move the learner's reading position to a section of a module they may open."""
+    opened = open_module(user, slug)
+    record_position(user.id, opened.revision, anchor)

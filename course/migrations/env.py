@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from course.catalog.search_index import include_name
+
 config = context.config
 # Keep the application's own loggers working after Alembic configures logging.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -46,6 +48,8 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args.setdefault("render_as_batch", True)  # SQLite alters tables by copying them
+    # The full-text search structures differ by dialect and are made by hand (see there).
+    conf_args.setdefault("include_name", include_name)
     with _engine().connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():

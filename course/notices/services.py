@@ -119,3 +119,25 @@ def set_mode(user_id: int, mode: str) -> None:
     setting.mode, setting.updated_at = mode, clock.now_utc()
     db.session.add(setting)
     db.session.flush()
+
+
+def unread_of_kind(user_id: int, kind: str, limit: int = 20) -> list[Notice]:
+    """The person's unopened notices of one kind, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Notice)
+            .where(Notice.user_id == user_id, Notice.kind == kind, Notice.read_at.is_(None))
+            .order_by(Notice.id)
+            .limit(limit)
+        )
+    )
+
+
+def mark_read(notice_ids: list[int]) -> None:
+    """Mark these notices read (the person has seen them elsewhere on the site)."""
+    db.session.execute(
+        update(Notice)
+        .where(Notice.id.in_(notice_ids), Notice.read_at.is_(None))
+        .values(read_at=clock.now_utc())
+        .execution_options(synchronize_session=False)
+    )

@@ -14,6 +14,7 @@ from course.web.access import access_of
 #: (endpoint, label) in menu order; an entry shows when it exists and the role may open it.
 NAVIGATION = (
     ("learning.home", _l("My course")),
+    ("search.index", _l("Search")),
     ("practice.index", _l("Practice")),
     ("consultations.index", _l("Consultations")),
     ("certificates.mine", _l("Certificate")),
