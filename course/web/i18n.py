@@ -8,7 +8,7 @@ else's in a cookie.
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -24,7 +24,11 @@ _BROWSER = {"en": "en", "fr": "fr_CA"}
 
 
 def choose_locale() -> str:
-    """The locale of this request: account, cookie, ``Accept-Language``, then English."""
+    """The locale of this request: account, cookie, ``Accept-Language``, then English.
+    Outside a request (a command, a mail sent after the response) it is English unless
+    the caller forces another with ``flask_babel.force_locale``."""
+    if not has_request_context():
+        return DEFAULT
     chosen = getattr(current_user, "locale", None) if current_user else None
     if chosen in LOCALES:
         return chosen

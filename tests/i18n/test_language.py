@@ -69,3 +69,12 @@ def test_an_unknown_language_or_a_foreign_next_is_refused_quietly(client, csrf):
     assert client.get_cookie("lang") is None
     no_token = client.post("/auth/language", data={"locale": "fr_CA"})
     assert no_token.status_code == 400
+
+
+def test_outside_a_request_the_language_is_english_unless_forced(app):
+    from flask_babel import force_locale, get_locale, gettext
+
+    with app.app_context():
+        assert str(get_locale()) == "en" and gettext("Sign out") == "Sign out"
+        with force_locale("fr_CA"):
+            assert gettext("Sign out") == "Se déconnecter"
