@@ -35,13 +35,14 @@ def quiz(slug: str):
     if request.method == "GET":
         latest = services.latest_quiz_revision(slug)
         source = services.parse_quiz_text(latest.source, slug) if latest else None
-        return _page(QuizForm(data=quiz_fields(source)), context)
+        form = QuizForm(data=quiz_fields(source))
+        return _page(form, context, opened={0} if len(form.questions) == 1 else set())
     form = QuizForm()
     action = request.form.get("action", "refresh")
     if action not in ("save", "publish"):
         data = form.data
         change_questions(data, action)
-        return _page(QuizForm(formdata=None, data=data), context)
+        return _page(QuizForm(formdata=None, data=data), context, opened=changed(data, action))
     text = compose_quiz(quiz_payload(form))
     try:
         if action == "publish":
@@ -51,7 +52,8 @@ def quiz(slug: str):
     except ContentErrors as exc:
         db.session.rollback()
         problems, summary = place_quiz_errors(form, exc.errors)
-        return _page(form, context, problems=problems, summary=summary), 422
+        opened = {q for e in exc.errors if (q := question_of(e)) is not None}
+        return _page(form, context, problems=problems, summary=summary, opened=opened), 422
     db.session.commit()
     if action == "publish":
         flash(f"Published the quiz for {slug} as revision {revision.number}.", "success")
@@ -60,8 +62,29 @@ def quiz(slug: str):
     return redirect(url_for("authoring.quiz", slug=slug))
 
 
-def _page(form: QuizForm, context: dict, *, problems=None, summary=None):
-    """The quiz editor page with its state and any problems."""
+def question_of(error: ContentError) -> int | None:
+    """The index of the question an error's path names (``questions[2]...``), if any."""
+    path = steps(error.path)
+    if len(path) > 1 and path[0] == "questions" and isinstance(path[1], int):
+        return path[1]
+    return None
+
+
+def changed(data: dict, action: str) -> set[int]:
+    """The question an add or remove button changed, to show it open on the new page: the
+    new question, the one an option was added to or removed from; none after a removal."""
+    verb, _, rest = action.partition(":")
+    if verb == "add-question":
+        return {len(data["questions"]) - 1}
+    first = rest.partition(",")[0]
+    if verb in ("add-option", "remove-option") and first.isascii() and first.isdigit():
+        return {int(first)}
+    return set()
+
+
+def _page(form: QuizForm, context: dict, *, problems=None, summary=None, opened=frozenset()):
+    """The quiz editor page with its state and any problems; the questions in ``opened``
+    (indices) are shown open, the others folded to their number and prompt."""
     latest = services.latest_quiz_revision(context["slug"])
     state = None if latest is None else {"number": latest.number, "status": latest.status}
     published = db.session.scalar(
@@ -74,6 +97,7 @@ def _page(form: QuizForm, context: dict, *, problems=None, summary=None):
         quiz_published=published is not None,
         problems=problems or {},
         summary=summary or [],
+        opened=opened,
         **context,
     )
 
