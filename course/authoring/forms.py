@@ -98,7 +98,7 @@ class ModuleForm(FlaskForm):
     body = TextAreaField(
         "Module text (Markdown)",
         description="Headings start with ##. A video is a fenced block with the word video.",
-        render_kw={"rows": 24, "spellcheck": "true"},
+        render_kw={"rows": 24, "spellcheck": "true", "data-markdown-toolbar": True},
     )
 
     #: The front matter of the revision being edited, kept where its values are unchanged.
