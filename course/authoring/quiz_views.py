@@ -35,8 +35,7 @@ def quiz(slug: str):
     if request.method == "GET":
         latest = services.latest_quiz_revision(slug)
         source = services.parse_quiz_text(latest.source, slug) if latest else None
-        form = QuizForm(data=quiz_fields(source))
-        return _page(form, context, opened={0} if len(form.questions) == 1 else set())
+        return _page(QuizForm(data=quiz_fields(source)), context)
     form = QuizForm()
     action = request.form.get("action", "refresh")
     if action not in ("save", "publish"):
@@ -52,8 +51,9 @@ def quiz(slug: str):
     except ContentErrors as exc:
         db.session.rollback()
         problems, summary = place_quiz_errors(form, exc.errors)
-        opened = {q for e in exc.errors if (q := question_of(e)) is not None}
-        return _page(form, context, problems=problems, summary=summary, opened=opened), 422
+        flagged = {q for e in exc.errors if (q := question_of(e)) is not None}
+        page = _page(form, context, problems=problems, summary=summary, flagged=flagged)
+        return page, 422
     db.session.commit()
     if action == "publish":
         flash(f"Published the quiz for {slug} as revision {revision.number}.", "success")
@@ -71,20 +71,33 @@ def question_of(error: ContentError) -> int | None:
 
 
 def changed(data: dict, action: str) -> set[int]:
-    """The question an add or remove button changed, to show it open on the new page: the
-    new question, the one an option was added to or removed from; none after a removal."""
+    """The questions to show open on the new page: the one an add or remove button changed
+    (the new question, the one an option was added to or removed from), none after removing
+    a question, and all of them after Enter in a text box (which changes nothing)."""
     verb, _, rest = action.partition(":")
     if verb == "add-question":
         return {len(data["questions"]) - 1}
+    if verb == "remove-question":
+        return set()
     first = rest.partition(",")[0]
     if verb in ("add-option", "remove-option") and first.isascii() and first.isdigit():
         return {int(first)}
-    return set()
+    return set(range(len(data["questions"])))
 
 
-def _page(form: QuizForm, context: dict, *, problems=None, summary=None, opened=frozenset()):
-    """The quiz editor page with its state and any problems; the questions in ``opened``
-    (indices) are shown open, the others folded to their number and prompt."""
+def _page(
+    form: QuizForm,
+    context: dict,
+    *,
+    problems=None,
+    summary=None,
+    opened: set[int] | frozenset[int] = frozenset(),
+    flagged: set[int] | frozenset[int] = frozenset(),
+):
+    """The quiz editor page with its state and any problems. The questions in ``opened``
+    and ``flagged`` (indices; flagged ones have a problem) are shown open, the others folded
+    to their number and prompt; a quiz of one question shows it open."""
+    opened = {*opened, *flagged, *([0] if len(form.questions) == 1 else [])}
     latest = services.latest_quiz_revision(context["slug"])
     state = None if latest is None else {"number": latest.number, "status": latest.status}
     published = db.session.scalar(
@@ -98,6 +111,7 @@ def _page(form: QuizForm, context: dict, *, problems=None, summary=None, opened=
         problems=problems or {},
         summary=summary or [],
         opened=opened,
+        flagged=flagged,
         **context,
     )
 

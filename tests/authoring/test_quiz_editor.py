@@ -88,6 +88,10 @@ def test_questions_fold_to_their_number_and_prompt(editor):
     assert _panels(added)[2][1] == "Question 3 No prompt yet"
     more = editor.quiz("intro", fields, "add-option:1").get_data(as_text=True)
     assert [o for o, _ in _panels(more)] == [False, True]
+    fewer = editor.quiz("intro", fields, "remove-question:0").get_data(as_text=True)
+    assert [o for o, _ in _panels(fewer)] == [True]  # the only one left
+    entered = editor.quiz("intro", fields, "refresh").get_data(as_text=True)  # Enter in a box
+    assert [o for o, _ in _panels(entered)] == [True, True]
 
 
 def test_the_question_with_a_problem_opens_by_itself(editor):
@@ -99,3 +103,13 @@ def test_the_question_with_a_problem_opens_by_itself(editor):
     assert [o for o, _ in _panels(page)] == [False, True]
     assert _panels(page)[1][1] == "Question 2 (has problems) No prompt yet"
     assert 'href="#questions-1-prompt"' in page  # the summary links into the open question
+
+
+def test_a_problem_in_the_settings_opens_no_question(editor):
+    fields = editor.read(editor.client.get("/authoring/modules/intro/quiz")).fields
+    broken = [(k, "many" if k == "pass_mark" else v) for k, v in fields]
+    response = editor.quiz("intro", broken, "publish")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert [o for o, _ in _panels(page)] == [False, False]
+    assert "(has problems)" not in page
