@@ -23,6 +23,10 @@ from course.authoring.frontmatter import keep_written_front
 from course.content import ModuleSource, QuizSource, compose_module, module_front, quiz_data
 
 NUMBER = {"inputmode": "numeric", "class": "number"}
+MARKDOWN_LINES = (
+    "Markdown, kept line for line: a blank line starts a new paragraph (a single line "
+    "break does not), and lines starting with - make a list after a blank line."
+)
 QUESTION_TYPES = [
     ("single", "Single choice: exactly one option is correct"),
     ("multiple", "Multiple choice: one or more options are correct"),
@@ -94,7 +98,7 @@ class ModuleForm(FlaskForm):
     body = TextAreaField(
         "Module text (Markdown)",
         description="Headings start with ##. A video is a fenced block with the word video.",
-        render_kw={"rows": 24, "spellcheck": "true"},
+        render_kw={"rows": 24, "spellcheck": "true", "data-markdown-toolbar": True},
     )
 
     #: The front matter of the revision being edited, kept where its values are unchanged.
@@ -176,7 +180,11 @@ class OptionForm(Form):
     id = HiddenField()
     text = StringField("Option text")
     correct = BooleanField("Correct answer")
-    feedback = StringField("Feedback, shown once passed or after the last attempt (optional)")
+    feedback = TextAreaField(
+        "Feedback, shown once passed or after the last attempt (optional)",
+        description=MARKDOWN_LINES,
+        render_kw={"rows": 3},
+    )
 
 
 class QuestionForm(Form):
@@ -187,7 +195,9 @@ class QuestionForm(Form):
     prompt = TextAreaField("Prompt (Markdown)", render_kw={"rows": 3})
     options = FieldList(FormField(OptionForm))
     explanation = TextAreaField(
-        "Explanation, shown once passed or after the last attempt (optional)", render_kw={"rows": 2}
+        "Explanation, shown once passed or after the last attempt (optional)",
+        description=MARKDOWN_LINES,
+        render_kw={"rows": 4},
     )
 
 
@@ -231,7 +241,7 @@ def _option(form: OptionForm) -> dict[str, Any]:
     option: dict[str, Any] = {"id": (form.id.data or "").strip()} if form.id.data else {}
     option["text"] = (form.text.data or "").strip()
     option["correct"] = bool(form.correct.data)
-    if feedback := (form.feedback.data or "").strip():
+    if feedback := _text(form.feedback.data):
         option["feedback"] = feedback
     return option
 

@@ -41,7 +41,7 @@ def quiz(slug: str):
     if action not in ("save", "publish"):
         data = form.data
         change_questions(data, action)
-        return _page(QuizForm(formdata=None, data=data), context)
+        return _page(QuizForm(formdata=None, data=data), context, opened=changed(data, action))
     text = compose_quiz(quiz_payload(form))
     try:
         if action == "publish":
@@ -51,7 +51,9 @@ def quiz(slug: str):
     except ContentErrors as exc:
         db.session.rollback()
         problems, summary = place_quiz_errors(form, exc.errors)
-        return _page(form, context, problems=problems, summary=summary), 422
+        flagged = {q for e in exc.errors if (q := question_of(e)) is not None}
+        page = _page(form, context, problems=problems, summary=summary, flagged=flagged)
+        return page, 422
     db.session.commit()
     if action == "publish":
         flash(f"Published the quiz for {slug} as revision {revision.number}.", "success")
@@ -60,8 +62,42 @@ def quiz(slug: str):
     return redirect(url_for("authoring.quiz", slug=slug))
 
 
-def _page(form: QuizForm, context: dict, *, problems=None, summary=None):
-    """The quiz editor page with its state and any problems."""
+def question_of(error: ContentError) -> int | None:
+    """The index of the question an error's path names (``questions[2]...``), if any."""
+    path = steps(error.path)
+    if len(path) > 1 and path[0] == "questions" and isinstance(path[1], int):
+        return path[1]
+    return None
+
+
+def changed(data: dict, action: str) -> set[int]:
+    """The questions to show open on the new page: the one an add or remove button changed
+    (the new question, the one an option was added to or removed from), none after removing
+    a question, and all of them after Enter in a text box (which changes nothing)."""
+    verb, _, rest = action.partition(":")
+    if verb == "add-question":
+        return {len(data["questions"]) - 1}
+    if verb == "remove-question":
+        return set()
+    first = rest.partition(",")[0]
+    if verb in ("add-option", "remove-option") and first.isascii() and first.isdigit():
+        return {int(first)}
+    return set(range(len(data["questions"])))
+
+
+def _page(
+    form: QuizForm,
+    context: dict,
+    *,
+    problems=None,
+    summary=None,
+    opened: set[int] | frozenset[int] = frozenset(),
+    flagged: set[int] | frozenset[int] = frozenset(),
+):
+    """The quiz editor page with its state and any problems. The questions in ``opened``
+    and ``flagged`` (indices; flagged ones have a problem) are shown open, the others folded
+    to their number and prompt; a quiz of one question shows it open."""
+    opened = {*opened, *flagged, *([0] if len(form.questions) == 1 else [])}
     latest = services.latest_quiz_revision(context["slug"])
     state = None if latest is None else {"number": latest.number, "status": latest.status}
     published = db.session.scalar(
@@ -74,6 +110,8 @@ def _page(form: QuizForm, context: dict, *, problems=None, summary=None):
         quiz_published=published is not None,
         problems=problems or {},
         summary=summary or [],
+        opened=opened,
+        flagged=flagged,
         **context,
     )
 

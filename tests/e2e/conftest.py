@@ -8,6 +8,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -74,9 +75,9 @@ class _ClosedOnceRead:
                 self.body.close()
 
 
-@pytest.fixture
-def live_server(app) -> Iterator[str]:
-    """Serve the test app on a free loopback port; yields its base URL."""
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """Serve ``app`` on a free loopback port; yields its base URL."""
 
     def closing(environ, start_response):
         return _ClosedOnceRead(app(environ, start_response))
@@ -84,23 +85,33 @@ def live_server(app) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, closing, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    # Requests still being answered (a favicon the browser asked for as the page closed,
-    # a first visit to a page that imports a large library) finish before the test's
-    # database goes, rather than fail in a thread afterwards.
-    deadline = time.monotonic() + 30
-    for request in list(server._threads):
-        request.join(timeout=max(0.0, deadline - time.monotonic()))
-    server.socket.close()
-    # Werkzeug's development server skips close() on a response whose client has already
-    # reset the connection, so a request's database connection can be left to the garbage
-    # collector. Collect it here, where it belongs to this test's server, instead of in
-    # whichever later test the collector happens to run (psycopg warns as it closes it).
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        # Requests still being answered (a favicon the browser asked for as the page closed,
+        # a first visit to a page that imports a large library) finish before the test's
+        # database goes, rather than fail in a thread afterwards.
+        deadline = time.monotonic() + 30
+        for request in list(server._threads):
+            request.join(timeout=max(0.0, deadline - time.monotonic()))
+        server.socket.close()
+        # Werkzeug's development server skips close() on a response whose client has
+        # already reset the connection, so a request's database connection can be left to
+        # the garbage collector. Collect it here, where it belongs to this server, instead
+        # of in whichever later test the collector happens to run (psycopg warns as it
+        # closes it).
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """Serve the test app on a free loopback port; yields its base URL."""
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -83,7 +83,13 @@ def test_a_trainer_writes_revises_restores_and_adds_a_quiz(
     page.get_by_role("button", name="Add a question").click()
     first = page.get_by_role("group", name="Question 1", exact=True)
     second = page.get_by_role("group", name="Question 2", exact=True)
-    expect(second).to_be_visible()
+    expect(second).to_be_visible()  # the new question is open, the first folded
+    expect(first).to_be_hidden()
+    folded = page.locator("details.question-panel > summary").first
+    expect(folded).to_contain_text("Question 1")
+    folded.focus()
+    page.keyboard.press("Enter")  # a <summary> opens by keyboard
+    expect(first).to_be_visible()
     _fill_question(first, "The patient says *fine* to everything.", "Withdrawal", "Confrontation")
     _fill_question(second, "The patient criticises the homework.", "Confrontation", "Withdrawal")
     assert_accessible(page)
