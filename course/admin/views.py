@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import or_
 
 from course.admin import services
-from course.admin.forms import AccountForm, InviteForm, UserFilterForm
+from course.admin.forms import ARM_LABELS, AccountForm, InviteForm, UserFilterForm
 from course.auth import services as accounts
 from course.auth.models import Invitation, User
 from course.errors import DomainError
@@ -41,7 +41,7 @@ def users():
         if form.arm.data:
             query = query.where(User.arm == form.arm.data)
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-    return render_template("admin/users.html", form=form, page=page)
+    return render_template("admin/users.html", form=form, page=page, arm_names=ARM_LABELS)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -96,7 +96,11 @@ def invitations():
         db.select(Invitation).order_by(Invitation.created_at.desc()).limit(200)
     ).all()
     return render_template(
-        "admin/invitations.html", form=form, invitations=listing, new_link=new_link
+        "admin/invitations.html",
+        form=form,
+        invitations=listing,
+        new_link=new_link,
+        arm_names=ARM_LABELS,
     )
 
 
