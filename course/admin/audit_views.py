@@ -12,6 +12,7 @@ from itertools import islice
 from zoneinfo import ZoneInfo
 
 from flask import Response, flash, render_template, request, stream_with_context
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
 
@@ -89,7 +90,7 @@ def _filters(form: AuditFilterForm) -> dict:
             )
         )
         if actor is None:
-            flash("No account matches that actor.", "error")
+            flash(_("No account matches that actor."), "error")
         filters["actor_id"] = actor if actor is not None else -1
     if form.since.data:
         filters["since"] = _local_midnight(form.since.data)
@@ -111,8 +112,8 @@ def _action_choices(asked: str | None) -> list[tuple[str, str]]:
     actions = dict(describe.ACTIONS)
     if asked and ACTION_NAME.match(asked) and not asked.endswith("."):
         actions.setdefault(asked, asked)
-    choices = [("", "Any action")]
-    choices += [(f"{k}.", f"All: {label}") for k, label in describe.KINDS.items()]
+    choices = [("", _("Any action"))]
+    choices += [(f"{k}.", _("All: %(kind)s", kind=label)) for k, label in describe.KINDS.items()]
     choices += sorted(actions.items(), key=lambda c: c[1])
     return choices
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from course import mail
 from course.admin.views import PER_PAGE, bp
@@ -17,7 +19,14 @@ def outbox():
     """Every e-mail the platform queued, newest first, with its delivery state."""
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
-        abort(400, f"Unknown status {status!r}; choose one of {', '.join(STATUSES)}.")
+        abort(
+            400,
+            _(
+                "Unknown status %(status)r; choose one of %(statuses)s.",
+                status=status,
+                statuses=", ".join(STATUSES),
+            ),
+        )
     page = db.paginate(mail.listing(status), per_page=PER_PAGE, error_out=False)
     return render_template(
         "admin/outbox.html",
@@ -41,7 +50,14 @@ def outbox_retry():
     changed = mail.retry(ids)
     db.session.commit()
     if changed:
-        flash(f"{changed} e-mail(s) put back in line; they are being sent now.", "success")
+        flash(
+            ngettext(
+                "%(num)d e-mail put back in line; it is being sent now.",
+                "%(num)d e-mails put back in line; they are being sent now.",
+                changed,
+            ),
+            "success",
+        )
     else:
-        flash("Nothing to retry: choose a queued or failed e-mail.", "error")
+        flash(_("Nothing to retry: choose a queued or failed e-mail."), "error")
     return redirect(url_for("admin.outbox", status=request.form.get("status") or None))

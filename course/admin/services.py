@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from course.auth import services as accounts
 from course.auth.models import User
 from course.research import allocation
@@ -12,7 +14,7 @@ def update_account(
 ) -> list[str]:
     """Apply the page's changes; the arm goes through the allocation service. Flushes only."""
     if role != "therapist" and arm:
-        raise accounts.AuthError("Only therapists have a trial arm.")
+        raise accounts.AuthError(_("Only therapists have a trial arm."))
     changed = accounts.change_account(actor, user, role=role, active=active, reason=reason)
     if user.role == "therapist" and arm and arm != user.arm:
         allocation.set_arm(actor, user, arm, reason)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_
 
 from course.admin import services
-from course.admin.forms import AccountForm, InviteForm, UserFilterForm
+from course.admin.forms import ARM_LABELS, AccountForm, InviteForm, UserFilterForm
 from course.auth import services as accounts
 from course.auth.models import Invitation, User
 from course.errors import DomainError
@@ -18,6 +20,8 @@ from course.web.links import external_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
+#: What an account change touched, as the confirmation names it.
+CHANGED = {"role": _l("role"), "active": _l("access"), "arm": _l("arm")}
 
 
 @bp.route("/users")
@@ -37,7 +41,7 @@ def users():
         if form.arm.data:
             query = query.where(User.arm == form.arm.data)
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-    return render_template("admin/users.html", form=form, page=page)
+    return render_template("admin/users.html", form=form, page=page, arm_names=ARM_LABELS)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -60,7 +64,11 @@ def user(user_id: int):
             show_refusal(exc, form)
         else:
             db.session.commit()
-            flash(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.", "success")
+            if changed:
+                what = ", ".join(str(CHANGED.get(name, name)) for name in changed)
+                flash(_("Saved: %(changes)s.", changes=what), "success")
+            else:
+                flash(_("Nothing changed."), "success")
             return redirect(url_for("admin.user", user_id=person.id))
     return render_template("admin/user.html", person=person, form=form)
 
@@ -81,14 +89,18 @@ def invitations():
         else:
             db.session.commit()
             new_link = external_url("auth.register", token=token)
-            flash(f"Invitation sent to {invitation.email}.", "success")
+            flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
             # The next invitation starts from the same role and arm; only the address clears.
             form = InviteForm(formdata=None, data={"role": form.role.data, "arm": form.arm.data})
     listing = db.session.scalars(
         db.select(Invitation).order_by(Invitation.created_at.desc()).limit(200)
     ).all()
     return render_template(
-        "admin/invitations.html", form=form, invitations=listing, new_link=new_link
+        "admin/invitations.html",
+        form=form,
+        invitations=listing,
+        new_link=new_link,
+        arm_names=ARM_LABELS,
     )
 
 
@@ -103,7 +115,7 @@ def revoke_invitation(invitation_id: int):
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash(f"The invitation for {invitation.email} was revoked.", "success")
+        flash(_("The invitation for %(email)s was revoked.", email=invitation.email), "success")
     return redirect(url_for("admin.invitations"))
 
 

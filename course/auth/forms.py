@@ -6,6 +6,8 @@ from functools import cache
 from importlib.resources import files
 from zoneinfo import available_timezones
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -26,16 +28,18 @@ COMMON_ZONES = (
     "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
 )  # fmt: skip
 PROFESSIONS = (
-    ("", "Prefer not to say"), ("psychologist", "Psychologist"),
-    ("psychotherapist", "Psychotherapist"), ("social_worker", "Social worker"),
-    ("counsellor", "Counsellor"), ("psychiatrist", "Psychiatrist"), ("other", "Other"),
+    ("", _l("Prefer not to say")), ("psychologist", _l("Psychologist")),
+    ("psychotherapist", _l("Psychotherapist")), ("social_worker", _l("Social worker")),
+    ("counsellor", _l("Counsellor")), ("psychiatrist", _l("Psychiatrist")),
+    ("other", _l("Other")),
 )  # fmt: skip
 REGIONS = (
-    ("", "Prefer not to say"), ("AB", "Alberta"), ("BC", "British Columbia"),
-    ("MB", "Manitoba"), ("NB", "New Brunswick"), ("NL", "Newfoundland and Labrador"),
-    ("NS", "Nova Scotia"), ("NT", "Northwest Territories"), ("NU", "Nunavut"),
-    ("ON", "Ontario"), ("PE", "Prince Edward Island"), ("QC", "Quebec"),
-    ("SK", "Saskatchewan"), ("YT", "Yukon"), ("US", "United States"), ("other", "Elsewhere"),
+    ("", _l("Prefer not to say")), ("AB", _l("Alberta")), ("BC", _l("British Columbia")),
+    ("MB", _l("Manitoba")), ("NB", _l("New Brunswick")),
+    ("NL", _l("Newfoundland and Labrador")), ("NS", _l("Nova Scotia")),
+    ("NT", _l("Northwest Territories")), ("NU", _l("Nunavut")), ("ON", _l("Ontario")),
+    ("PE", _l("Prince Edward Island")), ("QC", _l("Quebec")), ("SK", _l("Saskatchewan")),
+    ("YT", _l("Yukon")), ("US", _l("United States")), ("other", _l("Elsewhere")),
 )  # fmt: skip
 
 
@@ -57,13 +61,14 @@ def timezone_choices(keep: str | None = None) -> list[SelectChoice]:
     """Time zones for a select, each once: common North American ones first, then the
     others by region, then UTC. ``keep`` adds a stored zone the list does not offer (a
     legacy alias), so saving a form again does not refuse or change it."""
-    offered = [SelectChoice(z, _label(z), optgroup="North America") for z in COMMON_ZONES]
+    offered = [SelectChoice(z, _label(z), optgroup=_("North America")) for z in COMMON_ZONES]
     for zone in canonical_zones():
         if zone not in COMMON_ZONES:
             offered.append(SelectChoice(zone, _label(zone), optgroup=zone.split("/")[0]))
-    offered.append(SelectChoice("UTC", "UTC", optgroup="Other"))
+    offered.append(SelectChoice("UTC", "UTC", optgroup=_("Other")))
     if keep and keep not in {choice.value for choice in offered} and keep in available_timezones():
-        offered.insert(0, SelectChoice(keep, f"{_label(keep)} (as saved)", optgroup="Saved"))
+        label = _("%(zone)s (as saved)", zone=_label(keep))
+        offered.insert(0, SelectChoice(keep, label, optgroup=_("Saved")))
     return offered
 
 
@@ -71,7 +76,7 @@ def _label(zone: str) -> str:
     return zone.replace("_", " ")
 
 
-def _password(label: str) -> PasswordField:
+def _password(label) -> PasswordField:
     return PasswordField(
         label,
         validators=[
@@ -79,10 +84,10 @@ def _password(label: str) -> PasswordField:
             Length(
                 min=MIN_PASSWORD,
                 max=200,
-                message=f"Use a password of at least {MIN_PASSWORD} characters (at most 200).",
+                message=_l("Use a password of at least %(min)d characters (at most %(max)d)."),
             ),
         ],
-        description=f"At least {MIN_PASSWORD} characters.",
+        description=_l("At least %(num)d characters.", num=MIN_PASSWORD),
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -91,42 +96,46 @@ class LoginForm(FlaskForm):
     """E-mail and password."""
 
     email = EmailField(
-        "E-mail",
+        _l("E-mail"),
         validators=[DataRequired(), Length(max=254)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[DataRequired(), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField("Keep me signed in on this device")
+    remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class RegisterForm(FlaskForm):
     """The details a new account needs; the e-mail comes from the invitation."""
 
     name = StringField(
-        "Full name (as it should appear on your certificate)",
+        _l("Full name (as it should appear on your certificate)"),
         validators=[DataRequired(), Length(max=200)],
         render_kw={"autocomplete": "name"},
     )
-    password = _password("Choose a password")
+    password = _password(_l("Choose a password"))
     confirm = PasswordField(
-        "Repeat the password",
-        validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
-    timezone = SelectField("Your time zone", choices=timezone_choices, default="America/Toronto")
-    profession = SelectField("Profession", choices=choices(PROFESSIONS), validators=[Optional()])
-    region = SelectField("Province or state", choices=choices(REGIONS), validators=[Optional()])
+    timezone = SelectField(
+        _l("Your time zone"), choices=timezone_choices, default="America/Toronto"
+    )
+    profession = SelectField(
+        _l("Profession"), choices=choices(PROFESSIONS), validators=[Optional()]
+    )
+    region = SelectField(_l("Province or state"), choices=choices(REGIONS), validators=[Optional()])
 
 
 class ForgotForm(FlaskForm):
     """Ask for a reset link."""
 
     email = EmailField(
-        "E-mail",
+        _l("E-mail"),
         validators=[DataRequired(), Email(), Length(max=254)],
         render_kw={"autocomplete": "username"},
     )
@@ -135,10 +144,10 @@ class ForgotForm(FlaskForm):
 class ResetForm(FlaskForm):
     """Choose a new password."""
 
-    password = _password("New password")
+    password = _password(_l("New password"))
     confirm = PasswordField(
-        "Repeat the new password",
-        validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -147,13 +156,13 @@ class ChangePasswordForm(FlaskForm):
     """Change the password while signed in: the current one first."""
 
     current = PasswordField(
-        "Current password",
+        _l("Current password"),
         validators=[DataRequired(), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
-    password = _password("New password")
+    password = _password(_l("New password"))
     confirm = PasswordField(
-        "Repeat the new password",
-        validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from course import clock
@@ -28,6 +30,13 @@ from course.web.links import external_url
 MIN_PASSWORD = 12
 #: Crockford base32 without look-alikes, so study IDs survive being read aloud.
 _STUDY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+#: An invitation's state as a refusal names it.
+INVITATION_STATUSES = {
+    "pending": _l("pending"),
+    "used": _l("used"),
+    "revoked": _l("revoked"),
+    "expired": _l("expired"),
+}
 
 
 class AuthError(DomainError):
@@ -65,11 +74,17 @@ def check_email(email: str) -> str:
     except EmailNotValidError as exc:
         if not text.partition("@")[0].isascii():
             raise AuthError(
-                f"{text} has letters outside plain ASCII before the @, which our mail "
-                "server cannot deliver to. Give an address such as jose@example.org.",
+                _(
+                    "%(address)s has letters outside plain ASCII before the @, which our mail "
+                    "server cannot deliver to. Give an address such as jose@example.org.",
+                    address=text,
+                ),
                 field="email",
             ) from None
-        raise AuthError(f"{text} is not a valid e-mail address: {exc}", field="email") from None
+        raise AuthError(
+            _("%(address)s is not a valid e-mail address: %(reason)s", address=text, reason=exc),
+            field="email",
+        ) from None
     return normalize_email(text)
 
 
@@ -89,19 +104,23 @@ def new_study_id() -> str:
 def check_password(password: str) -> None:
     """Refuse a password that is too short."""
     if len(password) < MIN_PASSWORD:
-        raise AuthError(f"Use a password of at least {MIN_PASSWORD} characters.")
+        raise AuthError(_("Use a password of at least %(num)d characters.", num=MIN_PASSWORD))
 
 
 def _check_role_arm(role: str, arm: str | None) -> str | None:
     if role not in ROLES:
-        raise AuthError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+        raise AuthError(
+            _("Unknown role %(role)r; choose one of %(roles)s.", role=role, roles=", ".join(ROLES))
+        )
     if role != "therapist":
         if arm:
-            raise AuthError("Only therapists have a trial arm.")
+            raise AuthError(_("Only therapists have a trial arm."))
         return None
     arm = arm or "open"
     if arm not in ARMS:
-        raise AuthError(f"Unknown arm {arm!r}; choose one of {', '.join(ARMS)}.")
+        raise AuthError(
+            _("Unknown arm %(arm)r; choose one of %(arms)s.", arm=arm, arms=", ".join(ARMS))
+        )
     return arm
 
 
@@ -109,7 +128,9 @@ def _check_timezone(zone: str) -> str:
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise AuthError(f"Unknown time zone {zone!r}; use a name such as America/Toronto.") from exc
+        raise AuthError(
+            _("Unknown time zone %(zone)r; use a name such as America/Toronto.", zone=zone)
+        ) from exc
     return zone
 
 
@@ -133,7 +154,7 @@ def create_user(
     """Create an account after checking every rule."""
     email = check_email(email)
     if find_user(email):
-        raise AuthError(f"An account for {email} already exists.")
+        raise AuthError(_("An account for %(email)s already exists.", email=email))
     arm = _check_role_arm(role, arm)
     check_password(password)
     user = User(
@@ -182,11 +203,13 @@ def change_account(
     """
     _check_role_arm(role, None)
     if user.id == actor.id and (role != user.role or not active):
-        raise AuthError("You cannot change your own role or deactivate yourself.")
+        raise AuthError(_("You cannot change your own role or deactivate yourself."))
     if role != user.role and "therapist" in (role, user.role):
         raise AuthError(
-            "Therapists and staff keep separate accounts: a therapist's role cannot change, "
-            "and staff cannot become therapists. Invite the person again with the other role."
+            _(
+                "Therapists and staff keep separate accounts: a therapist's role cannot change, "
+                "and staff cannot become therapists. Invite the person again with the other role."
+            )
         )
     changes: list[str] = []
     for field, new, action in (
@@ -206,7 +229,7 @@ def invite(actor: User, email: str, role: str, arm: str | None) -> tuple[Invitat
     """Create an invitation and e-mail its link; returns it with the one-time token."""
     email = check_email(email)
     if find_user(email):
-        raise AuthError(f"{email} already has an account.")
+        raise AuthError(_("%(email)s already has an account.", email=email))
     arm = _check_role_arm(role, arm)
     token = secrets.token_urlsafe(32)
     now = clock.now_utc()
@@ -240,11 +263,11 @@ def open_invitation(token: str) -> Invitation:
         db.select(Invitation).where(Invitation.token_hash == hash_token(token))
     )
     if invitation is None:
-        raise LinkProblem("This invitation link is not valid. Check the link in your e-mail.")
+        raise LinkProblem(_("This invitation link is not valid. Check the link in your e-mail."))
     messages = {
-        "used": "This invitation was already used. Sign in instead.",
-        "revoked": "This invitation was withdrawn. Ask the study team for a new one.",
-        "expired": "This invitation has expired. Ask the study team for a new one.",
+        "used": _("This invitation was already used. Sign in instead."),
+        "revoked": _("This invitation was withdrawn. Ask the study team for a new one."),
+        "expired": _("This invitation has expired. Ask the study team for a new one."),
     }
     if invitation.status in messages:
         raise LinkProblem(messages[invitation.status])
@@ -282,7 +305,10 @@ def revoke_invitation(actor: User, invitation: Invitation) -> None:
     """Withdraw a pending invitation."""
     if invitation.status != "pending":
         raise AuthError(
-            f"This invitation is {invitation.status}; only pending ones can be revoked."
+            _(
+                "This invitation is %(status)s; only pending ones can be revoked.",
+                status=INVITATION_STATUSES.get(invitation.status, invitation.status),
+            )
         )
     invitation.revoked_at = clock.now_utc()
     record("admin.invitation_revoked", actor=actor, target=f"invitation:{invitation.id}")
@@ -320,9 +346,9 @@ def open_reset(token: str) -> PasswordReset:
         db.select(PasswordReset).where(PasswordReset.token_hash == hash_token(token))
     )
     if reset is None or reset.used_at is not None:
-        raise LinkProblem("This reset link is not valid or was already used. Ask for a new one.")
+        raise LinkProblem(_("This reset link is not valid or was already used. Ask for a new one."))
     if reset.expires_at <= clock.now_utc():
-        raise LinkProblem("This reset link has expired. Ask for a new one.")
+        raise LinkProblem(_("This reset link has expired. Ask for a new one."))
     return reset
 
 
@@ -340,9 +366,9 @@ def change_password(user: User, current: str, new: str) -> int:
     """Change a signed-in person's password after checking the current one; every
     session of the account ends (the caller signs this browser in again)."""
     if not check_password_hash(user.password_hash, current):
-        raise AuthError("Your current password is not right.", field="current")
+        raise AuthError(_("Your current password is not right."), field="current")
     if current == new:
-        raise AuthError("Choose a password different from the current one.", field="password")
+        raise AuthError(_("Choose a password different from the current one."), field="password")
     set_password(user, new)
     ended = sessions.end_all(user, "password_changed")
     record("auth.password_changed", actor=user, target=f"user:{user.id}", sessions=ended)
@@ -357,6 +383,6 @@ def record_signed_out_everywhere(user: User, ended: int) -> None:
 def set_locale(user: User, locale: str) -> None:
     """Keep the interface language the person chose (flushes)."""
     if locale not in LOCALES:
-        raise AuthError("Choose English or French.")
+        raise AuthError(_("Choose English or French."))
     user.locale = locale
     db.session.flush()

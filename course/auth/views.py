@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 
@@ -95,7 +96,7 @@ def login():
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         g.login_failed = True
         # Said once, for the form as a whole: it is not known which of the two is wrong.
-        refused = "The e-mail or password is not right."
+        refused = _("The e-mail or password is not right.")
     return render_template("auth/login.html", form=form, refused=refused)
 
 
@@ -107,7 +108,7 @@ def logout():
     sessions.end_current(current_user)
     db.session.commit()
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -119,7 +120,14 @@ def logout_everywhere():
     services.record_signed_out_everywhere(current_user, ended)
     db.session.commit()
     logout_user()
-    flash(f"You are signed out everywhere ({ended} session{'s' if ended != 1 else ''}).", "info")
+    flash(
+        ngettext(
+            "You are signed out everywhere (%(num)d session).",
+            "You are signed out everywhere (%(num)d sessions).",
+            ended,
+        ),
+        "info",
+    )
     return redirect(url_for("auth.login"))
 
 
@@ -137,7 +145,7 @@ def account():
         else:
             user = current_user._get_current_object()
             _sign_in(user, remember=False)  # every other session ended with the old password
-            flash("Your password was changed. Every other device was signed out.", "success")
+            flash(_("Your password was changed. Every other device was signed out."), "success")
             return redirect(url_for("auth.account"))
     live = sessions.live_sessions(current_user)
     return render_template(
@@ -191,7 +199,7 @@ def register(token: str):
             show_refusal(exc, form)
         else:
             _sign_in(user, remember=False)
-            flash("Welcome! Your account is ready.", "success")
+            flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/register.html", form=form, invitation=invitation)
 
@@ -205,7 +213,7 @@ def forgot_password():
     if form.validate_on_submit():
         services.request_reset(form.email.data)
         db.session.commit()
-        flash("If that address has an account, a reset link is on its way.", "info")
+        flash(_("If that address has an account, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
 
@@ -219,6 +227,6 @@ def reset_password(token: str):
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
         db.session.commit()
-        flash("Your password was changed. Sign in with the new one.", "success")
+        flash(_("Your password was changed. Sign in with the new one."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.extensions import db
@@ -20,11 +21,11 @@ def index():
     if request.method == "POST":
         mode = request.form.get("mode", "")
         if mode not in MODES:
-            flash("Choose one e-mail per notice, or one digest a day.", "error")
+            flash(_("Choose one e-mail per notice, or one digest a day."), "error")
         else:
             services.set_mode(current_user.id, mode)
             db.session.commit()
-            flash("Saved: how your notices are e-mailed.", "success")
+            flash(_("Saved: how your notices are e-mailed."), "success")
         return redirect(url_for(".index"))
     notices = services.recent(current_user.id)
     unread = {n.id for n in notices if n.read_at is None}

@@ -5,6 +5,9 @@ from __future__ import annotations
 from contextlib import suppress
 
 from flask import Flask, current_app, flash, g, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError, SQLAlchemyError
@@ -19,19 +22,19 @@ from course.extensions import db, limiter, login_manager
 DATABASE_RETRY_SECONDS = 5
 
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood."),
-    401: ("Sign-in required", "This needs a valid sign-in or token."),
-    403: ("Not allowed", "Your account does not have access to this page."),
-    404: ("Not found", "There is no page at this address."),
-    405: ("Method not allowed", "This address does not accept that kind of request."),
-    409: ("Conflict", "This cannot be done in the current state."),
-    410: ("No longer valid", "This link can no longer be used."),
-    413: ("Too large", "What you sent is larger than this page accepts."),
-    415: ("Wrong kind of content", "This address does not accept that kind of content."),
-    422: ("Cannot be accepted", "Something in what you sent needs correcting."),
-    429: ("Too many attempts", "Please wait before trying again."),
-    500: ("Something went wrong", "The error was logged. Please try again in a moment."),
-    503: ("Temporarily unavailable", "The platform is briefly unavailable. Please retry."),
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    401: (_l("Sign-in required"), _l("This needs a valid sign-in or token.")),
+    403: (_l("Not allowed"), _l("Your account does not have access to this page.")),
+    404: (_l("Not found"), _l("There is no page at this address.")),
+    405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Conflict"), _l("This cannot be done in the current state.")),
+    410: (_l("No longer valid"), _l("This link can no longer be used.")),
+    413: (_l("Too large"), _l("What you sent is larger than this page accepts.")),
+    415: (_l("Wrong kind of content"), _l("This address does not accept that kind of content.")),
+    422: (_l("Cannot be accepted"), _l("Something in what you sent needs correcting.")),
+    429: (_l("Too many attempts"), _l("Please wait before trying again.")),
+    500: (_l("Something went wrong"), _l("The error was logged. Please try again in a moment.")),
+    503: (_l("Temporarily unavailable"), _l("The platform is briefly unavailable. Please retry.")),
 }
 
 
@@ -54,7 +57,8 @@ def wants_json() -> bool:
 
 
 def _render(status: int, detail: str | None = None, retry_after: int | None = None):
-    title, message = MESSAGES.get(status, MESSAGES[500])
+    title, message = (str(text) for text in MESSAGES.get(status, MESSAGES[500]))
+    detail = str(detail) if detail is not None else None
     if wants_json():
         body = {"error": title, "message": detail or message}
         response = jsonify(body)
@@ -100,15 +104,18 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return _render(400, "The form expired or was not sent from this site. Reload and retry.")
+        return _render(400, _("The form expired or was not sent from this site. Reload and retry."))
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(error: RateLimitExceeded):
         retry = _retry_after_seconds()
         minutes = max(1, round((retry or 60) / 60))
-        detail = (
+        detail = ngettext(
             "Too many attempts from this account or address. "
-            f"Please try again in about {minutes} minute{'s' if minutes != 1 else ''}."
+            "Please try again in about %(num)d minute.",
+            "Too many attempts from this account or address. "
+            "Please try again in about %(num)d minutes.",
+            minutes,
         )
         response = app.make_response(_render(429, detail, retry))
         if retry:
@@ -150,14 +157,15 @@ def register(app: Flask) -> None:
         with suppress(SQLAlchemyError):
             db.session.rollback()
         app.logger.warning("out-of-range input on %s", request.path, exc_info=error)
-        return _render(400, "A number, date or text in the request is out of range.")
+        return _render(400, _("A number, date or text in the request is out of range."))
 
     @app.errorhandler(DomainError)
     def refused(error: DomainError):
         # Whatever the service flushed before it refused goes with the refusal.
         db.session.rollback()
         if wants_json():
-            body = {"error": MESSAGES.get(error.status, ("Refused",))[0], "message": str(error)}
+            title = MESSAGES.get(error.status, (_l("Refused"),))[0]
+            body = {"error": str(title), "message": str(error)}
             return jsonify(body), error.status
         page = render_template(
             error.template, message=str(error), error=error, back=same_site_referrer(),

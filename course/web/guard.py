@@ -17,12 +17,14 @@ from typing import Any
 
 from flask import Flask, Response, abort, current_app, request, session
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
 #: The largest id a URL may carry: the upper bound of a 32-bit integer column.
 MAX_ID = 2**31 - 1
 
-NUL_MESSAGE = "Text may not contain a NUL character (\\0). Remove it and send again."
+NUL_MESSAGE = _l("Text may not contain a NUL character (\\0). Remove it and send again.")
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -66,7 +68,7 @@ def refuse_nul() -> None:
     if request.is_json:
         view = current_app.view_functions.get(request.endpoint or "")
         if view is not None and not getattr(view, "reads_json", False):
-            abort(415, "This address takes a form, not JSON.")
+            abort(415, _("This address takes a form, not JSON."))
         body = request.get_data(cache=True)
         if b"\x00" in body or b"\\u0000" in body.lower():
             abort(400, NUL_MESSAGE)
