@@ -61,8 +61,15 @@ def test_every_french_string_is_translated_and_none_is_fuzzy():
     assert not untranslated, f"untranslated or fuzzy in {PO.name}: {untranslated[:20]}"
 
 
+def _entry(message) -> tuple:
+    """A message's context, id and translation(s), comparable between .po and .mo (the
+    .mo reader gives a plural's forms as a list, the .po reader as a tuple)."""
+    string = message.string
+    return message.context, _key(message.id), tuple(string) if isinstance(string, list) else string
+
+
 def test_the_compiled_catalogue_matches_its_source():
     with MO.open("rb") as handle:
-        compiled = {_key(m.id): m.string for m in read_mo(handle) if m.id}
-    source = {_key(m.id): m.string for m in _french() if m.id}
+        compiled = {_entry(m) for m in read_mo(handle) if m.id}
+    source = {_entry(m) for m in _french() if m.id}
     assert compiled == source, "run `make i18n` to compile the French catalogue"
