@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from flask_babel import gettext as _
+
 from course import clock
 from course.consultations.errors import ConsultationError
 from course.consultations.listing import (
@@ -65,10 +67,11 @@ def parse_day(text: str | None, viewer_zone: str) -> date:
         day = date.fromisoformat(text)
     except ValueError:
         raise ConsultationError(
-            f"“{text[:40]}” is not a date: use YYYY-MM-DD, such as 2026-03-09.", status=400
+            _("“%(text)s” is not a date: use YYYY-MM-DD, such as 2026-03-09.", text=text[:40]),
+            status=400,
         ) from None
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise ConsultationError("The calendar covers the years 2000 to 2100.", status=400)
+        raise ConsultationError(_("The calendar covers the years 2000 to 2100."), status=400)
     return day
 
 
@@ -93,7 +96,7 @@ def _midnight(day: date, viewer_zone: str) -> datetime:
 def grid(view: str, anchor: date, viewer_zone: str, trainer_id: int | None = None) -> Grid:
     """The week or month around ``anchor``: sessions (cancelled ones too) on their local day."""
     if view not in VIEWS:
-        raise ConsultationError("Choose the week or the month view.", status=404)
+        raise ConsultationError(_("Choose the week or the month view."), status=404)
     start, end, previous, following = _bounds(view, anchor)
     query = (
         sessions_query()

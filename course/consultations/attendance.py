@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from course import clock, signals
@@ -19,7 +22,7 @@ from course.consultations.models import (
 )
 from course.extensions import db
 
-LABELS = {"attended": "Attended", "no_show": "No-show", "excused": "Excused"}
+LABELS = {"attended": _l("Attended"), "no_show": _l("No-show"), "excused": _l("Excused")}
 MAX_NOTE = 5000
 
 
@@ -40,11 +43,13 @@ def recordable_session(session_id: int) -> ConsultationSession:
     if session is None:
         raise not_found()
     if session.is_cancelled:
-        raise ConsultationError("This session was cancelled: there is no attendance to record.")
+        raise ConsultationError(_("This session was cancelled: there is no attendance to record."))
     if not session.has_started:
         raise ConsultationError(
-            "This session has not happened yet. Attendance can be recorded once the session "
-            "has started.",
+            _(
+                "This session has not happened yet. Attendance can be recorded once the session "
+                "has started."
+            ),
             status=400,
         )
     return session
@@ -62,12 +67,14 @@ def record_attendance(actor: User, session_id: int, marks: list[Mark]) -> int:
     problems = []
     for mark in marks:
         if mark.booking_id not in bookings:
-            raise ConsultationError("That therapist is not booked in this session.", status=400)
+            raise ConsultationError(_("That therapist is not booked in this session."), status=400)
         if mark.status not in ATTENDANCE_VALUES:
             name = bookings[mark.booking_id].user.name
-            problems.append(f"Choose attended, no-show or excused for {name}.")
+            problems.append(_("Choose attended, no-show or excused for %(name)s.", name=name))
         if len(mark.private_note) > MAX_NOTE or len(mark.shared_note) > MAX_NOTE:
-            problems.append(f"Notes are limited to {MAX_NOTE} characters.")
+            problems.append(
+                _("Notes are limited to %(limit)s characters.", limit=format_number(MAX_NOTE))
+            )
     if problems:
         raise ConsultationError(" ".join(dict.fromkeys(problems)), status=400)
     now = clock.now_utc()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from course import clock
@@ -52,13 +54,13 @@ def book_slot(user: User, session_id: int) -> Outcome:
     (session,) = lock_sessions([session_id])
     lock_user(user)
     if session.kind != "individual":
-        raise ConsultationError("This session belongs to a group: join the group instead.")
+        raise ConsultationError(_("This session belongs to a group: join the group instead."))
     if session.is_cancelled:
-        raise ConsultationError("This session was cancelled by the trainers.")
+        raise ConsultationError(_("This session was cancelled by the trainers."))
     if session.has_started:
-        raise ConsultationError("This session has already started.")
+        raise ConsultationError(_("This session has already started."))
     if live_bookings(user.id, [session.id]):
-        raise ConsultationError("You have already booked this session.")
+        raise ConsultationError(_("You have already booked this session."))
     limit = current_app.config["MAX_INDIVIDUAL_SLOTS"]
     held = db.session.scalar(
         select(func.count(Booking.id))
@@ -72,15 +74,21 @@ def book_slot(user: User, session_id: int) -> Outcome:
     )
     if held >= limit:
         raise ConsultationError(
-            f"You already hold {held} individual consultations, the most allowed at once "
-            f"({limit}). Cancel one to book another."
+            _(
+                "You already hold %(held)s individual consultations, the most allowed at once "
+                "(%(limit)s). Cancel one to book another.",
+                held=held,
+                limit=limit,
+            )
         )
     if session.seats_taken >= session.capacity:
-        raise ConsultationError("This session is full: every seat is taken. Choose another.")
+        raise ConsultationError(_("This session is full: every seat is taken. Choose another."))
     add_booking(user, session, "slot")
     db.session.flush()
     record("consultations.booked", actor=user, target=f"session:{session.id}", kind="individual")
-    return Outcome(f"You are booked: {session.title}.", [notice(user, "booked", [session])])
+    return Outcome(
+        _("You are booked: %(title)s.", title=session.title), [notice(user, "booked", [session])]
+    )
 
 
 def cancel_slot(user: User, session_id: int) -> Outcome:
@@ -90,14 +98,19 @@ def cancel_slot(user: User, session_id: int) -> Outcome:
     (session,) = lock_sessions([session_id])
     (booking,) = live_bookings(user.id, [session.id]) or [None]
     if booking is None:
-        raise ConsultationError("You have no booking for this session.", status=404)
+        raise ConsultationError(_("You have no booking for this session."), status=404)
     if session.kind != "individual":
-        raise ConsultationError("This session belongs to your group: leave the group instead.")
+        raise ConsultationError(_("This session belongs to your group: leave the group instead."))
     if cutoff_passed(session):
         hours = current_app.config["CANCEL_CUTOFF_HOURS"]
         raise ConsultationError(
-            f"Bookings can be cancelled up to {hours} hours before the session. "
-            "Please write to the trainer instead."
+            ngettext(
+                "Bookings can be cancelled up to %(num)d hour before the session. "
+                "Please write to the trainer instead.",
+                "Bookings can be cancelled up to %(num)d hours before the session. "
+                "Please write to the trainer instead.",
+                hours,
+            )
         )
     booking.status, booking.cancelled_at = "cancelled", clock.now_utc()
     booking.cancel_reason = "therapist"
@@ -105,7 +118,7 @@ def cancel_slot(user: User, session_id: int) -> Outcome:
     db.session.flush()
     record("consultations.cancelled", actor=user, target=f"session:{session.id}")
     return Outcome(
-        f"Your booking for {session.title} is cancelled.",
+        _("Your booking for %(title)s is cancelled.", title=session.title),
         [notice(user, "cancelled", [session], cancel=True)],
     )
 
@@ -119,20 +132,25 @@ def join_series(user: User, series_id: int) -> Outcome:
     lock_user(user)
     remaining = remaining_ids(series.id)
     if series.cancelled_at is not None or not remaining:
-        raise ConsultationError("This group has no sessions left to join.")
+        raise ConsultationError(_("This group has no sessions left to join."))
     if live_bookings(user.id, remaining):
-        raise ConsultationError("You are already in this group.")
+        raise ConsultationError(_("You are already in this group."))
     current = active_group(user.id)
     if current is not None:
         raise ConsultationError(
-            f"You are already in the group “{current.title}”. One group at a time: "
-            "leave it before joining another."
+            _(
+                "You are already in the group “%(title)s”. One group at a time: "
+                "leave it before joining another.",
+                title=current.title,
+            )
         )
     sessions = lock_sessions(remaining)
     if any(s.seats_taken >= s.capacity for s in sessions):
         raise ConsultationError(
-            "This group is full. Join its waiting list: the first person waiting gets the "
-            "next free seat, and we e-mail them.",
+            _(
+                "This group is full. Join its waiting list: the first person waiting gets the "
+                "next free seat, and we e-mail them."
+            ),
             waitlist_series_id=series.id,
         )
     for session in sessions:
@@ -141,7 +159,12 @@ def join_series(user: User, series_id: int) -> Outcome:
     db.session.flush()
     record("consultations.booked", actor=user, target=f"series:{series.id}", sessions=len(sessions))
     return Outcome(
-        f"You joined {series.title}: {len(sessions)} sessions are booked for you.",
+        ngettext(
+            "You joined %(title)s: %(num)d session is booked for you.",
+            "You joined %(title)s: %(num)d sessions are booked for you.",
+            len(sessions),
+            title=series.title,
+        ),
         [notice(user, "booked", sessions)],
     )
 
@@ -154,14 +177,19 @@ def leave_series(user: User, series_id: int) -> Outcome:
     lock_user(user)
     bookings = live_bookings(user.id, remaining_ids(series.id))
     if not bookings:
-        raise ConsultationError("You are not in this group.", status=404)
+        raise ConsultationError(_("You are not in this group."), status=404)
     sessions = lock_sessions([b.session_id for b in bookings])
     soon = [s for s in sessions if cutoff_passed(s)]
     if soon:
         hours = current_app.config["CANCEL_CUTOFF_HOURS"]
         raise ConsultationError(
-            f"You can leave the group up to {hours} hours before a session, and the next "
-            "one is sooner. Leave after it, or write to the trainers."
+            ngettext(
+                "You can leave the group up to %(num)d hour before a session, and the next "
+                "one is sooner. Leave after it, or write to the trainers.",
+                "You can leave the group up to %(num)d hours before a session, and the next "
+                "one is sooner. Leave after it, or write to the trainers.",
+                hours,
+            )
         )
     now = clock.now_utc()
     for booking in bookings:
@@ -178,4 +206,6 @@ def leave_series(user: User, series_id: int) -> Outcome:
     )
     notices = [notice(user, "cancelled", sessions, cancel=True)]
     notices += promote_waiting(series)  # the same transaction: the seat is never seen free
-    return Outcome(f"You left {series.title}. Your sessions are cancelled.", notices)
+    return Outcome(
+        _("You left %(title)s. Your sessions are cancelled.", title=series.title), notices
+    )

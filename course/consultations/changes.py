@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from course import clock
@@ -70,7 +72,7 @@ def change_sessions(
     if session is None:
         raise not_found()
     if session.is_cancelled or session.has_started:
-        raise ConsultationError("Only a scheduled session that has not started can be changed.")
+        raise ConsultationError(_("Only a scheduled session that has not started can be changed."))
     targets = _targets(session, scope)
     old_start = wall_clock(session.starts_at, session.timezone)
     new_first, duration = check_plan(plan)
@@ -79,8 +81,14 @@ def change_sessions(
     for target in targets:
         if plan.capacity < target.seats_taken:
             raise ConsultationError(
-                f"{target.seats_taken} therapists are booked on {target.title}; the capacity "
-                "cannot be lower than that.",
+                ngettext(
+                    "%(num)d therapist is booked on %(title)s; the capacity "
+                    "cannot be lower than that.",
+                    "%(num)d therapists are booked on %(title)s; the capacity "
+                    "cannot be lower than that.",
+                    target.seats_taken,
+                    title=target.title,
+                ),
                 status=400,
                 field="capacity",
             )
@@ -145,9 +153,9 @@ def cancel_sessions(
     if session is None:
         raise not_found()
     if session.is_cancelled:
-        raise ConsultationError("This session is already cancelled.")
+        raise ConsultationError(_("This session is already cancelled."))
     if session.has_started:
-        raise ConsultationError("A session that has started cannot be cancelled.")
+        raise ConsultationError(_("A session that has started cannot be cancelled."))
     targets = _targets(session, scope)
     now = clock.now_utc()
     bookings = _booked([s.id for s in targets])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from course.errors import DomainError
 
 
@@ -34,5 +36,12 @@ class ConsultationError(DomainError):
 
 
 def not_found(what: str = "session") -> ConsultationError:
-    """The refusal for an id that names nothing (or nothing this person may use)."""
-    return ConsultationError(f"There is no such consultation {what}.", status=404)
+    """The refusal for an id that names nothing (or nothing this person may use):
+    ``what`` is "session", "group" or "workshop day"."""
+    messages = {
+        "group": _("There is no such consultation group."),
+        "workshop day": _("There is no such consultation workshop day."),
+    }
+    return ConsultationError(
+        messages.get(what) or _("There is no such consultation session."), status=404
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -18,44 +19,56 @@ from course.auth.forms import choices, timezone_choices
 from course.consultations.scheduling import MAX_CAPACITY, MAX_SESSIONS, Plan
 
 REPEATS = [
-    ("7", "Every week"),
-    ("14", "Every two weeks"),
-    ("21", "Every three weeks"),
-    ("28", "Every four weeks"),
+    ("7", _l("Every week")),
+    ("14", _l("Every two weeks")),
+    ("21", _l("Every three weeks")),
+    ("28", _l("Every four weeks")),
 ]
 OCCURRENCES = [
-    ("first", "The first time (before the clocks go back)"),
-    ("second", "The second time (after the clocks go back)"),
+    ("first", _l("The first time (before the clocks go back)")),
+    ("second", _l("The second time (after the clocks go back)")),
 ]
-SCOPES = [("one", "This session only"), ("rest", "This session and the later ones in the series")]
+SCOPES = [
+    ("one", _l("This session only")),
+    ("rest", _l("This session and the later ones in the series")),
+]
 
 
 class SessionFields(FlaskForm):
     """What every session form asks: when, how many, where."""
 
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     timezone = SelectField(
-        "Time zone of these times", description="The session keeps this zone's wall-clock time."
+        _l("Time zone of these times"),
+        description=_l("The session keeps this zone's wall-clock time."),
     )
-    start_date = DateField("Date", validators=[InputRequired(message="Give the date.")])
-    start_time = TimeField("Starts at", validators=[InputRequired(message="Give the start time.")])
-    end_time = TimeField("Ends at", validators=[InputRequired(message="Give the end time.")])
+    start_date = DateField(_l("Date"), validators=[InputRequired(message=_l("Give the date."))])
+    start_time = TimeField(
+        _l("Starts at"), validators=[InputRequired(message=_l("Give the start time."))]
+    )
+    end_time = TimeField(
+        _l("Ends at"), validators=[InputRequired(message=_l("Give the end time."))]
+    )
     capacity = IntegerField(
-        "Seats",
+        _l("Seats"),
         validators=[
-            InputRequired(message="Give the number of seats."),
-            NumberRange(1, MAX_CAPACITY, f"Capacity must be between 1 and {MAX_CAPACITY} seats."),
+            InputRequired(message=_l("Give the number of seats.")),
+            NumberRange(
+                1,
+                MAX_CAPACITY,
+                _l("Capacity must be between 1 and %(max)s seats.", max=MAX_CAPACITY),
+            ),
         ],
     )
     meeting_url = StringField(
-        "Meeting link",
-        description="The https:// link on the secure video platform.",
-        validators=[DataRequired(message="Give the meeting link."), Length(max=500)],
+        _l("Meeting link"),
+        description=_l("The https:// link on the secure video platform."),
+        validators=[DataRequired(message=_l("Give the meeting link.")), Length(max=500)],
     )
-    notes = TextAreaField("Notes for the therapists", validators=[Optional(), Length(max=5000)])
+    notes = TextAreaField(_l("Notes for the therapists"), validators=[Optional(), Length(max=5000)])
     occurrence = RadioField(
-        "If the time happens twice",
-        description="Only on the night the clocks go back, when an hour repeats.",
+        _l("If the time happens twice"),
+        description=_l("Only on the night the clocks go back, when an hour repeats."),
         choices=choices(OCCURRENCES),
         validators=[Optional()],
     )
@@ -96,21 +109,23 @@ def _trainer_choices(trainers, blank: str | None = None):
 class SlotForm(SessionFields):
     """An individual consultation slot."""
 
-    trainer = SelectField("Trainer")
+    trainer = SelectField(_l("Trainer"))
 
 
 class SeriesForm(SessionFields):
     """A recurring group series."""
 
-    trainer = SelectField("Lead trainer")
-    co_trainer = SelectField("Co-facilitating trainer", validators=[Optional()])
-    interval_days = SelectField("Repeats", choices=choices(REPEATS), default="14")
+    trainer = SelectField(_l("Lead trainer"))
+    co_trainer = SelectField(_l("Co-facilitating trainer"), validators=[Optional()])
+    interval_days = SelectField(_l("Repeats"), choices=choices(REPEATS), default="14")
     count = IntegerField(
-        "Number of sessions",
+        _l("Number of sessions"),
         default=10,
         validators=[
-            InputRequired(message="Give the number of sessions."),
-            NumberRange(1, MAX_SESSIONS, f"A series has 1 to {MAX_SESSIONS} sessions."),
+            InputRequired(message=_l("Give the number of sessions.")),
+            NumberRange(
+                1, MAX_SESSIONS, _l("A series has 1 to %(max)s sessions.", max=MAX_SESSIONS)
+            ),
         ],
     )
 
@@ -119,28 +134,29 @@ def with_trainers(form, trainers):
     """Fill the trainer selects of a slot or series form."""
     form.trainer.choices = _trainer_choices(trainers)
     if hasattr(form, "co_trainer"):
-        form.co_trainer.choices = _trainer_choices(trainers, "No co-facilitator")
+        form.co_trainer.choices = _trainer_choices(trainers, _l("No co-facilitator"))
     return form
 
 
 class ChangeForm(SessionFields):
     """Change a session, or the rest of its series."""
 
-    scope = RadioField("Apply the change to", choices=choices(SCOPES), default="one")
+    scope = RadioField(_l("Apply the change to"), choices=choices(SCOPES), default="one")
 
 
 class CancelForm(FlaskForm):
     """Cancel a session, or the rest of its series."""
 
-    scope = RadioField("Cancel", choices=choices(SCOPES), default="one")
+    scope = RadioField(_l("Cancel"), choices=choices(SCOPES), default="one")
     message = TextAreaField(
-        "Message to the booked therapists (optional)", validators=[Optional(), Length(max=2000)]
+        _l("Message to the booked therapists (optional)"),
+        validators=[Optional(), Length(max=2000)],
     )
 
 
 class WorkshopDayForm(FlaskForm):
     """A workshop day."""
 
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    day = DateField("Date", validators=[InputRequired(message="Give the date.")])
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    day = DateField(_l("Date"), validators=[InputRequired(message=_l("Give the date."))])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from course.consultations.models import WorkshopAttendance
@@ -42,30 +43,36 @@ def workshop_days_attended(user_id: int) -> int:
 def booking_gate(user, course=None) -> Gate:
     """Decide whether ``user`` may book; ``course`` (a CourseView) saves rebuilding it."""
     if getattr(user, "role", None) != "therapist":
-        return Gate(False, [], "Only therapists book consultations.")
+        return Gate(False, [], _("Only therapists book consultations."))
     if declined_study(user):
         if not trial_over():
             return Gate(
                 False,
-                ["Wait for the end of the trial"],
-                "You chose not to take part in the study: consultations open for you when "
-                "the trial ends, with the course.",
+                [_("Wait for the end of the trial")],
+                _(
+                    "You chose not to take part in the study: consultations open for you when "
+                    "the trial ends, with the course."
+                ),
             )
     elif user.arm == "control" and not trial_over():
         return Gate(
             False,
-            ["Wait for the end of the trial"],
-            "You are in the study's comparison group: consultations open for you when the "
-            "trial ends.",
+            [_("Wait for the end of the trial")],
+            _(
+                "You are in the study's comparison group: consultations open for you when the "
+                "trial ends."
+            ),
         )
     elif user.arm == "workshop":
         if workshop_days_attended(user.id) >= WORKSHOP_DAYS_REQUIRED:
-            return Gate(True, [], "Your workshop attendance is recorded: you may book.")
+            return Gate(True, [], _("Your workshop attendance is recorded: you may book."))
         return Gate(
             False,
-            ["Attend a workshop day (the trainers record your attendance)"],
-            "Consultations open once the trainers have recorded that you attended at least "
-            "one workshop day.",
+            [_("Attend a workshop day (the trainers record your attendance)")],
+            _(
+                "Consultations open once the trainers have recorded that you attended at least "
+                "one workshop day."
+            ),
         )
     if course is None:
         course = course_view(user)
@@ -73,7 +80,7 @@ def booking_gate(user, course=None) -> Gate:
     if missing:
         return Gate(
             False,
-            [f"Complete “{title}”" for title in missing],
-            f"Consultations open once you complete: {', '.join(missing)}.",
+            [_("Complete “%(title)s”", title=title) for title in missing],
+            _("Consultations open once you complete: %(titles)s.", titles=", ".join(missing)),
         )
-    return Gate(True, [], "You have completed the modules needed: you may book.")
+    return Gate(True, [], _("You have completed the modules needed: you may book."))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -26,7 +28,14 @@ def _person(value: str | None) -> User | None:
 
 def _told(notices) -> None:
     if notices:
-        flash(f"{len(notices)} therapist(s) will be e-mailed an updated invite.", "success")
+        flash(
+            ngettext(
+                "%(num)d therapist will be e-mailed an updated invite.",
+                "%(num)d therapists will be e-mailed an updated invite.",
+                len(notices),
+            ),
+            "success",
+        )
 
 
 def _new_form(form_class):
@@ -59,7 +68,7 @@ def new_series():
             show_refusal(exc, form)
         else:
             db.session.commit()
-            flash(f"The group “{created.title}” is scheduled.", "success")
+            flash(_("The group “%(title)s” is scheduled.", title=created.title), "success")
             return redirect(url_for(".series", series_id=created.id))
     status = 400 if form.errors else 200
     return render_template("consultations/new_series.html", form=form), status
@@ -71,7 +80,7 @@ def new_slot():
     """Schedule an individual consultation slot."""
     form = _new_form(SlotForm)
     if request.method == "GET":
-        form.capacity.data, form.title.data = 1, "Individual consultation"
+        form.capacity.data, form.title.data = 1, _("Individual consultation")
     if form.validate_on_submit():
         try:
             created = scheduling.create_slot(me(), form.plan(), _person(form.trainer.data))
@@ -79,7 +88,7 @@ def new_slot():
             show_refusal(exc, form)
         else:
             db.session.commit()
-            flash("The individual slot is scheduled.", "success")
+            flash(_("The individual slot is scheduled."), "success")
             return redirect(url_for(".session", session_id=created.id))
     status = 400 if form.errors else 200
     return render_template("consultations/new_slot.html", form=form), status
@@ -111,7 +120,7 @@ def edit(session_id: int):
             show_refusal(exc, form)
         else:
             db.session.commit()
-            flash("The change is saved.", "success")
+            flash(_("The change is saved."), "success")
             _told(notices)
             return redirect(url_for(".session", session_id=session_id))
     status = 400 if form.errors else 200
@@ -131,7 +140,7 @@ def cancel(session_id: int):
             me(), session_id, form.scope.data or "one", form.message.data or ""
         )
         db.session.commit()
-        flash("The session is cancelled.", "success")
+        flash(_("The session is cancelled."), "success")
         _told(notices)
         return redirect(url_for(".session", session_id=session_id))
     status = 400 if form.errors else 200
@@ -172,7 +181,14 @@ def record_attendance(session_id: int):
                 labels=attendance.LABELS,
             ), exc.status
         db.session.commit()
-        flash(f"Attendance saved for {saved} therapist(s).", "success")
+        flash(
+            ngettext(
+                "Attendance saved for %(num)d therapist.",
+                "Attendance saved for %(num)d therapists.",
+                saved,
+            ),
+            "success",
+        )
         return redirect(url_for(".session", session_id=session_id))
     return render_template(
         "consultations/attendance.html",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import groupby
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from course import clock
@@ -132,13 +133,13 @@ def trainers() -> list[User]:
 
 #: What a series roster cell can say, in words (never colour alone).
 ROSTER_WORDS = {
-    "attended": "Attended",
-    "no_show": "No-show",
-    "excused": "Excused",
-    "not_recorded": "Not recorded",
-    "upcoming": "Upcoming",
-    "not_booked": "Not booked",
-    "cancelled": "Session cancelled",
+    "attended": _l("Attended"),
+    "no_show": _l("No-show"),
+    "excused": _l("Excused"),
+    "not_recorded": _l("Not recorded"),
+    "upcoming": _l("Upcoming"),
+    "not_booked": _l("Not booked"),
+    "cancelled": _l("Session cancelled"),
 }
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 from course import clock
 from course.audit.services import record
 from course.auth.models import User
@@ -52,8 +54,10 @@ def check_meeting_url(url: str) -> str:
     """A real https link (a host name with a dot, no spaces, no user name), or a refusal."""
     url = (url or "").strip()
     refused = ConsultationError(
-        "The meeting link must be an https:// address on the secure video platform, "
-        "e.g. https://meet.example.org/room-42.",
+        _(
+            "The meeting link must be an https:// address on the secure video platform, "
+            "e.g. https://meet.example.org/room-42."
+        ),
         status=400,
         field="meeting_url",
     )
@@ -75,10 +79,15 @@ def check_title(title: str) -> str:
     calendar files)."""
     title = (title or "").strip()
     if not title or len(title) > 200:
-        raise ConsultationError("Give a title of 1 to 200 characters.", status=400, field="title")
+        raise ConsultationError(
+            _("Give a title of 1 to 200 characters."), status=400, field="title"
+        )
     if not is_single_line(title):
         raise ConsultationError(
-            "Keep the title on one line: it becomes the subject of e-mails and calendar entries.",
+            _(
+                "Keep the title on one line: it becomes the subject of e-mails and calendar "
+                "entries."
+            ),
             status=400,
             field="title",
         )
@@ -90,13 +99,16 @@ def check_day(day: date, field: str = "start_date") -> date:
     today = clock.now_utc().date()
     if day < today - timedelta(days=1):
         raise ConsultationError(
-            "That start time is in the past. Choose a future date and time.",
+            _("That start time is in the past. Choose a future date and time."),
             status=400,
             field=field,
         )
     if day > today + HORIZON:
         raise ConsultationError(
-            f"Sessions can be scheduled up to two years ahead (until {today + HORIZON:%Y-%m-%d}).",
+            _(
+                "Sessions can be scheduled up to two years ahead (until %(date)s).",
+                date=f"{today + HORIZON:%Y-%m-%d}",
+            ),
             status=400,
             field=field,
         )
@@ -110,18 +122,20 @@ def check_plan(plan: Plan) -> tuple[datetime, timedelta]:
     zone(plan.timezone)
     if not 1 <= plan.capacity <= MAX_CAPACITY:
         raise ConsultationError(
-            f"Capacity must be between 1 and {MAX_CAPACITY} seats.", status=400, field="capacity"
+            _("Capacity must be between 1 and %(max)s seats.", max=MAX_CAPACITY),
+            status=400,
+            field="capacity",
         )
     check_meeting_url(plan.meeting_url)
     if plan.end <= plan.start:
         raise ConsultationError(
-            "The session must end after it starts.", status=400, field="end_time"
+            _("The session must end after it starts."), status=400, field="end_time"
         )
     starts_at = to_utc(plan.day, plan.start, plan.timezone, fold=plan.fold)
     ends_at = to_utc(plan.day, plan.end, plan.timezone, field="end_time", fold=plan.fold)
     if starts_at <= clock.now_utc():
         raise ConsultationError(
-            "That start time is in the past. Choose a future date and time.",
+            _("That start time is in the past. Choose a future date and time."),
             status=400,
             field="start_date",
         )
@@ -131,12 +145,12 @@ def check_plan(plan: Plan) -> tuple[datetime, timedelta]:
 def _check_trainers(trainer: User | None, co_trainer: User | None) -> None:
     for person, name in ((trainer, "trainer"), (co_trainer, "co_trainer")):
         if person is not None and (person.role not in SCHEDULERS or not person.active):
-            raise ConsultationError("Choose an active trainer account.", status=400, field=name)
+            raise ConsultationError(_("Choose an active trainer account."), status=400, field=name)
     if trainer is None:
-        raise ConsultationError("Choose the trainer.", status=400, field="trainer")
+        raise ConsultationError(_("Choose the trainer."), status=400, field="trainer")
     if co_trainer is not None and co_trainer.id == trainer.id:
         raise ConsultationError(
-            "The co-facilitator must be a different trainer.", status=400, field="co_trainer"
+            _("The co-facilitator must be a different trainer."), status=400, field="co_trainer"
         )
 
 
@@ -176,11 +190,11 @@ def create_series(
     _check_trainers(trainer, co_trainer)
     if not 1 <= count <= MAX_SESSIONS:
         raise ConsultationError(
-            f"A series has 1 to {MAX_SESSIONS} sessions.", status=400, field="count"
+            _("A series has 1 to %(max)s sessions.", max=MAX_SESSIONS), status=400, field="count"
         )
     if not 1 <= interval_days <= 90:
         raise ConsultationError(
-            "Sessions repeat every 1 to 90 days.", status=400, field="interval_days"
+            _("Sessions repeat every 1 to 90 days."), status=400, field="interval_days"
         )
     check_plan(plan)
     check_day(plan.day + timedelta(days=(count - 1) * interval_days), field="count")

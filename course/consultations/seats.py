@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from course import clock
@@ -82,7 +83,7 @@ def take_seat(session: ConsultationSession) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise ConsultationError(f"{session.title} is full: every seat is taken.")
+        raise ConsultationError(_("%(title)s is full: every seat is taken.", title=session.title))
     db.session.expire(session, ["seats_taken", "sequence"])
 
 

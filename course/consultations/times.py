@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import gettext as _
+
 from course.clock import local
 from course.consultations.errors import ConsultationError
 
@@ -15,7 +17,7 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConsultationError(
-            f"“{name}” is not a known time zone.", status=400, field="timezone"
+            _("“%(name)s” is not a known time zone.", name=name), status=400, field="timezone"
         ) from None
 
 
@@ -32,17 +34,27 @@ def to_utc(
     instant = first.astimezone(UTC)
     if instant.astimezone(place).replace(tzinfo=None) != naive:
         raise ConsultationError(
-            f"{naive:%Y-%m-%d %H:%M} does not exist in {zone_name}: the clocks go forward "
-            "that night. Choose another time.",
+            _(
+                "%(time)s does not exist in %(zone)s: the clocks go forward "
+                "that night. Choose another time.",
+                time=f"{naive:%Y-%m-%d %H:%M}",
+                zone=zone_name,
+            ),
             status=400,
             field=field,
         )
     if first.utcoffset() != second.utcoffset():  # the clocks go back: it happens twice
         if fold not in (0, 1):
             raise ConsultationError(
-                f"{naive:%Y-%m-%d %H:%M} happens twice in {zone_name}: the clocks go back "
-                f"that night. Choose the first ({first:%Z}) or the second ({second:%Z}) "
-                "under “If the time happens twice”.",
+                _(
+                    "%(time)s happens twice in %(zone)s: the clocks go back "
+                    "that night. Choose the first (%(first)s) or the second (%(second)s) "
+                    "under “If the time happens twice”.",
+                    time=f"{naive:%Y-%m-%d %H:%M}",
+                    zone=zone_name,
+                    first=f"{first:%Z}",
+                    second=f"{second:%Z}",
+                ),
                 status=400,
                 field="occurrence",
             )

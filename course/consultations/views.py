@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +22,7 @@ from course.web.access import roles
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 STAFF = ("trainer", "admin")
 EVERYONE = ("therapist", *STAFF)
-RACE = (
+RACE = _l(
     "Another request changed this booking at the same moment, so nothing was changed. "
     "Reload the page and try again."
 )
@@ -35,7 +38,7 @@ def act(action, target_id: int, back: str):
     try:
         outcome = action(me(), target_id)
     except IntegrityError:
-        raise ConsultationError(RACE) from None
+        raise ConsultationError(str(RACE)) from None
     db.session.commit()
     flash(outcome.message, "success")
     return redirect(back)
@@ -58,8 +61,15 @@ def session_when(row, zone: str | None = None) -> str:
 @bp.app_template_global()
 def repeats(days: int) -> str:
     """ "every two weeks", "every week", "every 10 days"."""
-    words = {7: "every week", 14: "every two weeks", 21: "every three weeks"}
-    return words.get(days, "every four weeks" if days == 28 else f"every {days} days")
+    if days == 7:
+        return _("every week")
+    if days == 14:
+        return _("every two weeks")
+    if days == 21:
+        return _("every three weeks")
+    if days == 28:
+        return _("every four weeks")
+    return ngettext("every %(num)d day", "every %(num)d days", days)
 
 
 @bp.route("/")
@@ -191,7 +201,7 @@ def invite(session_id: int):
             .limit(1)
         )
         if seat is None:
-            abort(404, "You have no booking for this session.")
+            abort(404, _("You have no booking for this session."))
         attendee = me()
         if seat.status == "cancelled":
             method = "CANCEL"
@@ -220,7 +230,7 @@ def series_invite(series_id: int):
         sessions = [s for s in sessions if s.id in mine]
         attendee = me()
         if not sessions:
-            abort(404, "You are not in this group.")
+            abort(404, _("You are not in this group."))
     return _ics(calendar(sessions, "PUBLISH", attendee), f"series-{series_id}.ics")
 
 

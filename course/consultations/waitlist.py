@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course import clock
@@ -68,22 +69,25 @@ def join_waitlist(user: User, series_id: int) -> Outcome:
     lock_user(user)
     remaining = remaining_ids(series.id)
     if series.cancelled_at is not None or not remaining:
-        raise ConsultationError("This group has no sessions left to wait for.")
+        raise ConsultationError(_("This group has no sessions left to wait for."))
     if live_bookings(user.id, remaining):
-        raise ConsultationError("You are already in this group.")
+        raise ConsultationError(_("You are already in this group."))
     current = active_group(user.id)
     if current is not None:
         raise ConsultationError(
-            f"You are already in the group “{current.title}”. Leave it before waiting for another."
+            _(
+                "You are already in the group “%(title)s”. Leave it before waiting for another.",
+                title=current.title,
+            )
         )
     waiting = select(WaitlistEntry).where(
         WaitlistEntry.series_id == series.id, WaitlistEntry.status == "waiting"
     )
     if db.session.scalar(waiting.where(WaitlistEntry.user_id == user.id)) is not None:
-        raise ConsultationError("You are already on this group's waiting list.")
+        raise ConsultationError(_("You are already on this group's waiting list."))
     sessions = lock_sessions(remaining)
     if all(s.seats_taken < s.capacity for s in sessions):
-        raise ConsultationError("This group has a free seat: join it instead of waiting.")
+        raise ConsultationError(_("This group has a free seat: join it instead of waiting."))
     db.session.add(
         WaitlistEntry(
             series_id=series.id, user_id=user.id, status="waiting", created_at=clock.now_utc()
@@ -93,8 +97,12 @@ def join_waitlist(user: User, series_id: int) -> Outcome:
     position = len(db.session.scalars(waiting).all())
     record("consultations.waitlisted", actor=user, target=f"series:{series.id}")
     return Outcome(
-        f"You are number {position} on the waiting list for {series.title}. "
-        "We will e-mail you when a seat is yours."
+        _(
+            "You are number %(position)s on the waiting list for %(title)s. "
+            "We will e-mail you when a seat is yours.",
+            position=position,
+            title=series.title,
+        )
     )
 
 
@@ -110,8 +118,8 @@ def leave_waitlist(user: User, series_id: int) -> Outcome:
         )
     )
     if entry is None:
-        raise ConsultationError("You are not on this group's waiting list.", status=404)
+        raise ConsultationError(_("You are not on this group's waiting list."), status=404)
     entry.status, entry.resolved_at = "withdrawn", clock.now_utc()
     db.session.flush()
     record("consultations.waitlist_left", actor=user, target=f"series:{series_id}")
-    return Outcome("You left the waiting list.")
+    return Outcome(_("You left the waiting list."))

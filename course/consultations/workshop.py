@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from course import clock
@@ -34,11 +35,15 @@ def create_day(actor: User, title: str, day: date, notes: str = "") -> WorkshopD
     """Add a workshop day."""
     title = check_title(title)
     if day is None:
-        raise ConsultationError("Give the date of the workshop day.", status=400, field="day")
+        raise ConsultationError(_("Give the date of the workshop day."), status=400, field="day")
     latest = clock.now_utc().date() + HORIZON
     if not EARLIEST_DAY <= day <= latest:
         raise ConsultationError(
-            f"Give a date between {EARLIEST_DAY:%Y-%m-%d} and {latest:%Y-%m-%d}.",
+            _(
+                "Give a date between %(first)s and %(last)s.",
+                first=f"{EARLIEST_DAY:%Y-%m-%d}",
+                last=f"{latest:%Y-%m-%d}",
+            ),
             status=400,
             field="day",
         )
@@ -95,12 +100,12 @@ def record_workshop_attendance(actor: User, day_id: int, user_ids: set[int]) -> 
         raise not_found("workshop day")
     if day.day > clock.now_utc().date():
         raise ConsultationError(
-            "Attendance can be recorded on or after the workshop day.", status=400
+            _("Attendance can be recorded on or after the workshop day."), status=400
         )
     allowed = {u.id for u in workshop_therapists()}
     if not user_ids <= allowed:
         raise ConsultationError(
-            "Only active therapists in the workshop group can be marked.", status=400
+            _("Only active therapists in the workshop group can be marked."), status=400
         )
     before = attendees(day.id)
     added, removed = user_ids - before, before - user_ids

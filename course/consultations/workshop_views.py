@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from course.consultations import workshop
@@ -28,7 +29,7 @@ def workshop_days():
             show_refusal(exc, form)
         else:
             db.session.commit()
-            flash(f"“{day.title}” is added. Record who attended below.", "success")
+            flash(_("“%(title)s” is added. Record who attended below.", title=day.title), "success")
             return redirect(url_for(".workshop_day", day_id=day.id))
     status = 400 if form.errors else 200
     return render_template(
@@ -50,11 +51,18 @@ def workshop_day(day_id: int):
     if form.validate_on_submit():
         chosen = request.form.getlist("attended")
         if not all(v.isascii() and v.isdigit() and len(v) < 10 for v in chosen):
-            raise ConsultationError("That is not a therapist of this list.", status=400)
+            raise ConsultationError(_("That is not a therapist of this list."), status=400)
         ids = {int(value) for value in chosen}
         added, removed = workshop.record_workshop_attendance(me(), day_id, ids)
         db.session.commit()
-        flash(f"Attendance saved: {added} added, {removed} removed.", "success")
+        flash(
+            _(
+                "Attendance saved: %(added)s added, %(removed)s removed.",
+                added=added,
+                removed=removed,
+            ),
+            "success",
+        )
         return redirect(url_for(".workshop_day", day_id=day_id))
     return render_template(
         "consultations/workshop_day.html",

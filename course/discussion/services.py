@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import format_number, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from course import clock, signals
@@ -30,6 +33,24 @@ from course.practice.access import check_open
 FACULTY = ("trainer", "admin")
 LEARNER_ARMS = ("self_paced", "open")
 MAX_TITLE, MAX_BODY, MAX_REASON = 200, 10_000, 500
+#: Per field: a character that cannot be stored, left empty, too long (whole sentences).
+_REFUSALS = {
+    "title": (
+        _l("The title holds a character that cannot be stored."),
+        _l("Write the title first."),
+        _l("Keep the title under %(limit)s characters."),
+    ),
+    "post": (
+        _l("The post holds a character that cannot be stored."),
+        _l("Write the post first."),
+        _l("Keep the post under %(limit)s characters."),
+    ),
+    "reason": (
+        _l("The reason for hiding it holds a character that cannot be stored."),
+        _l("Write the reason for hiding it first."),
+        _l("Keep the reason for hiding it under %(limit)s characters."),
+    ),
+}
 
 
 class DiscussionError(DomainError):
@@ -44,7 +65,9 @@ class PrivacyCheck(DiscussionError):
     status = 422
 
     def __init__(self, found: list[Finding]) -> None:
-        super().__init__("This post may identify a client. Edit it, or confirm that it does not.")
+        super().__init__(
+            _("This post may identify a client. Edit it, or confirm that it does not.")
+        )
         self.found = found
 
 
@@ -57,7 +80,7 @@ def check_member(user) -> None:
     """Refuse anyone but faculty and therapists of the self-paced and open arms."""
     if is_faculty(user) or (user.role == "therapist" and user.arm in LEARNER_ARMS):
         return
-    raise DiscussionError("The discussion with faculty is part of the self-paced course.")
+    raise DiscussionError(_("The discussion with faculty is part of the self-paced course."))
 
 
 @dataclass(frozen=True)
@@ -73,21 +96,22 @@ def subject_of(user, kind: str, slug: str) -> Subject:
     """The module or scenario, if it exists and this person may see it."""
     check_member(user)
     if kind not in SUBJECTS:
-        raise DiscussionError("There is no such discussion.", 404)
+        raise DiscussionError(_("There is no such discussion."), 404)
     if kind == "module":
         module = published_course().module(slug)
         if module is None:
-            raise DiscussionError("There is no such discussion.", 404)
+            raise DiscussionError(_("There is no such discussion."), 404)
         if not is_faculty(user):
             card = course_view(user).card(slug)
             if card is None or card.status == "locked":
                 raise DiscussionError(
-                    f"The discussion of “{module.title}” opens with the module.", 403
+                    _("The discussion of “%(title)s” opens with the module.", title=module.title),
+                    403,
                 )
         return Subject(kind, slug, module.title)
     scenario = published_scenario(slug)
     if scenario is None:
-        raise DiscussionError("There is no such discussion.", 404)
+        raise DiscussionError(_("There is no such discussion."), 404)
     if not is_faculty(user):
         check_open(user, "scenario", slug)
     return Subject(kind, slug, scenario.title)
@@ -143,12 +167,13 @@ def entries(user, discussion: Discussion) -> tuple[list[Entry], bool]:
 
 def _clean(text: str | None, limit: int, what: str, *, required: bool = True) -> str:
     text = (text or "").replace("\r\n", "\n").strip()
+    unstorable, empty, too_long = _REFUSALS[what]
     if "\x00" in text:
-        raise DiscussionError(f"The {what} holds a character that cannot be stored.", 400)
+        raise DiscussionError(str(unstorable), 400)
     if required and not text:
-        raise DiscussionError(f"Write the {what} first.", 422)
+        raise DiscussionError(str(empty), 422)
     if len(text) > limit:
-        raise DiscussionError(f"Keep the {what} under {limit:,} characters.", 422)
+        raise DiscussionError(str(too_long) % {"limit": format_number(limit)}, 422)
     return text
 
 
@@ -173,14 +198,14 @@ def create_post(
     if kind == "reply":
         parent = db.session.get(Post, parent_id) if parent_id else None
         if parent is None or parent.discussion_id != discussion.id or parent.parent_id:
-            raise DiscussionError("There is no such post to reply to here.", 404)
+            raise DiscussionError(_("There is no such post to reply to here."), 404)
         if parent.gone:
-            raise DiscussionError("That post was withdrawn or hidden; it takes no replies.", 409)
+            raise DiscussionError(_("That post was withdrawn or hidden; it takes no replies."), 409)
         title = ""
     elif kind in ("question", "discussion"):
         title = _clean(title, MAX_TITLE, "title")
     else:
-        raise DiscussionError("Choose a question or a discussion post.", 400)
+        raise DiscussionError(_("Choose a question or a discussion post."), 400)
     body = _clean(body, MAX_BODY, "post")
     _guard(title, body, confirmed)
     post = Post(
@@ -205,9 +230,9 @@ def own_post(user, post_id: int) -> Post:
     """A post of this person, for editing or withdrawing."""
     post = db.session.get(Post, post_id)
     if post is None or post.author_id != user.id:
-        raise DiscussionError("There is no such post of yours.", 404)
+        raise DiscussionError(_("There is no such post of yours."), 404)
     if post.gone:
-        raise DiscussionError("This post was withdrawn or hidden and cannot change.", 409)
+        raise DiscussionError(_("This post was withdrawn or hidden and cannot change."), 409)
     return post
 
 
@@ -222,7 +247,12 @@ def edit_post(user, post_id: int, *, body: str, title: str = "", confirmed: bool
     if clock.now_utc() - post.created_at > edit_window():
         minutes = current_app.config["DISCUSSION_EDIT_MINUTES"]
         raise DiscussionError(
-            f"Posts can be edited for {minutes} minutes; you can still withdraw it.", 409
+            ngettext(
+                "Posts can be edited for %(num)d minute; you can still withdraw it.",
+                "Posts can be edited for %(num)d minutes; you can still withdraw it.",
+                minutes,
+            ),
+            409,
         )
     if post.kind != "reply":
         title = _clean(title, MAX_TITLE, "title")
@@ -246,7 +276,7 @@ def withdraw_post(user, post_id: int) -> Post:
 
 def _faculty(user) -> None:
     if not is_faculty(user):
-        raise DiscussionError("Only faculty can do that.", 403)
+        raise DiscussionError(_("Only faculty can do that."), 403)
 
 
 def mark_answer(user, question_id: int, reply_id: int) -> Post:
@@ -255,9 +285,9 @@ def mark_answer(user, question_id: int, reply_id: int) -> Post:
     question = db.session.get(Post, question_id)
     reply = db.session.get(Post, reply_id)
     if question is None or question.kind != "question":
-        raise DiscussionError("There is no such question.", 404)
+        raise DiscussionError(_("There is no such question."), 404)
     if reply is None or reply.parent_id != question.id or reply.gone:
-        raise DiscussionError("That reply does not answer this question.", 400)
+        raise DiscussionError(_("That reply does not answer this question."), 400)
     now = clock.now_utc()
     question.answer_id, question.answered_by_id = reply.id, user.id
     question.answered_at = question.answered_at or now
@@ -288,8 +318,8 @@ def hide_post(user, post_id: int, reason: str) -> Post:
     _faculty(user)
     post = db.session.get(Post, post_id)
     if post is None:
-        raise DiscussionError("There is no such post.", 404)
-    reason = _clean(reason, MAX_REASON, "reason for hiding it")
+        raise DiscussionError(_("There is no such post."), 404)
+    reason = _clean(reason, MAX_REASON, "reason")
     if post.hidden_at is None:
         post.hidden_at, post.hidden_by_id, post.hidden_reason = clock.now_utc(), user.id, reason
         db.session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -34,7 +35,10 @@ def post_names(entries) -> dict[int, str]:
     if not ids:
         return {}
     rows = db.session.execute(select(User.id, User.name, User.role).where(User.id.in_(ids))).all()
-    return {i: f"{name} (faculty)" if role in services.FACULTY else name for i, name, role in rows}
+    return {
+        i: _("%(name)s (faculty)", name=name) if role in services.FACULTY else name
+        for i, name, role in rows
+    }
 
 
 def _page(subject, discussion, *, draft=None, found=(), status=200):
@@ -92,7 +96,10 @@ def show(subject: str, slug: str):
         topic, discussion = services.open_discussion(_me(), subject, slug)
         return _page(topic, discussion, draft=draft, status=422)
     db.session.commit()
-    flash("Your post is published." if kind != "reply" else "Your reply is published.", "success")
+    flash(
+        _("Your post is published.") if kind != "reply" else _("Your reply is published."),
+        "success",
+    )
     anchor = f"post-{post.parent_id or post.id}"
     return redirect(url_for(".show", subject=subject, slug=slug, _anchor=anchor))
 
@@ -131,7 +138,7 @@ def edit(post_id: int):
             status = 422
         else:
             db.session.commit()
-            flash("Your post is updated.", "success")
+            flash(_("Your post is updated."), "success")
             return redirect(
                 url_for(
                     ".show",
@@ -152,7 +159,7 @@ def withdraw(post_id: int):
     post = services.withdraw_post(_me(), post_id)
     discussion = _discussion_of(post)
     db.session.commit()
-    flash("Your post is withdrawn; its text is gone.", "success")
+    flash(_("Your post is withdrawn; its text is gone."), "success")
     return redirect(url_for(".show", subject=discussion.subject, slug=discussion.slug))
 
 
@@ -164,7 +171,7 @@ def answer(post_id: int):
     question = services.mark_answer(_me(), post_id, reply_id or 0)
     discussion = _discussion_of(question)
     db.session.commit()
-    flash("Marked as the answer; the asker is told.", "success")
+    flash(_("Marked as the answer; the asker is told."), "success")
     return redirect(
         url_for(
             ".show", subject=discussion.subject, slug=discussion.slug, _anchor=f"post-{post_id}"
@@ -179,7 +186,7 @@ def hide(post_id: int):
     post = services.hide_post(_me(), post_id, request.form.get("reason", ""))
     discussion = _discussion_of(post)
     db.session.commit()
-    flash("The post is hidden; its author sees your reason.", "success")
+    flash(_("The post is hidden; its author sees your reason."), "success")
     return redirect(url_for(".show", subject=discussion.subject, slug=discussion.slug))
 
 
@@ -190,7 +197,7 @@ def settings(subject: str, slug: str):
     _, discussion = services.open_discussion(_me(), subject, slug)
     services.set_post_first(_me(), discussion, request.form.get("post_first") == "on")
     db.session.commit()
-    flash("Saved.", "success")
+    flash(_("Saved."), "success")
     return redirect(url_for(".show", subject=subject, slug=slug))
 
 

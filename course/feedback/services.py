@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import format_number
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from course import clock
@@ -38,7 +40,7 @@ def request_feedback(user, slug: str, response_id: int) -> FeedbackRequest:
     if db.session.scalar(
         select(FeedbackRequest.id).where(FeedbackRequest.response_id == response.id)
     ):
-        raise FeedbackError("You already asked for feedback on this response.")
+        raise FeedbackError(_("You already asked for feedback on this response."))
     revision = db.session.get(DrillSetRevision, response.revision_id)
     request = FeedbackRequest(
         response_id=response.id,
@@ -88,7 +90,7 @@ class Waiting:
 
 def _faculty(user) -> None:
     if getattr(user, "role", None) not in FACULTY:
-        raise FeedbackError("Only faculty review practice responses.", 403)
+        raise FeedbackError(_("Only faculty review practice responses."), 403)
 
 
 def queue(user) -> list[Waiting]:
@@ -126,18 +128,18 @@ def to_review(user, request_id: int) -> ToReview:
     _faculty(user)
     request = db.session.get(FeedbackRequest, request_id)
     if request is None:
-        raise FeedbackError("There is no such feedback request.", 404)
+        raise FeedbackError(_("There is no such feedback request."), 404)
     if request.completed_at is not None:
-        raise FeedbackError("This request has all its reviews.")
+        raise FeedbackError(_("This request has all its reviews."))
     if db.session.scalar(
         select(FeedbackReview.id).where(
             FeedbackReview.request_id == request.id, FeedbackReview.rater_id == user.id
         )
     ):
-        raise FeedbackError("You have already reviewed this response.")
+        raise FeedbackError(_("You have already reviewed this response."))
     response = db.session.get(DrillResponse, request.response_id)
     if response.user_id == user.id:
-        raise FeedbackError("You cannot review your own response.", 403)
+        raise FeedbackError(_("You cannot review your own response."), 403)
     revision = db.session.get(DrillSetRevision, response.revision_id)
     return ToReview(request, response, revision.item(response.item_id) or {}, revision.title)
 
@@ -150,12 +152,18 @@ def submit_review(user, request_id: int, scores: dict[str, str], comment: str) -
     for criterion in review.item.get("criteria", ()):
         raw = (scores.get(criterion["id"]) or "").strip()
         if raw not in ("1", "2", "3", "4", "5"):
-            raise FeedbackError(f"Score from 1 to 5: {criterion['text']}.", 422)
+            raise FeedbackError(
+                _("Score from 1 to 5: %(criterion)s.", criterion=criterion["text"]), 422
+            )
         values[criterion["id"]] = int(raw)
     comment = (comment or "").replace("\r\n", "\n").strip()
     if "\x00" in comment or not comment or len(comment) > MAX_COMMENT:
         raise FeedbackError(
-            f"Write a comment for the therapist (at most {MAX_COMMENT:,} characters).", 422
+            _(
+                "Write a comment for the therapist (at most %(limit)s characters).",
+                limit=format_number(MAX_COMMENT),
+            ),
+            422,
         )
     done = db.session.scalar(
         select(func.count(FeedbackReview.id)).where(FeedbackReview.request_id == request_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -33,8 +34,8 @@ def ask(slug: str, response_id: int):
         services.request_feedback(_me(), slug, response_id)
         db.session.commit()
     except IntegrityError:  # the same request sent twice at once
-        raise FeedbackError("You already asked for feedback on this response.") from None
-    flash("Sent to faculty. You will get a notice when the feedback is ready.", "success")
+        raise FeedbackError(_("You already asked for feedback on this response.")) from None
+    flash(_("Sent to faculty. You will get a notice when the feedback is ready."), "success")
     return redirect(url_for("practice.feedback", slug=slug, response_id=response_id))
 
 
@@ -61,9 +62,9 @@ def review(request_id: int):
             show_refusal(exc)
             status = 422
         except IntegrityError:  # another rater's review arrived at the same moment
-            raise FeedbackError("Another review arrived at the same moment; reload.") from None
+            raise FeedbackError(_("Another review arrived at the same moment; reload.")) from None
         else:
             db.session.commit()
-            flash("Review saved.", "success")
+            flash(_("Review saved."), "success")
             return redirect(url_for(".queue"))
     return render_template("feedback/review.html", review=context, entered=request.form), status

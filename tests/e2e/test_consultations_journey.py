@@ -142,7 +142,7 @@ def test_group_booking_journey(
         person.get_by_label("Note shared with the therapist").fill("Welcome to the group.")
         person.get_by_label("Private trainer note").fill("Joined from the waiting list.")
         page.get_by_role("button", name="Save attendance").click()
-        expect(page.get_by_text("Attendance saved for 1 therapist(s).")).to_be_visible()
+        expect(page.get_by_text("Attendance saved for 1 therapist.")).to_be_visible()
         expect(page.get_by_role("cell", name="Attended")).to_be_visible()
         assert_accessible(page)
 

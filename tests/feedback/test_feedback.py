@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -132,3 +133,36 @@ def test_no_one_else_reads_or_asks_about_a_therapists_response(
     assert client.get("/feedback/queue").status_code == 403
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(FeedbackRequest.id))) == 0
+
+
+FR = {"Accept-Language": "fr-CA"}
+
+
+def test_asking_and_reviewing_in_french(app, client, form, therapist, make_user, login, csrf):
+    response_id = _respond(client, form)
+    mine = unescape(client.get(f"{SET}/responses/{response_id}", headers=FR).get_data(as_text=True))
+    assert '<html lang="fr-CA">' in mine
+    assert "Demander une rétroaction à l'équipe de formation" in mine
+    asked = client.post(
+        f"/feedback/ask/withdrawal/{response_id}",
+        data={"csrf_token": csrf(client)},
+        headers=FR,
+        follow_redirects=True,
+    )
+    assert "Vous recevrez un avis quand la rétroaction sera prête." in unescape(
+        asked.get_data(as_text=True)
+    )
+    rater = _faculty(app, make_user, login, "Fay First")
+    queue = unescape(rater.get("/feedback/queue", headers=FR).get_data(as_text=True))
+    assert "Réponses d'exercice à réviser" in queue and "withdrawal\u00a0: élément fine-b1" in queue
+    with app.app_context():
+        request_id = db.session.scalar(sa.select(FeedbackRequest.id))
+    refused = rater.post(
+        f"/feedback/reviews/{request_id}",
+        data={"csrf_token": csrf(rater), "score-observe": "4", "comment": "ok"},
+        headers=FR,
+    )
+    assert refused.status_code == 422
+    page = unescape(refused.get_data(as_text=True))
+    assert "Notez de 1 à 5\u00a0: Invites the client" in page
+    assert "Réviser une réponse d'exercice" in page and "Enregistrer la révision" in page

@@ -37,12 +37,6 @@ def _key(message_id) -> str:
     return message_id if isinstance(message_id, str) else message_id[0]
 
 
-def _text(string):
-    """A translation as comparable text: read_mo gives a plural's forms as a list,
-    read_po as a tuple."""
-    return tuple(string) if isinstance(string, (list, tuple)) else string
-
-
 def _french():
     with PO.open("rb") as handle:
         return read_po(handle, locale="fr_CA")
@@ -67,8 +61,15 @@ def test_every_french_string_is_translated_and_none_is_fuzzy():
     assert not untranslated, f"untranslated or fuzzy in {PO.name}: {untranslated[:20]}"
 
 
+def _entry(message) -> tuple:
+    """A message's context, id and translation(s), comparable between .po and .mo (the
+    .mo reader gives a plural's forms as a list, the .po reader as a tuple)."""
+    string = message.string
+    return message.context, _key(message.id), tuple(string) if isinstance(string, list) else string
+
+
 def test_the_compiled_catalogue_matches_its_source():
     with MO.open("rb") as handle:
-        compiled = {_key(m.id): _text(m.string) for m in read_mo(handle) if m.id}
-    source = {_key(m.id): _text(m.string) for m in _french() if m.id}
+        compiled = {_entry(m) for m in read_mo(handle) if m.id}
+    source = {_entry(m) for m in _french() if m.id}
     assert compiled == source, "run `make i18n` to compile the French catalogue"
