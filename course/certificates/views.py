@@ -18,6 +18,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.certificates import services
@@ -67,7 +68,7 @@ def mine():
             status_code = exc.status
         else:
             db.session.commit()
-            flash("Your certificate has been issued. You can download it below.", "success")
+            flash(_("Your certificate has been issued. You can download it below."), "success")
             return redirect(url_for("certificates.mine"))
     elif request.method == "POST":
         status_code = 400
@@ -82,9 +83,9 @@ def download(code: str):
     certificate = services.find_certificate(code)
     own = certificate is not None and certificate.user_id == current_user.id
     if certificate is None or (current_user.role != "admin" and not own):
-        abort(404, "There is no certificate of yours with this code.")
+        abort(404, _("There is no certificate of yours with this code."))
     if current_user.role != "admin" and not certificate.valid:
-        abort(410, "This certificate was revoked, so it can no longer be downloaded.")
+        abort(410, _("This certificate was revoked, so it can no longer be downloaded."))
     path = services.stored_pdf(certificate)
     db.session.commit()  # changes something only when a lost file had to be rendered again
     response = send_file(
