@@ -18,20 +18,28 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.certificates import services
 from course.certificates.forms import NameForm
-from course.certificates.pdf import CODE_RE, format_date, format_hours, normalize_code
+from course.certificates.pdf import CODE_RE, format_date, normalize_code
 from course.clock import local
 from course.extensions import db, limiter
 from course.learning.overview import course_view
 from course.web.access import public, roles
 
 bp = Blueprint("certificates", __name__)
-bp.add_app_template_filter(format_hours, "ce_hours")
 bp.add_app_template_filter(format_date, "long_date")
+
+
+@bp.app_template_filter("ce_hours")
+def page_hours(hours: float) -> str:
+    """The hours in the page's language: '1.5 CE hours' (the PDF keeps ``format_hours``)."""
+    if hours == 1:
+        return _("1 CE hour")
+    return _("%(hours)s CE hours", hours=format_decimal(hours))
 
 
 @bp.app_template_filter("local_long_date")

@@ -55,6 +55,7 @@ def test_the_public_and_admin_pages_are_in_french(
     page = visitor.get(f"/verify/{code}", headers=FR).get_data(as_text=True)
     assert '<html lang="fr-CA">' in page and "Statut\u00a0: valide." in page
     assert "Code de vérification" in page and "Status: valid." not in page
+    assert "1,5 heures de formation continue" in page and "CE hours" not in page
     unknown = visitor.get("/verify/ZZZZ-ZZZZ-ZZZZ", headers=FR)
     assert unknown.status_code == 404
     assert "Aucune attestation ne porte le code ZZZZ-ZZZZ-ZZZZ." in unknown.get_data(as_text=True)
