@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -65,7 +66,7 @@ def admin_revoke(certificate_id: int):
         show_refusal(exc)
         return redirect(url_for("certificates.admin_detail", certificate_id=certificate_id))
     db.session.commit()
-    flash(f"Certificate {certificate.code} was revoked.", "success")
+    flash(_("Certificate %(code)s was revoked.", code=certificate.code), "success")
     return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
 
 
@@ -85,7 +86,14 @@ def admin_reissue(certificate_id: int):
         show_refusal(exc)
         return redirect(url_for("certificates.admin_detail", certificate_id=certificate_id))
     db.session.commit()
-    flash(f"Certificate {replacement.code} was issued in place of {certificate.code}.", "success")
+    flash(
+        _(
+            "Certificate %(new)s was issued in place of %(old)s.",
+            new=replacement.code,
+            old=certificate.code,
+        ),
+        "success",
+    )
     return redirect(url_for("certificates.admin_detail", certificate_id=replacement.id))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import case, select
 
 from course import clock
@@ -44,10 +45,11 @@ class CertificateStatus:
 def certificate_rule_status(user, course_view) -> list[Missing]:
     """What the therapist must still do for the certificate; empty once the rule is met."""
     if not course_view.modules:
-        return [Missing("The course has not been published yet.")]
+        return [Missing(_("The course has not been published yet."))]
     rule = course_view.spec.certificate
     missing = [
-        Missing(f"Complete the module “{title}”.") for title in course_view.incomplete(rule.modules)
+        Missing(_("Complete the module “%(title)s”.", title=title))
+        for title in course_view.incomplete(rule.modules)
     ]
     done = submitted_surveys(user.id)  # always: one query, shared with the surveys partial
     required = [name for name in rule.surveys if name not in done]
@@ -59,16 +61,26 @@ def certificate_rule_status(user, course_view) -> list[Missing]:
     for name in required:
         title = title_of(name)
         if name in due:
-            verb = "Finish" if due[name].status == "draft" else "Answer"
-            missing.append(Missing(f"{verb} the survey “{title}”.", name, due[name].trigger))
+            if due[name].status == "draft":
+                text = _("Finish the survey “%(title)s”.", title=title)
+            else:
+                text = _("Answer the survey “%(title)s”.", title=title)
+            missing.append(Missing(text, name, due[name].trigger))
         elif name in entries:
             opens = entries[name].opens(titles)
-            missing.append(Missing(f"Answer the survey “{title}”: it opens {opens}."))
+            missing.append(
+                Missing(
+                    _("Answer the survey “%(title)s”: it opens %(when)s.", title=title, when=opens)
+                )
+            )
         else:
             missing.append(
                 Missing(
-                    f"Answer the survey “{title}”. It is not scheduled yet; "
-                    "please contact the course team."
+                    _(
+                        "Answer the survey “%(title)s”. It is not scheduled yet; "
+                        "please contact the course team.",
+                        title=title,
+                    )
                 )
             )
     return missing

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -78,13 +79,13 @@ def confirm_name(text: str | None) -> str:
     """The name as it will be printed (spaces tidied), or CertificateError saying what is wrong."""
     name = unicodedata.normalize("NFC", " ".join((text or "").split()))
     if not name:
-        raise CertificateError("Enter your name as it should appear on the certificate.")
+        raise CertificateError(_("Enter your name as it should appear on the certificate."))
     if len(name) > MAX_NAME:
-        raise CertificateError(f"The name may be at most {MAX_NAME} characters long.")
+        raise CertificateError(_("The name may be at most %(n)d characters long.", n=MAX_NAME))
     if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise CertificateError("The name contains characters that cannot be printed.")
+        raise CertificateError(_("The name contains characters that cannot be printed."))
     if not any(ch.isalpha() for ch in name):
-        raise CertificateError("The name must contain letters.")
+        raise CertificateError(_("The name must contain letters."))
     return name
 
 
@@ -93,16 +94,20 @@ def issue_certificate(user, course_view, holder_name: str) -> Certificate:
     name = confirm_name(holder_name)
     existing = latest_certificate(user.id)
     if existing is not None and existing.valid:
-        raise CertificateError("Your certificate has already been issued.", 409)
+        raise CertificateError(_("Your certificate has already been issued."), 409)
     if existing is not None:
         raise CertificateError(
-            "Your certificate was revoked. Please contact the course team: an administrator "
-            "can reissue it.",
+            _(
+                "Your certificate was revoked. Please contact the course team: an "
+                "administrator can reissue it."
+            ),
             409,
         )
     if missing := certificate_rule_status(user, course_view):
         todo = " ".join(m.text for m in missing)
-        raise CertificateError(f"Your certificate is not ready yet. Still needed: {todo}", 409)
+        raise CertificateError(
+            _("Your certificate is not ready yet. Still needed: %(todo)s", todo=todo), 409
+        )
     spec = course_view.spec
     certificate = Certificate(
         user_id=user.id,
@@ -112,17 +117,19 @@ def issue_certificate(user, course_view, holder_name: str) -> Certificate:
         ce_hours=float(spec.ce_hours),
         completed_on=completion_date(user, course_view),
     )
-    _insert(certificate, "Your certificate has already been issued.")
+    _insert(certificate, _("Your certificate has already been issued."))
     record("certificate.issued", actor=user, target=f"certificate:{certificate.code}")
     return certificate
 
 
 def revoke_certificate(admin, certificate: Certificate, reason: str | None) -> None:
     """Revoke a certificate with a reason (audit-logged); the public page then says so."""
-    reason = _reason(reason, "revoking")
+    reason = _reason(reason, _("Give a reason for revoking the certificate."))
     if certificate.revoked_at is not None:
         when = certificate.revoked_at.date().isoformat()
-        raise CertificateError(f"This certificate was already revoked on {when}.", 409)
+        raise CertificateError(
+            _("This certificate was already revoked on %(date)s.", date=when), 409
+        )
     _revoke(admin, certificate, reason)
     record(
         "certificate.revoked",
@@ -137,18 +144,24 @@ def reissue_certificate(
     admin, certificate: Certificate, holder_name: str | None, reason: str | None
 ) -> Certificate:
     """Replace a certificate with a new code (and the name corrected, if given)."""
-    reason = _reason(reason, "reissuing")
+    reason = _reason(reason, _("Give a reason for reissuing the certificate."))
     name = confirm_name(holder_name or certificate.holder_name)
     if certificate.replaced_by_id is not None:
         newer = db.session.get(Certificate, certificate.replaced_by_id)
         raise CertificateError(
-            f"This certificate was already replaced by {newer.code}; reissue that one instead.",
+            _(
+                "This certificate was already replaced by %(code)s; reissue that one instead.",
+                code=newer.code,
+            ),
             409,
         )
     other = latest_certificate(certificate.user_id)
     if other is not None and other.valid and other.id != certificate.id:
         raise CertificateError(
-            f"This therapist already holds a valid certificate, {other.code}; reissue that one.",
+            _(
+                "This therapist already holds a valid certificate, %(code)s; reissue that one.",
+                code=other.code,
+            ),
             409,
         )
     if certificate.revoked_at is None:
@@ -161,7 +174,7 @@ def reissue_certificate(
         ce_hours=certificate.ce_hours,
         completed_on=certificate.completed_on,
     )
-    _insert(replacement, "This therapist already holds a valid certificate.")
+    _insert(replacement, _("This therapist already holds a valid certificate."))
     certificate.replaced_by_id = replacement.id
     db.session.flush()
     record(
@@ -176,12 +189,13 @@ def reissue_certificate(
     return replacement
 
 
-def _reason(text: str | None, doing: str) -> str:
+def _reason(text: str | None, missing: str) -> str:
+    """The reason, tidied; ``missing`` is the message when there is none."""
     reason = " ".join((text or "").split())
     if not reason:
-        raise CertificateError(f"Give a reason for {doing} the certificate.")
+        raise CertificateError(missing)
     if len(reason) > MAX_REASON:
-        raise CertificateError(f"The reason may be at most {MAX_REASON} characters long.")
+        raise CertificateError(_("The reason may be at most %(n)d characters long.", n=MAX_REASON))
     return reason
 
 
@@ -224,8 +238,10 @@ def _write_pdf(certificate: Certificate) -> Path:
     except ValueError as exc:
         current_app.logger.exception("certificate %s not rendered", certificate.code)
         raise CertificateError(
-            "The certificate could not be generated. The error was logged; please try again "
-            "later or contact the course team.",
+            _(
+                "The certificate could not be generated. The error was logged; please try "
+                "again later or contact the course team."
+            ),
             500,
         ) from exc
     target = Path(current_app.config["STORAGE_DIR"]) / certificate.pdf_path

@@ -18,19 +18,28 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.certificates import services
 from course.certificates.forms import NameForm
-from course.certificates.pdf import CODE_RE, format_date, format_hours, normalize_code
+from course.certificates.pdf import CODE_RE, format_date, normalize_code
 from course.clock import local
 from course.extensions import db, limiter
 from course.learning.overview import course_view
 from course.web.access import public, roles
 
 bp = Blueprint("certificates", __name__)
-bp.add_app_template_filter(format_hours, "ce_hours")
 bp.add_app_template_filter(format_date, "long_date")
+
+
+@bp.app_template_filter("ce_hours")
+def page_hours(hours: float) -> str:
+    """The hours in the page's language: '1.5 CE hours' (the PDF keeps ``format_hours``)."""
+    if hours == 1:
+        return _("1 CE hour")
+    return _("%(hours)s CE hours", hours=format_decimal(hours))
 
 
 @bp.app_template_filter("local_long_date")
@@ -67,7 +76,7 @@ def mine():
             status_code = exc.status
         else:
             db.session.commit()
-            flash("Your certificate has been issued. You can download it below.", "success")
+            flash(_("Your certificate has been issued. You can download it below."), "success")
             return redirect(url_for("certificates.mine"))
     elif request.method == "POST":
         status_code = 400
@@ -82,9 +91,9 @@ def download(code: str):
     certificate = services.find_certificate(code)
     own = certificate is not None and certificate.user_id == current_user.id
     if certificate is None or (current_user.role != "admin" and not own):
-        abort(404, "There is no certificate of yours with this code.")
+        abort(404, _("There is no certificate of yours with this code."))
     if current_user.role != "admin" and not certificate.valid:
-        abort(410, "This certificate was revoked, so it can no longer be downloaded.")
+        abort(410, _("This certificate was revoked, so it can no longer be downloaded."))
     path = services.stored_pdf(certificate)
     db.session.commit()  # changes something only when a lost file had to be rendered again
     response = send_file(

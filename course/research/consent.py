@@ -9,11 +9,13 @@ declined or withdrawn leaves them out of every export made from then on.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
 from course import clock
@@ -103,9 +105,20 @@ def enrolment_open() -> bool:
     return enrolment_closed(current_app.config) is None
 
 
+#: The typed confirmations accepted, casefolded: the English consent text asks for
+#: "I agree", the French one for « J'accepte ».
+AGREEMENTS = frozenset({"i agree", "j'accepte"})
+#: Any apostrophe a keyboard or phone may give, with any spaces around it.
+_APOSTROPHE = re.compile(r"\s*['\u2019\u02bc\u2018`\u00b4]\s*")
+#: Quotation marks (and the spaces French puts inside « ») someone may type around it.
+_QUOTES = ' "«»“”'
+
+
 def confirmed(typed: str | None) -> bool:
-    """Whether the typed confirmation says "I agree" (any case, spacing or final stop)."""
-    return " ".join((typed or "").split()).rstrip(".!").casefold() == "i agree"
+    """Whether the typed confirmation says "I agree" or « J'accepte » (any case, spacing,
+    apostrophe or final stop; quotes around it are forgiven too)."""
+    words = " ".join((typed or "").split()).strip(_QUOTES).rstrip(".!").strip(_QUOTES)
+    return _APOSTROPHE.sub("'", words).casefold() in AGREEMENTS
 
 
 def _latest(column, user_id: int):
@@ -135,10 +148,11 @@ def standing(user) -> Standing:
     return Standing(True, version, decision, decided_version, at, bool(allocated))
 
 
-CHANGED = (
-    "The consent text changed while you were reading it. Please read the new version "
-    "below and answer again."
-)
+def _changed() -> str:
+    return _(
+        "The consent text changed while you were reading it. Please read the new version "
+        "below and answer again."
+    )
 
 
 def decide(
@@ -158,17 +172,17 @@ def decide(
     """
     current = current_version()
     if not in_trial(user):
-        raise ConsentError("Your account is not part of the research study; nothing to answer.")
+        raise ConsentError(_("Your account is not part of the research study; nothing to answer."))
     if current is None or version != current:
-        raise ConsentError(CHANGED)
+        raise ConsentError(_changed())
     text = consent_text_of(current)
     if text is None:
-        raise ConsentError("The consent text is not available; please contact the study team.")
+        raise ConsentError(_("The consent text is not available; please contact the study team."))
     if accept:
         _check_acceptance(text, text_sha256, read, typed)
     if standing(user).decision == "withdrawn":
         raise ConsentError(
-            "You withdrew from the research. To take part again, please contact the study team."
+            _("You withdrew from the research. To take part again, please contact the study team.")
         )
     decision = "accepted" if accept else "declined"
     entry = ConsentRecord(user_id=user.id, version=current, decision=decision, at=clock.now_utc())
@@ -186,25 +200,29 @@ def _check_acceptance(text: str, text_sha256: str | None, read: bool, typed: str
     """Refuse an acceptance while enrolment is closed, of another text, or unconfirmed."""
     if not enrolment_open():
         raise ConsentError(
-            "The study is not open for enrolment yet. Nothing has been recorded; please "
-            "come back later or contact the study team.",
+            _(
+                "The study is not open for enrolment yet. Nothing has been recorded; please "
+                "come back later or contact the study team."
+            ),
             503,
         )
     if consent_text.UNKNOWN_MARK in text:
         current_app.logger.error("consent text names a setting that does not exist")
         raise ConsentError(
-            "The consent form has an error the study team must correct first. Nothing has "
-            "been recorded; please come back later or contact the study team.",
+            _(
+                "The consent form has an error the study team must correct first. Nothing "
+                "has been recorded; please come back later or contact the study team."
+            ),
             503,
         )
     if text_sha256 != consent_text.sha256_text(text):
-        raise ConsentError(CHANGED)
+        raise ConsentError(_changed())
     if not read:
         raise ConsentError(
-            "Tick the box to confirm that you have read the consent form.", field="read"
+            _("Tick the box to confirm that you have read the consent form."), field="read"
         )
     if not confirmed(typed):
-        raise ConsentError('Type "I agree" in the box to confirm.', field="typed")
+        raise ConsentError(_('Type "I agree" in the box to confirm.'), field="typed")
 
 
 def withdraw(user) -> ConsentRecord:
@@ -212,7 +230,7 @@ def withdraw(user) -> ConsentRecord:
     now = standing(user)
     if now.decision != "accepted":
         raise ConsentError(
-            "You are not taking part in the research, so there is nothing to withdraw."
+            _("You are not taking part in the research, so there is nothing to withdraw.")
         )
     entry = ConsentRecord(
         user_id=user.id, version=now.version, decision="withdrawn", at=clock.now_utc()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.auth.views import safe_next
@@ -42,7 +43,9 @@ def consent_gate():
             session["consent_passed"] = passed
         return None
     if wants_json():
-        message = "Please answer the research consent form first (at /research/consent)."
+        message = _(
+            "Please answer the research consent form first (at %(path)s).", path="/research/consent"
+        )
         return jsonify(error="Consent needed", message=message), 403
     target = request.full_path if request.method == "GET" else None
     return redirect(url_for("research.consent", next=target))
@@ -57,7 +60,7 @@ def consent_page():
     if form.validate_on_submit():
         choice = request.form.get("decision")
         if choice not in ("accept", "decline"):
-            flash("Choose whether you agree to take part.", "error")
+            flash(_("Choose whether you agree to take part."), "error")
         else:
             try:
                 consent.decide(
@@ -76,14 +79,18 @@ def consent_page():
                 standing = consent.standing(current_user)
                 if choice == "accept":
                     flash(
-                        "Thank you for agreeing to take part in the research. Your copy of "
-                        "the consent form is ready to download on this page.",
+                        _(
+                            "Thank you for agreeing to take part in the research. Your copy of "
+                            "the consent form is ready to download on this page."
+                        ),
                         "success",
                     )
                 else:
                     flash(
-                        "Your choice not to take part was recorded. Thank you for considering "
-                        "the study.",
+                        _(
+                            "Your choice not to take part was recorded. Thank you for "
+                            "considering the study."
+                        ),
                         "success",
                     )
                 if standing.awaiting_allocation:
@@ -106,8 +113,10 @@ def withdraw():
     else:
         db.session.commit()
         flash(
-            "You have withdrawn from the research. Your data is left out of every export "
-            "from now on.",
+            _(
+                "You have withdrawn from the research. Your data is left out of every export "
+                "from now on."
+            ),
             "success",
         )
     return redirect(url_for("research.consent"))

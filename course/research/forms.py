@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -77,10 +78,10 @@ class ConsentForm(FlaskForm):
     version = HiddenField(validators=[DataRequired()])
     #: SHA-256 of the text the page showed: accepting another text is refused.
     text_sha256 = HiddenField(validators=[Optional(), Length(max=64)])
-    read = BooleanField("I have read this consent form and had the chance to ask questions.")
+    read = BooleanField(_l("I have read this consent form and had the chance to ask questions."))
     typed = StringField(
-        'To agree, type "I agree"',
-        description="This confirms your choice, like a signature. Not needed to decline.",
+        _l('To agree, type "I agree"'),
+        description=_l("This confirms your choice, like a signature. Not needed to decline."),
         validators=[Optional(), Length(max=40)],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
@@ -103,8 +104,8 @@ class WithdrawForm(FlaskForm):
     """Withdraw from the research."""
 
     confirm = BooleanField(
-        "I understand that my data will be left out of every research export from now on.",
-        validators=[DataRequired("Tick the box to confirm that you want to withdraw.")],
+        _l("I understand that my data will be left out of every research export from now on."),
+        validators=[DataRequired(_l("Tick the box to confirm that you want to withdraw."))],
     )
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from flask_babel import format_number
+from flask_babel import gettext as _
+
 from course.surveys.instruments import Instrument
 
 #: The longest free-text answer accepted, in characters.
@@ -27,13 +30,15 @@ def parse_answers(
             elif item.type == "text":
                 answers[item.id] = raw.replace("\r\n", "\n")
                 if len(answers[item.id]) > MAX_TEXT:
-                    errors[item.id] = (
-                        f"This answer is {len(answers[item.id]):,} characters long; "
-                        f"please shorten it to at most {MAX_TEXT:,}."
+                    errors[item.id] = _(
+                        "This answer is %(length)s characters long; please shorten it to at "
+                        "most %(limit)s.",
+                        length=format_number(len(answers[item.id])),
+                        limit=format_number(MAX_TEXT),
                     )
             else:
-                points = {str(point): point for point, _ in item.labels}
+                points = {str(point): point for point, _label in item.labels}
                 answers[item.id] = points.get(raw)
                 if raw not in points:
-                    errors[item.id] = "Choose one of the answers shown."
+                    errors[item.id] = _("Choose one of the answers shown.")
     return answers, errors

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, g, has_app_context
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 
 from course.consultations.attendance import attended_count
@@ -34,10 +36,11 @@ class Scheduled:
     def opens(self, module_titles: Mapping[str, str]) -> str:
         """When it opens, in words: 'when you finish the course'."""
         if self.kind == "after_module":
-            return f"when you complete “{module_titles.get(self.module, self.module)}”"
+            title = module_titles.get(self.module, self.module)
+            return _("when you complete “%(title)s”", title=title)
         if self.kind == "after_consultations":
-            return f"after your {_ordinal(self.count)} consultation"
-        return "when you finish the course"
+            return _("after your %(ordinal)s consultation", ordinal=_ordinal(self.count))
+        return _("when you finish the course")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,9 @@ def scheduled(spec: CourseSpec, catalog: Catalog | None = None) -> tuple[Schedul
 
 
 def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd... (in French, 1re, 2e, 3e: a consultation is feminine)."""
+    if str(get_locale() or "en").startswith("fr"):
+        return f"{n}re" if n == 1 else f"{n}e"
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -197,10 +203,12 @@ def is_met(entry: Scheduled, course_view, attended: int) -> bool:
 
 def _reason(entry: Scheduled, titles: Mapping[str, str]) -> str:
     if entry.kind == "after_module":
-        return f"You completed “{titles.get(entry.module, entry.module)}”."
+        return _("You completed “%(title)s”.", title=titles.get(entry.module, entry.module))
     if entry.kind == "after_consultations":
-        return f"You attended {entry.count} consultation{'s' if entry.count != 1 else ''}."
-    return "You finished the course."
+        return ngettext(
+            "You attended %(num)d consultation.", "You attended %(num)d consultations.", entry.count
+        )
+    return _("You finished the course.")
 
 
 def response_counts() -> dict[tuple[str, str], dict[str, int]]:

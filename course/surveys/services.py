@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from course import clock
@@ -70,12 +72,12 @@ def open_survey(user, survey: str, trigger: str, view=None) -> SurveyPage:
     )
     response = _response(user.id, survey, trigger)
     if response is None and due is None:
-        raise SurveyError("There is no survey for you at this address.", 404)
+        raise SurveyError(_("There is no survey for you at this address."), 404)
     catalog = load_builtin()
     try:
         instruments = catalog.bundle(survey)
     except KeyError:
-        raise SurveyError("This survey is no longer available.", 404) from None
+        raise SurveyError(_("This survey is no longer available."), 404) from None
     return SurveyPage(
         survey=survey,
         trigger=trigger,
@@ -102,7 +104,7 @@ def submit(user, page: SurveyPage, answers: Mapping[str, Answer]) -> SurveyRespo
     """Store the final answers and their scores; after this nothing can change."""
     response = _locked(user, page)
     if not any(value is not None for value in answers.values()):
-        raise SurveyError("Answer at least one question before you submit the survey.")
+        raise SurveyError(_("Answer at least one question before you submit the survey."))
     _store(response, page.instruments, answers)
     for result in _scores(page, answers).values():
         db.session.add(
@@ -162,7 +164,11 @@ def _locked(user, page: SurveyPage) -> SurveyResponse:
     if response.submitted_at is not None:
         when = response.submitted_at.date().isoformat()
         raise SurveyError(
-            f"You submitted this survey on {when}. Submitted answers cannot be changed.", 409
+            _(
+                "You submitted this survey on %(date)s. Submitted answers cannot be changed.",
+                date=when,
+            ),
+            409,
         )
     return response
 
@@ -171,12 +177,12 @@ def _store(response: SurveyResponse, instruments, answers: Mapping[str, Answer])
     """Replace the response's answers with these (checked first; blank items get no row)."""
     owner = {item.id: i.name for i in instruments for item in i.items}
     if unknown := sorted(set(answers) - set(owner)):
-        raise SurveyError(f"This survey has no question {', '.join(unknown)}.")
+        raise SurveyError(_("This survey has no question %(ids)s.", ids=", ".join(unknown)))
     for instrument in instruments:
         try:
             score(instrument, {k: v for k, v in answers.items() if owner[k] == instrument.name})
         except ValueError as exc:
-            raise SurveyError(f"An answer could not be read: {exc}.") from exc
+            raise SurveyError(_("An answer could not be read: %(error)s.", error=exc)) from exc
     db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id == response.id))
     for item, value in answers.items():
         if value is None:
@@ -205,9 +211,16 @@ def _scores(page: SurveyPage, answers: Mapping[str, Answer]) -> dict[str, Score]
 
 
 def notify_due(user, view=None) -> int:
-    """E-mail the therapist about each survey newly due; each one is e-mailed at most once."""
+    """E-mail the therapist about each survey newly due; each one is e-mailed at most once.
+    The e-mail is in English (as every e-mail is for now), even when the fact that made
+    the survey due was recorded by someone reading the pages in French."""
     if user.role != "therapist" or not user.active:
         return 0
+    with force_locale("en"):
+        return _notify_due(user, view)
+
+
+def _notify_due(user, view) -> int:
     sent = 0
     for due in due_surveys(user, view or course_view(user)):
         statement = insert_ignoring_conflicts(

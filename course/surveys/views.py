@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_number
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.catalog import published_course
@@ -62,7 +64,7 @@ def respond(survey: str, trigger: str):
         return _form(page, page.answers)
     action = request.form.get("action")
     if action not in ACTIONS:
-        abort(400, "Use the “Save and finish later” or the “Submit answers” button.")
+        abort(400, _("Use the “Save and finish later” or the “Submit answers” button."))
     answers, errors = parse_answers(page.instruments, request.form)
     if errors:
         return _form(page, answers, errors), 400
@@ -76,11 +78,15 @@ def respond(survey: str, trigger: str):
         return _form(page, answers, problem=str(exc)), exc.status
     db.session.commit()
     if action == "submit":
-        flash(f"Thank you: your answers to “{page.title}” were submitted.", "success")
+        flash(
+            _("Thank you: your answers to “%(title)s” were submitted.", title=page.title), "success"
+        )
     else:
         flash(
-            "Your answers are saved. You can come back to finish the survey at any time "
-            "from your course page.",
+            _(
+                "Your answers are saved. You can come back to finish the survey at any time "
+                "from your course page."
+            ),
             "success",
         )
     return redirect(url_for("learning.home"))
@@ -94,6 +100,7 @@ def _form(page, answers, errors=None, problem: str | None = None):
         errors=errors or {},
         problem=problem,
         max_text=MAX_TEXT,
+        max_text_shown=format_number(MAX_TEXT),
     )
 
 
