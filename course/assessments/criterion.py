@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 
 from course.assessments.models import QuizAttempt
@@ -67,11 +68,15 @@ class QuizCriterion:
     def item(self, rule: Any, module: Any, standings: Mapping[str, Any]) -> ChecklistItem:
         """The quiz line of the checklist."""
         quiz = standings.get(module.slug) or QuizStanding()
-        status = "not taken yet"
+        status = _("not taken yet")
         if quiz.attempts:
-            best = f"best {percent_text(quiz.best_score)}"
-            status = f"passed ({best})" if quiz.passed else f"not passed yet ({best})"
-        return ChecklistItem("quiz", "Quiz", status, 1.0 if quiz.passed else 0.0, quiz.passed)
+            best = percent_text(quiz.best_score)
+            status = (
+                _("passed (best %(score)s)", score=best)
+                if quiz.passed
+                else _("not passed yet (best %(score)s)", score=best)
+            )
+        return ChecklistItem("quiz", _("Quiz"), status, 1.0 if quiz.passed else 0.0, quiz.passed)
 
     def started(self, module: Any, standings: Mapping[str, Any]) -> bool:
         """Any submitted attempt counts as starting the module."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
@@ -12,8 +13,8 @@ class GrantForm(FlaskForm):
     """Why this therapist gets another attempt (kept in the audit log)."""
 
     reason = StringField(
-        "Reason",
-        description="For example: talked it through at the consultation on 3 March.",
+        _l("Reason"),
+        description=_l("For example: talked it through at the consultation on 3 March."),
         render_kw={"maxlength": REASON_MAX, "autocomplete": "off"},
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from course import clock
@@ -36,7 +37,7 @@ def published_quiz(slug: str) -> tuple[Quiz, QuizRevision]:
     """The quiz and its published revision, or a 404 refusal."""
     quiz = db.session.scalar(select(Quiz).where(Quiz.slug == slug))
     if quiz is None or quiz.published_revision_id is None:
-        raise QuizError("This module has no published quiz.", 404)
+        raise QuizError(_("This module has no published quiz."), 404)
     return quiz, db.session.get(QuizRevision, quiz.published_revision_id)
 
 
@@ -81,19 +82,23 @@ def grant_attempt(actor: User, slug: str, user_id: int, reason: str) -> QuizAtte
     """One more attempt for a therapist who has none left and has not passed; audited."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise QuizError("Say why you are giving another attempt.", 422, field="reason")
+        raise QuizError(_("Say why you are giving another attempt."), 422, field="reason")
     if len(reason) > REASON_MAX:
-        raise QuizError(f"Keep the reason under {REASON_MAX} characters.", 422, field="reason")
+        raise QuizError(
+            _("Keep the reason under %(count)d characters.", count=REASON_MAX), 422, field="reason"
+        )
     quiz, revision = published_quiz(slug)
     therapist = db.session.get(User, user_id)
     if therapist is None or therapist.role != "therapist":
-        raise QuizError("There is no such therapist.", 404)
+        raise QuizError(_("There is no such therapist."), 404)
     lock_attempts(therapist.id, quiz.id)
     allowed = allowance(therapist.id, quiz.id, revision)
     if allowed.passed:
-        raise QuizError(f"{therapist.name} has already passed this quiz.", 409)
+        raise QuizError(_("%(name)s has already passed this quiz.", name=therapist.name), 409)
     if not allowed.exhausted:
-        raise QuizError(f"{therapist.name} still has attempts left at this quiz.", 409)
+        raise QuizError(
+            _("%(name)s still has attempts left at this quiz.", name=therapist.name), 409
+        )
     grant = QuizAttemptGrant(
         user_id=therapist.id,
         quiz_id=quiz.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from course import clock, signals
@@ -28,7 +29,7 @@ class MissingAnswers(QuizError):
     """Some questions have no answer; nothing was recorded."""
 
     def __init__(self, question_ids: list[str]) -> None:
-        super().__init__("Answer every question before submitting.", 422)
+        super().__init__(_("Answer every question before submitting."), 422)
         self.question_ids = question_ids
 
 
@@ -37,8 +38,11 @@ class AttemptsUsed(QuizError):
 
     def __init__(self, limit: int) -> None:
         super().__init__(
-            f"You have used all {limit} attempts at this quiz. Please contact the trainers: "
-            "they can give you another attempt.",
+            _(
+                "You have used all %(limit)d attempts at this quiz. Please contact the "
+                "trainers: they can give you another attempt.",
+                limit=limit,
+            ),
             409,
         )
 
@@ -118,7 +122,7 @@ def quiz_context(user, slug: str) -> QuizContext:
     opened = open_module(user, slug)
     quiz = db.session.scalar(select(Quiz).where(Quiz.slug == slug))
     if quiz is None or quiz.published_revision_id is None:
-        raise QuizError("This module has no quiz.", 404)
+        raise QuizError(_("This module has no quiz."), 404)
     return QuizContext(opened, quiz, db.session.get(QuizRevision, quiz.published_revision_id))
 
 
@@ -183,7 +187,7 @@ def lock_attempt(user, attempt_id: int) -> QuizAttempt:
         .execution_options(populate_existing=True)
     )
     if attempt is None:
-        raise QuizError("There is no such attempt.", 404)
+        raise QuizError(_("There is no such attempt."), 404)
     return attempt
 
 
@@ -196,9 +200,17 @@ def read_answers(revision: QuizRevision, layout, form) -> dict[str, list[str]]:
         chosen = form.getlist(f"q-{question['id']}")
         known = {o["id"] for o in question["options"]}
         if unknown := [c for c in chosen if c not in known]:
-            raise QuizError(f"Unknown option {unknown[0]!r} for question {question['id']!r}.")
+            raise QuizError(
+                _(
+                    "Unknown option %(option)s for question %(question)s.",
+                    option=repr(unknown[0]),
+                    question=repr(question["id"]),
+                )
+            )
         if question["type"] != "multiple" and len(chosen) > 1:
-            raise QuizError(f"Question {question['id']!r} takes one answer.")
+            raise QuizError(
+                _("Question %(question)s takes one answer.", question=repr(question["id"]))
+            )
         if not chosen:
             missing.append(question["id"])
         answers[question["id"]] = sorted(set(chosen))
@@ -212,7 +224,7 @@ def submit_attempt(user, ctx: QuizContext, attempt_id: int, form) -> QuizAttempt
     lock_attempts(user.id, ctx.quiz.id)
     attempt = lock_attempt(user, attempt_id)
     if attempt.quiz_id != ctx.quiz.id:
-        raise QuizError("There is no such attempt.", 404)
+        raise QuizError(_("There is no such attempt."), 404)
     if not attempt.is_open:
         return attempt
     revision = db.session.get(QuizRevision, attempt.quiz_revision_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.assessments import grants
@@ -61,7 +62,7 @@ def grant(slug: str, user_id: int):
         show_refusal(exc, form)
         return _attempts_page(slug, {user_id: form}), exc.status
     db.session.commit()
-    flash("Another attempt was given; the therapist has been told.", "success")
+    flash(_("Another attempt was given; the therapist has been told."), "success")
     return redirect(url_for("assessments.attempts_used", slug=slug))
 
 
@@ -70,7 +71,9 @@ def _attempts_page(slug: str, forms: dict | None = None):
     people = grants.out_of_attempts(quiz, revision)
     forms = {p.user_id: grant_form(p.user_id, formdata=None) for p in people} | (forms or {})
     for person in people:  # a label that names the person, for speech and voice control
-        forms[person.user_id].reason.label.text = f"Reason for giving {person.name} another attempt"
+        forms[person.user_id].reason.label.text = _(
+            "Reason for giving %(name)s another attempt", name=person.name
+        )
     return render_template(
         "assessments/attempts_used.html",
         slug=slug,

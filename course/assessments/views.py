@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -99,7 +100,7 @@ def submit(slug: str, attempt_id: int):
         ), 422
     except IntegrityError:
         db.session.rollback()  # another tab submitted at the same moment
-        flash("This attempt was already submitted in another window.", "info")
+        flash(_("This attempt was already submitted in another window."), "info")
         return redirect(url_for("assessments.quiz", slug=slug))
     return redirect(url_for("assessments.result", slug=slug, attempt_id=attempt.id))
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from course import clock
 
@@ -83,10 +84,12 @@ def course_access(user) -> CourseAccess:
             return CourseAccess("course")
         return CourseAccess(
             "declined",
-            "You chose not to take part in the study, and nothing more will be asked of "
-            "you. While the trial runs, the training is kept for its participants, so "
-            "that taking part or not makes no difference to when you can train. The course "
-            "opens for you here when the trial ends.",
+            _(
+                "You chose not to take part in the study, and nothing more will be asked of "
+                "you. While the trial runs, the training is kept for its participants, so "
+                "that taking part or not makes no difference to when you can train. The "
+                "course opens for you here when the trial ends."
+            ),
             trial_end(),
         )
     if user.arm == "control":
@@ -94,12 +97,16 @@ def course_access(user) -> CourseAccess:
             return CourseAccess("course")  # the course opens to the control arm afterwards
         return CourseAccess(
             "waitlist",
-            "You are in the study's comparison group, which does not take the training "
-            "while the trial runs. The course opens for you here when the trial ends.",
+            _(
+                "You are in the study's comparison group, which does not take the training "
+                "while the trial runs. The course opens for you here when the trial ends."
+            ),
             trial_end(),
         )
     return CourseAccess(
         "workshop",
-        "You are in the workshop group of the study: your training is a live video "
-        "workshop with the trainers. After the workshop, consultation groups open for you.",
+        _(
+            "You are in the workshop group of the study: your training is a live video "
+            "workshop with the trainers. After the workshop, consultation groups open for you."
+        ),
     )

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course import clock, signals
@@ -63,19 +64,35 @@ class VideoStanding:
     @property
     def status(self) -> str:
         """The line a learner reads: both ways when both count, and how far along each is."""
-        watched = f"{int(self.watched)}% watched (needs {self.need}%)"
+        watched, need = int(self.watched), self.need
         if not self.allowed:
-            return watched
+            return _("%(watched)d%% watched (needs %(need)d%%)", watched=watched, need=need)
         if self.to_read is None:
-            return f"{watched}; its transcript cannot count until the video's length is known"
-        return f"{watched}, or transcript read {_amount(self.read, self.to_read)}"
+            return _(
+                "%(watched)d%% watched (needs %(need)d%%); its transcript cannot count until "
+                "the video's length is known",
+                watched=watched,
+                need=need,
+            )
+        return _(
+            "%(watched)d%% watched (needs %(need)d%%), or transcript read %(amount)s",
+            watched=watched,
+            need=need,
+            amount=_amount(self.read, self.to_read),
+        )
 
 
 def _amount(have: float, need: float) -> str:
     """ "2 of 5 minutes", or seconds for needs under two minutes."""
     if need < 120:
-        return f"{int(min(have, need))} of {max(1, round(need))} seconds"
-    return f"{int(min(have, need) // 60)} of {max(1, round(need / 60))} minutes"
+        return _(
+            "%(have)d of %(need)d seconds", have=int(min(have, need)), need=max(1, round(need))
+        )
+    return _(
+        "%(have)d of %(need)d minutes",
+        have=int(min(have, need) // 60),
+        need=max(1, round(need / 60)),
+    )
 
 
 def video_standing(video: Mapping[str, Any], seen: VideoProgress | None, rule) -> VideoStanding:
@@ -107,8 +124,8 @@ def time_status(have: float, need: float) -> str:
     """Active minutes against the minimum, never more than it ("12 of 12 minutes, done")."""
     total = max(1, math.ceil(need / 60))  # rounded up, so unfinished never shows total
     if have >= need:
-        return f"{total} of {total} minutes, done"
-    return f"{int(have // 60)} of {total} minutes"
+        return _("%(total)d of %(total)d minutes, done", total=total)
+    return _("%(have)d of %(need)d minutes", have=int(have // 60), need=total)
 
 
 def checklist(
@@ -129,7 +146,7 @@ def checklist(
         items.append(
             ChecklistItem(
                 "time",
-                "Time on this page",
+                _("Time on this page"),
                 time_status(have, need),
                 min(1.0, have / need),
                 have >= need,
@@ -141,7 +158,7 @@ def checklist(
             items.append(
                 ChecklistItem(
                     "video",
-                    f"Video: {video['title']}",
+                    _("Video: %(title)s", title=video["title"]),
                     standing.status,
                     standing.fraction,
                     standing.by is not None,

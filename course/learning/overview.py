@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
 from course.catalog import PublishedCourse, published_course
@@ -162,7 +163,7 @@ def course_view(
             )
         )
     return CourseView(
-        spec.title or "Your course",
+        spec.title or _("Your course"),
         spec.provider,
         spec.ce_hours,
         spec,

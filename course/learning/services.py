@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from course.catalog import PublishedModule, published_course
 from course.errors import DomainError
 from course.learning.access import course_access
@@ -48,10 +50,14 @@ def open_module(user, slug: str) -> OpenModule:
     view = course_view(user, published, focus=slug)
     card = view.card(slug)
     if card is None:
-        raise ModuleUnavailable("There is no published module with this address.", 404)
+        raise ModuleUnavailable(_("There is no published module with this address."), 404)
     if card.status == "locked":
         raise ModuleUnavailable(
-            f"“{card.title}” opens once you complete: {', '.join(card.missing)}.",
+            _(
+                "“%(title)s” opens once you complete: %(modules)s.",
+                title=card.title,
+                modules=", ".join(card.missing),
+            ),
             missing=card.missing,
         )
     return OpenModule(view, card, published.module(slug))

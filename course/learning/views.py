@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from course import clock
@@ -133,14 +134,14 @@ def reminders():
     """Turn the reminder e-mails after a quiet spell on or off (from the account page)."""
     choice = request.form.get("nudges", "")
     if choice not in ("on", "off"):
-        flash("Choose whether to get reminder e-mails.", "error")
+        flash(_("Choose whether to get reminder e-mails."), "error")
     else:
         nudges.set_nudges(current_user.id, choice == "on")
         db.session.commit()
         flash(
-            "Saved: you will get a reminder e-mail after a quiet spell."
+            _("Saved: you will get a reminder e-mail after a quiet spell.")
             if choice == "on"
-            else "Saved: you will get no reminder e-mails.",
+            else _("Saved: you will get no reminder e-mails."),
             "success",
         )
     return redirect(url_for("auth.account"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from course.catalog import published_course
 from course.errors import DomainError
 from course.learning.access import course_access
@@ -42,4 +44,4 @@ def check_open(user, key: str, slug: str) -> None:
     cards = [course_view(user).card(module) for module in using]
     if all(card is not None and card.status == "locked" for card in cards):
         titles = ", ".join(f"“{card.title}”" for card in cards if card)
-        raise PracticeError(f"This practice opens with {titles}.", 403)
+        raise PracticeError(_("This practice opens with %(modules)s.", modules=titles), 403)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, distinct, func, select
 
 from course.catalog import DrillSet, Scenario, ScenarioRevision
@@ -45,8 +46,9 @@ class ScenarioCriterion:
         """The scenario line of the checklist."""
         title, finished = standings.get(rule, (rule, 0))
         done = finished > 0
-        status = "an ending reached" if done else "not finished yet"
-        return ChecklistItem("scenario", f"Scenario: {title}", status, float(done), done)
+        status = _("an ending reached") if done else _("not finished yet")
+        label = _("Scenario: %(title)s", title=title)
+        return ChecklistItem("scenario", label, status, float(done), done)
 
     def started(self, module: Any, standings: Mapping[str, Any]) -> bool:
         """Finishing the scenario counts as starting the module."""
@@ -66,8 +68,8 @@ class PracticeCriterion:
     def item(self, rule: Any, module: Any, standings: Mapping[str, Any]) -> ChecklistItem:
         """The practice line of the checklist."""
         need, have = rule["items"], min(standings.get(rule["set"], 0), rule["items"])
-        status = f"{have} of {need} drill items answered and rated"
-        return ChecklistItem("practice", "Practice", status, have / need, have >= need)
+        status = _("%(have)d of %(need)d drill items answered and rated", have=have, need=need)
+        return ChecklistItem("practice", _("Practice"), status, have / need, have >= need)
 
     def started(self, module: Any, standings: Mapping[str, Any]) -> bool:
         """A rated drill item counts as starting the module."""

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from course import clock, signals
@@ -43,7 +44,7 @@ def open_set(user, slug: str) -> Practice:
     check_open(user, "practice", slug)
     revision = published_drills(slug)
     if revision is None:
-        raise PracticeError("There is no published drill set at this address.", 404)
+        raise PracticeError(_("There is no published drill set at this address."), 404)
     state = db.session.get(DrillLevel, (user.id, revision.drill_set_id))
     counts = db.session.execute(
         select(func.count(DrillResponse.id), func.count(DrillResponse.rated_at)).where(
@@ -91,21 +92,28 @@ def respond(user, slug: str, item_id: str, text: str) -> DrillResponse:
     practice = open_set(user, slug)
     item = practice.revision.item(item_id or "")
     if item is None:
-        raise PracticeError("That item is not part of this drill set.", 404)
+        raise PracticeError(_("That item is not part of this drill set."), 404)
     text = (text or "").replace("\r\n", "\n").strip()
     if "\x00" in text:
-        raise PracticeError("The response holds a character that cannot be stored.", 400)
+        raise PracticeError(_("The response holds a character that cannot be stored."), 400)
     need = practice.revision.min_response_chars
     if len(text) < need:
         raise PracticeError(
-            f"Write the response you would give, in your own words: at least {need} "
-            f"characters (you wrote {len(text)}).",
+            _(
+                "Write the response you would give, in your own words: at least %(need)d "
+                "characters (you wrote %(count)d).",
+                need=need,
+                count=len(text),
+            ),
             422,
             field="response",
         )
     if len(text) > MAX_RESPONSE:
         raise PracticeError(
-            f"Keep the response under {MAX_RESPONSE} characters; a spoken reply is short.",
+            _(
+                "Keep the response under %(count)d characters; a spoken reply is short.",
+                count=MAX_RESPONSE,
+            ),
             422,
             field="response",
         )
@@ -136,7 +144,7 @@ def own_response(user, slug: str, response_id: int) -> tuple[DrillResponse, dict
         )
     )
     if response is None:
-        raise PracticeError("There is no such response of yours.", 404)
+        raise PracticeError(_("There is no such response of yours."), 404)
     revision = db.session.get(DrillSetRevision, response.revision_id)
     return response, revision.item(response.item_id)
 
@@ -149,15 +157,18 @@ def rate(
     check_open(user, "practice", slug)
     response, item = own_response(user, slug, response_id)
     if response.rated_at is not None:
-        raise PracticeError("You have already rated this response.")
+        raise PracticeError(_("You have already rated this response."))
     scores: dict[str, int] = {}
     for criterion in item["criteria"]:
         raw = (ratings.get(criterion["id"]) or "").strip()
         if raw not in ("1", "2", "3", "4", "5"):
-            raise PracticeError(f"Rate your response from 1 to 5 on: {criterion['text']}.", 422)
+            raise PracticeError(
+                _("Rate your response from 1 to 5 on: %(criterion)s.", criterion=criterion["text"]),
+                422,
+            )
         scores[criterion["id"]] = int(raw)
     if difficulty not in DIFFICULTIES:
-        raise PracticeError("Say whether the item was too easy, about right or too hard.", 422)
+        raise PracticeError(_("Say whether the item was too easy, about right or too hard."), 422)
     response.ratings, response.difficulty = scores, difficulty
     response.rated_at = clock.now_utc()
     db.session.flush()
@@ -203,7 +214,9 @@ def choose_level(user, slug: str, level: str) -> None:
     """The learner picks the level of the next items; flushes."""
     practice = open_set(user, slug)
     if level not in LEVELS:
-        raise PracticeError(f"Choose one of the levels: {', '.join(LEVELS)}.", 400)
+        raise PracticeError(
+            _("Choose one of the levels: %(levels)s.", levels=", ".join(LEVELS)), 400
+        )
     _set_level(user.id, practice.revision.drill_set_id, level, "learner")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from course import clock, signals
@@ -54,7 +55,7 @@ def _published(user, slug: str) -> ScenarioRevision:
     check_open(user, "scenario", slug)
     revision = published_scenario(slug)
     if revision is None:
-        raise PracticeError("There is no published scenario at this address.", 404)
+        raise PracticeError(gettext("There is no published scenario at this address."), 404)
     return revision
 
 
@@ -94,7 +95,9 @@ def _settle(revision: ScenarioRevision, step_id: str, points: int) -> str:
             for rule in step["branch"]
             if rule["at_least"] is None or points >= rule["at_least"]
         )
-    raise PracticeError("This scenario's branches do not settle; please tell the trainers.", 500)
+    raise PracticeError(
+        gettext("This scenario's branches do not settle; please tell the trainers."), 500
+    )
 
 
 def open_run(user, slug: str) -> RunView:
@@ -136,7 +139,7 @@ def _lock_run(user, slug: str, run_id: int) -> tuple[ScenarioRun, ScenarioRevisi
         .execution_options(populate_existing=True)
     )
     if run is None:
-        raise PracticeError("There is no such run of this scenario.", 404)
+        raise PracticeError(gettext("There is no such run of this scenario."), 404)
     return run, db.session.get(ScenarioRevision, run.revision_id)
 
 
@@ -149,16 +152,18 @@ def choose(user, slug: str, run_id: int, position: int, choice_id: str) -> RunVi
     check_open(user, "scenario", slug)
     run, revision = _lock_run(user, slug, run_id)
     if run.ended_at is not None:
-        raise PracticeError("This run has ended. Play again to start a new one.")
+        raise PracticeError(gettext("This run has ended. Play again to start a new one."))
     if position != run.position + 1:
         raise PracticeError(
-            "This step was already answered (perhaps in another window). "
-            "Reload the page to see where the scenario stands."
+            gettext(
+                "This step was already answered (perhaps in another window). "
+                "Reload the page to see where the scenario stands."
+            )
         )
     step = revision.step(run.current_step)
     choice = next((c for c in (step or {}).get("choices", ()) if c["id"] == choice_id), None)
     if choice is None:
-        raise PracticeError("That choice is not offered at this step.", 400)
+        raise PracticeError(gettext("That choice is not offered at this step."), 400)
     db.session.add(
         ScenarioChoice(
             run_id=run.id,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -16,8 +18,16 @@ from course.web.access import roles
 from course.web.errors import show_refusal
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
-LEVEL_NAMES = {"beginner": "Beginner", "intermediate": "Intermediate", "advanced": "Advanced"}
-DIFFICULTY_NAMES = {"too_easy": "Too easy", "about_right": "About right", "too_hard": "Too hard"}
+LEVEL_NAMES = {
+    "beginner": _l("Beginner"),
+    "intermediate": _l("Intermediate"),
+    "advanced": _l("Advanced"),
+}
+DIFFICULTY_NAMES = {
+    "too_easy": _l("Too easy"),
+    "about_right": _l("About right"),
+    "too_hard": _l("Too hard"),
+}
 
 
 def _me():
@@ -28,7 +38,7 @@ def _whole(value: str | None) -> int:
     """A form's whole number, or a 400 refusal (a forged or garbled form)."""
     text = (value or "").strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 9:
-        raise PracticeError("The form was not filled in by this page; reload and retry.", 400)
+        raise PracticeError(_("The form was not filled in by this page; reload and retry."), 400)
     return int(text)
 
 
@@ -70,7 +80,7 @@ def choose(slug: str):
         )
     except IntegrityError:  # another window chose at the same moment
         raise PracticeError(
-            "This step was just answered in another window. Reload to see where you are."
+            _("This step was just answered in another window. Reload to see where you are.")
         ) from None
     db.session.commit()
     return redirect(url_for(".scenario", slug=slug, _anchor="latest"))
@@ -82,7 +92,7 @@ def again(slug: str):
     """Start a new run; earlier runs are kept."""
     scenarios.play_again(_me(), slug)
     db.session.commit()
-    flash("A new run has started. Your earlier runs are kept.", "success")
+    flash(_("A new run has started. Your earlier runs are kept."), "success")
     return redirect(url_for(".scenario", slug=slug))
 
 
@@ -121,7 +131,7 @@ def level(slug: str):
     """The learner picks the level of the next items."""
     drills.choose_level(_me(), slug, request.form.get("level", ""))
     db.session.commit()
-    flash("The next items will be at the level you chose.", "success")
+    flash(_("The next items will be at the level you chose."), "success")
     return redirect(url_for(".drill", slug=slug))
 
 

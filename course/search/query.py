@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import gettext as _
+
 from course.errors import DomainError
 
 #: The longest query read.
@@ -31,9 +33,11 @@ class QueryError(DomainError):
 def parse_query(raw: object) -> tuple[str, ...]:
     """The words to search for, lower-cased, in order, each once; or QueryError."""
     if not isinstance(raw, str) or not raw.strip():
-        raise QueryError("Type a word or two to search for.")
+        raise QueryError(_("Type a word or two to search for."))
     if len(raw) > MAX_CHARS:
-        raise QueryError(f"Search for at most {MAX_CHARS} characters: a few words work best.")
+        raise QueryError(
+            _("Search for at most %(count)d characters: a few words work best.", count=MAX_CHARS)
+        )
     words: list[str] = []
     for word in _WORD.findall(unicodedata.normalize("NFKC", raw).casefold()):
         if len(word) > MAX_TERM_CHARS or word in _OPERATORS or word in words:
@@ -41,6 +45,6 @@ def parse_query(raw: object) -> tuple[str, ...]:
         words.append(word)
     if not words:
         raise QueryError(
-            "Search for words (letters or numbers): quotes, signs and symbols are ignored."
+            _("Search for words (letters or numbers): quotes, signs and symbols are ignored.")
         )
     return tuple(words[:MAX_TERMS])

@@ -11,6 +11,12 @@
   var CSRF = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
   // One queue per learner for every module page, so a shared browser never mixes people.
   var STORE = "course-progress-queue:" + panel.getAttribute("data-learner");
+  // The checklist's words in the page's language (the server writes them on the panel).
+  function text(name, fallback) { return panel.getAttribute("data-text-" + name) || fallback; }
+  var TEXT = {
+    done: text("done", "Done:"), todo: text("todo", "To do:"), complete: text("complete", "Complete"),
+    percent: text("percent", "{percent}% done"), item: text("item", "{label}: {status}")
+  };
   var IDLE_MS = 60000, TICK_MS = 1000, FLUSH_MS = 15000, SEGMENT_MS = 5000, MAX_QUEUE = 5000;
 
   // ---- the queue: kept in localStorage until the server acknowledges it ----
@@ -91,13 +97,14 @@
       li.className = item.done ? "done" : "todo";
       var hidden = document.createElement("span");
       hidden.className = "visually-hidden";
-      hidden.textContent = item.done ? "Done: " : "To do: ";
+      hidden.textContent = (item.done ? TEXT.done : TEXT.todo) + " ";
       li.appendChild(hidden);
-      li.appendChild(document.createTextNode(item.label + ": " + item.status));
+      li.appendChild(document.createTextNode(
+        TEXT.item.replace("{label}", item.label).replace("{status}", item.status)));
       list.appendChild(li);
     });
     var status = document.getElementById("module-status");
-    var text = body.complete ? "Complete" : body.percent + "% done";
+    var text = body.complete ? TEXT.complete : TEXT.percent.replace("{percent}", body.percent);
     if (status.textContent !== text) { status.textContent = text; }
   }
 

@@ -7,6 +7,7 @@ left untranslated or fuzzy, or a compiled catalogue older than its source.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,30 @@ def test_the_compiled_catalogue_matches_its_source():
         compiled = {_entry(m) for m in read_mo(handle) if m.id}
     source = {_entry(m) for m in _french() if m.id}
     assert compiled == source, "run `make i18n` to compile the French catalogue"
+
+
+def test_every_plural_has_all_its_french_forms():
+    catalogue = _french()
+    short = [
+        _key(m.id)
+        for m in catalogue
+        if m.pluralizable and (len(m.string) != catalogue.num_plurals or not all(m.string))
+    ]
+    assert not short, f"plural entries without all {catalogue.num_plurals} forms: {short[:10]}"
+
+
+def test_no_translation_names_a_value_its_english_does_not_give():
+    """A placeholder the English lacks would raise at render time (a 500 in French only)."""
+    name = re.compile(r"%\((\w+)\)[sdif]")
+    wrong = []
+    for m in _french():
+        if not m.id:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        given = {found for text in ids for found in name.findall(text)}
+        given |= {"num"} if m.pluralizable else set()  # ngettext gives num
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        extra = {found for text in strings for found in name.findall(text or "")} - given
+        if extra:
+            wrong.append((_key(m.id), sorted(extra)))
+    assert not wrong, wrong[:10]
