@@ -51,6 +51,15 @@ class Credits:
 
 def lock_clock(user_id: int, now: datetime) -> LearnerClock:
     """The learner's clock, made on first use and locked, so their batches queue up."""
+    found = (
+        select(LearnerClock)
+        .where(LearnerClock.user_id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    learner = db.session.scalar(found)
+    if learner is not None:  # every batch but a learner's first: one statement
+        return learner
     start = now - FIRST_WINDOW
     db.session.execute(
         insert_ignoring_conflicts(
@@ -65,12 +74,7 @@ def lock_clock(user_id: int, now: datetime) -> LearnerClock:
             },
         )
     )
-    return db.session.scalar(
-        select(LearnerClock)
-        .where(LearnerClock.user_id == user_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    return db.session.scalar(found)
 
 
 def _start(until: datetime, clock: LearnerClock, now: datetime) -> datetime:
