@@ -7,11 +7,13 @@ import shutil
 from datetime import timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import event
 
 from course import clock
 from course.extensions import db
-from course.learning.intervals import covered, merge
+from course.learning.intervals import add_interval, covered, merge
 from course.learning.models import (
     IntegrityEvent,
     LearnerClock,
@@ -155,3 +157,14 @@ def test_a_batch_is_one_insert_and_a_bounded_number_of_statements(
     ]
     assert len(inserts) == 1
     assert len(statements) <= 16, statements
+
+
+_position = st.floats(min_value=0, max_value=50, allow_nan=False).map(lambda x: round(x, 1))
+
+
+@given(st.lists(st.tuples(_position, _position), max_size=40))
+def test_adding_intervals_one_at_a_time_equals_merging_them_all(pairs):
+    merged: list[list[float]] = []
+    for n, (start, end) in enumerate(pairs):
+        add_interval(merged, start, end)
+        assert merged == merge(pairs[: n + 1])
