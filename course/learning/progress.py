@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, text
 
 from course import clock
 from course.catalog import published_course
@@ -84,15 +84,47 @@ _EVENT_COLUMNS = (
 )
 
 
+_FLOATS = (
+    "seconds",
+    "credited_seconds",
+    "position_from",
+    "position_to",
+    "credited_to",
+    "duration",
+)
+_ARRAY_TYPES = {
+    "user_id": "integer",
+    "client_id": "varchar",
+    "module_revision_id": "integer",
+    "type": "varchar",
+    "video_key": "varchar",
+    **dict.fromkeys(_FLOATS, "double precision"),
+    "occurred_at": "timestamptz",
+    "received_at": "timestamptz",
+}
+# PostgreSQL: one column array per parameter, so the statement's text is the same short
+# one for every batch (the driver prepares it once, the server plans it once).
+_UNNEST = text(
+    f"INSERT INTO progress_events ({', '.join(_EVENT_COLUMNS)}) "  # noqa: S608 - constants
+    "SELECT * FROM unnest("
+    + ", ".join(f"CAST(:{c} AS {_ARRAY_TYPES[c]}[])" for c in _EVENT_COLUMNS)
+    + ") ON CONFLICT (user_id, client_id) DO NOTHING RETURNING client_id"
+)
+
+
 def _insert_events(rows: list[dict]) -> set[str]:
     """Insert the rows in one statement, skipping client ids stored already; returns the
-    client ids stored now. The statement is the same for every batch size (the rows go
-    as parameters of one multi-row INSERT), so it is compiled once per process."""
+    client ids stored now. The statement's text does not depend on the batch's size:
+    column arrays on PostgreSQL, the rows as parameters of one multi-row INSERT on
+    SQLite; so it is compiled once per process."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        columns = {c: [row[c] for row in rows] for c in _EVENT_COLUMNS}
+        return set(connection.execute(_UNNEST, columns).scalars())
     statement = insert_ignoring_conflicts(
         ProgressEvent, conflict=["user_id", "client_id"]
     ).returning(ProgressEvent.client_id)
-    result = db.session.connection().execute(statement, rows)
-    return set(result.scalars())
+    return set(connection.execute(statement, rows).scalars())
 
 
 def record_batch(user, batch: Batch) -> Recorded:
