@@ -119,17 +119,18 @@ def _ready(s: Site) -> Site:
 
 
 @contextmanager
-def server(s: Site, workers: int = 2, threads: int = 4) -> Iterator[int]:
-    """Serve the site with gunicorn; yields the port once /healthz answers."""
+def server(
+    s: Site, workers: int | None = 2, threads: int | None = 4, info: dict | None = None
+) -> Iterator[int]:
+    """Serve the site with gunicorn; yields the port once /healthz answers. With
+    ``workers=None, threads=None``, gunicorn.conf.py sizes the server, as in production;
+    ``info`` receives the master's ``pid``."""
     port = free_port()
+    sizing = [] if workers is None else ["-w", str(workers), "-k", "gthread"]
+    sizing += [] if threads is None else ["--threads", str(threads)]
     command = [
         str(BIN / "gunicorn"),
-        "-w",
-        str(workers),
-        "-k",
-        "gthread",
-        "--threads",
-        str(threads),
+        *sizing,
         "-b",
         f"127.0.0.1:{port}",
         "--log-level",
@@ -144,6 +145,8 @@ def server(s: Site, workers: int = 2, threads: int = 4) -> Iterator[int]:
         "app:app",
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=s.env)
+    if info is not None:
+        info["pid"] = process.pid
     try:
         for _ in range(100):
             try:
@@ -156,7 +159,42 @@ def server(s: Site, workers: int = 2, threads: int = 4) -> Iterator[int]:
         yield port
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=40)  # gunicorn.conf.py gives requests 30 s to finish
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def cpu_seconds(pids) -> float:
+    """User plus system CPU seconds the living processes ``pids`` have used so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def server_processes(master: int, database: str | None = None) -> tuple[list[int], list[int]]:
+    """The gunicorn workers of ``master``, and the PostgreSQL backends serving
+    ``database`` (a backend's process title names its database)."""
+    workers, pids = [], []
+    for task in Path(f"/proc/{master}/task").iterdir():
+        workers += [int(p) for p in (task / "children").read_text().split()]
+    if database:
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                except OSError:
+                    continue
+                if title.startswith("postgres: ") and f" {database} " in title:
+                    pids.append(int(entry.name))
+    return workers, pids
 
 
 def request(

@@ -30,14 +30,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def insert_ignoring_conflicts(model, *, conflict: list[str], values: list[dict] | dict):
-    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL alike."""
+def insert_ignoring_conflicts(
+    model, *, conflict: list[str], values: list[dict] | dict | None = None
+):
+    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL alike. Without
+    ``values``, the rows go as execute() parameters: one multi-row INSERT, compiled once
+    whatever the number of rows."""
     from sqlalchemy import inspect
     from sqlalchemy.dialects import postgresql, sqlite
 
     dialect = db.session.get_bind(mapper=inspect(model)).dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(model).values(values).on_conflict_do_nothing(index_elements=conflict)
+    statement = insert(model) if values is None else insert(model).values(values)
+    return statement.on_conflict_do_nothing(index_elements=conflict)
 
 
 def read_rows(statement, params: dict | None = None):

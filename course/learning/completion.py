@@ -190,10 +190,16 @@ def evaluate(user, revision, progress: ModuleProgress) -> bool:
     """
     if progress.completed_at is not None:
         return True
+    return evaluate_checklist(user, revision, progress).complete
+
+
+def evaluate_checklist(user, revision, progress: ModuleProgress) -> Checklist:
+    """``evaluate``, returning the revision's checklist afterwards (what its page shows),
+    measured whether or not the module was complete already."""
     videos = videos_of(user.id, revision.id)
     state = checklist(revision, progress, videos, standings_for(user.id, [revision]))
-    if not all(item.done for item in state.items):
-        return False
+    if state.complete or not all(item.done for item in state.items):
+        return state
     progress.completed_at = clock.now_utc()
     progress.completed_revision_id = revision.id
     progress.video_met_by = video_met_by(revision, videos)
@@ -201,4 +207,4 @@ def evaluate(user, revision, progress: ModuleProgress) -> bool:
     signals.module_completed.send(
         user, module=revision.slug, revision_id=revision.id, at=progress.completed_at
     )
-    return True
+    return Checklist(state.items, True)

@@ -101,6 +101,28 @@ _VIDEOS = select(
     VideoProgress.transcript_seconds,
 ).where(VideoProgress.user_id == bindparam("user_id"))
 _VIDEOS_OF = _VIDEOS.where(VideoProgress.module_revision_id == bindparam("revision_id"))
+_COMPLETED = select(ModuleProgress.module_id).where(
+    ModuleProgress.user_id == bindparam("user_id"), ModuleProgress.completed_at.is_not(None)
+)
+
+
+def locked_by(user, published: PublishedCourse, slug: str) -> tuple[str, ...]:
+    """The titles a module's card lists as missing while it is locked, or () when it is
+    not locked: the rule of ``course_view`` (a complete module is never locked; a module
+    waits for each required module not complete, published or not), from one query, and
+    none for a module that requires nothing."""
+    module = published.module(slug)
+    if module is None or not module.requires:
+        return ()
+    done = {row.module_id for row in read_rows(_COMPLETED, {"user_id": user.id})}
+    if module.module_id in done:
+        return ()
+    modules = {m.slug: m for m in published.modules}
+    return tuple(
+        modules[r].title if r in modules else r
+        for r in module.requires
+        if r not in modules or modules[r].module_id not in done
+    )
 
 
 def course_view(

@@ -10,7 +10,7 @@ from course.catalog import PublishedModule, published_course
 from course.errors import DomainError
 from course.learning.access import course_access
 from course.learning.events import Batch
-from course.learning.overview import CourseView, ModuleCard, course_view
+from course.learning.overview import CourseView, ModuleCard, course_view, locked_by
 from course.learning.progress import Recorded, record_batch
 from course.learning.resume import record_position
 
@@ -41,6 +41,21 @@ class OpenModule:
     revision: PublishedModule
 
 
+def _locked(title: str, missing: tuple[str, ...]) -> ModuleUnavailable:
+    return ModuleUnavailable(
+        _(
+            "“%(title)s” opens once you complete: %(modules)s.",
+            title=title,
+            modules=", ".join(missing),
+        ),
+        missing=missing,
+    )
+
+
+def _no_module() -> ModuleUnavailable:
+    return ModuleUnavailable(_("There is no published module with this address."), 404)
+
+
 def open_module(user, slug: str) -> OpenModule:
     """Check arm, publication and ``requires`` on the server; raise ModuleUnavailable if not."""
     access = course_access(user)
@@ -50,22 +65,27 @@ def open_module(user, slug: str) -> OpenModule:
     view = course_view(user, published, focus=slug)
     card = view.card(slug)
     if card is None:
-        raise ModuleUnavailable(_("There is no published module with this address."), 404)
+        raise _no_module()
     if card.status == "locked":
-        raise ModuleUnavailable(
-            _(
-                "“%(title)s” opens once you complete: %(modules)s.",
-                title=card.title,
-                modules=", ".join(card.missing),
-            ),
-            missing=card.missing,
-        )
+        raise _locked(card.title, card.missing)
     return OpenModule(view, card, published.module(slug))
 
 
 def record_events(user, batch: Batch) -> Recorded:
-    """Store a batch for a module the user may open (locked modules record nothing)."""
-    open_module(user, batch.module)
+    """Store a batch for a module the user may open (locked modules record nothing).
+
+    The same checks as ``open_module``, without measuring the whole course: a batch needs
+    only to know that the module is open."""
+    access = course_access(user)
+    if not access.has_course:
+        raise ModuleUnavailable(access.message)
+    published = published_course()
+    module = published.module(batch.module)
+    if module is None:
+        raise _no_module()
+    missing = locked_by(user, published, batch.module)
+    if missing:
+        raise _locked(module.title, missing)
     return record_batch(user, batch)
 
 

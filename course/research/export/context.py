@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import itertools
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -187,6 +191,57 @@ def stream(statement) -> Iterator[Any]:
         yield from result
     finally:
         result.close()
+
+
+_CURSORS = itertools.count()
+
+
+def stream_plain(statement) -> Iterator[tuple]:
+    """Rows of a select of plain columns (numbers, and text such as ``iso_sql`` makes),
+    as the driver's own tuples. On PostgreSQL: a server-side cursor of the driver, read
+    in chunks by a second thread while this one formats the chunk before (the database
+    works while Python does), and no SQLAlchemy Row per row (a third of the Python time
+    of the long files). Columns that need converting on the way out (dates, JSON) go
+    through ``stream``; so does everything on SQLite. The connection must not be used
+    for anything else until the rows are read or the generator is closed."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        yield from stream(statement)
+        return
+    dialect = connection.dialect
+    compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    for name, bind in compiled.binds.items():  # e.g. a date filter's UTC datetime
+        process = bind.type.bind_processor(dialect)
+        if process is not None and name in params:
+            params[name] = process(params[name])
+    name = f"export_stream_{next(_CURSORS)}"
+    cursor = connection.connection.driver_connection.cursor(name=name)
+    chunks: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            cursor.execute(str(compiled), params)
+            while not stop.is_set() and (rows := cursor.fetchmany(CHUNK)):
+                chunks.put(rows)
+            chunks.put(None)
+        except BaseException as exc:  # handed to the reading thread, raised there
+            chunks.put(exc)
+
+    reader = threading.Thread(target=read, name=name, daemon=True)
+    reader.start()
+    try:
+        while (rows := chunks.get()) is not None:
+            if isinstance(rows, BaseException):
+                raise rows
+            yield from rows
+    finally:
+        stop.set()
+        while reader.is_alive():  # let a reader blocked on a full queue finish
+            with contextlib.suppress(queue.Empty):
+                chunks.get(timeout=0.1)
+        cursor.close()
 
 
 #: What a spreadsheet may run as a formula when a cell starts with it (OWASP, "CSV

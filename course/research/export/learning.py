@@ -8,7 +8,14 @@ from sqlalchemy import func, select
 
 from course.learning.completion import watched_percent
 from course.learning.models import IntegrityEvent, ModuleProgress, ProgressEvent, VideoProgress
-from course.research.export.context import ExportContext, iso, number, stream, write_csv
+from course.research.export.context import (
+    ExportContext,
+    iso,
+    number,
+    stream,
+    stream_plain,
+    write_csv,
+)
 from course.research.export.tables import REGISTRY
 
 MODULE_PROGRESS = REGISTRY.header("module_progress.csv")
@@ -160,10 +167,6 @@ def event_query(ctx: ExportContext):
     return query
 
 
-def _r2(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
-
-
 def events(ctx: ExportContext, out: TextIO) -> int:
     """The long log: every progress event in scope."""
 
@@ -173,16 +176,23 @@ def events(ctx: ExportContext, out: TextIO) -> int:
     }
 
     def rows():
-        # The hot loop of the export: plain lookups and round(), nothing per row besides.
+        # The hot loop of the export: plain lookups and round() written out (numbers to
+        # two places; None stays empty), nothing per row besides.
         for (
             eid, uid, rid, kind, key, seconds, start, end, length, at, got, given, given_to,
-        ) in stream(event_query(ctx)):  # fmt: skip
+        ) in stream_plain(event_query(ctx)):  # fmt: skip
             person, revision = people.get(uid), revisions.get(rid)
             if person is None or revision is None:
                 continue
             yield (
-                eid, *person, *revision, kind, key, _r2(seconds), _r2(start), _r2(end),
-                _r2(length), at, got, _r2(given), _r2(given_to),
+                eid, *person, *revision, kind, key,
+                None if seconds is None else round(seconds, 2),
+                None if start is None else round(start, 2),
+                None if end is None else round(end, 2),
+                None if length is None else round(length, 2),
+                at, got,
+                None if given is None else round(given, 2),
+                None if given_to is None else round(given_to, 2),
             )  # fmt: skip
 
     return write_csv(out, EVENTS, rows())

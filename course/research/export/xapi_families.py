@@ -9,9 +9,9 @@ from sqlalchemy import or_, select
 
 from course.assessments.models import item_scores
 from course.consultations import models as consultations_models
-from course.learning.intervals import covered, merge
+from course.learning.intervals import add_interval, covered, merge
 from course.learning.models import ModuleProgress, ProgressEvent
-from course.research.export.context import ExportContext, stream
+from course.research.export.context import ExportContext, stream, stream_plain
 from course.research.export.learning import event_query
 from course.research.export.quizzes import attempt_query
 from course.research.export.xapi import ACTIVITY, VIDEO, Builder, Statement, duration, wanted
@@ -105,7 +105,7 @@ def _videos(b: Builder) -> Iterator[Statement]:
     watched: dict[tuple, list] = {}
     ext = f"{VIDEO}/extensions/"
     query = event_query(ctx).where(ProgressEvent.video_key.is_not(None))
-    for row in stream(query.where(ProgressEvent.type.not_in(("active", "transcript")))):
+    for row in stream_plain(query.where(ProgressEvent.type.not_in(("active", "transcript")))):
         event_id, user_id, revision_id, kind, key = row[:5]
         start, end, length, at = row[6], row[7], row[8], row[9]
         state = (user_id, revision_id, key)
@@ -113,8 +113,12 @@ def _videos(b: Builder) -> Iterator[Statement]:
             end = row[12] if row[12] is not None else end  # the credited part only
             if end <= start:
                 continue
-            known = watched.get(state)
-            watched[state] = [merge([*map(tuple, known[0] if known else ()), (start, end)]), None]
+            entry = watched.get(state)
+            if entry is None:
+                watched[state] = [merge([(start, end)]), None]
+            else:
+                add_interval(entry[0], start, end)
+                entry[1] = None  # the statements' text is made again when next needed
             continue
         person = ctx.people.get(user_id)
         if person is None:
