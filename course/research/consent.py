@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import exists, select
 
-from course import clock
+from course import clock, signals
 from course.audit.services import record
 from course.catalog import published_course
 from course.config import enrolment_closed
@@ -173,6 +173,7 @@ def decide(
     entry = ConsentRecord(user_id=user.id, version=current, decision=decision, at=clock.now_utc())
     db.session.add(entry)
     db.session.flush()
+    signals.consent_changed.send(user, decision=decision, version=current)
     details = {"version": current}
     if accept:
         copy = consent_copies.store_copy(user, entry, text)
@@ -218,6 +219,7 @@ def withdraw(user) -> ConsentRecord:
     )
     db.session.add(entry)
     db.session.flush()
+    signals.consent_changed.send(user, decision="withdrawn", version=now.version)
     record("research.consent_withdrawn", actor=user, target=f"user:{user.id}")
     return entry
 
@@ -246,3 +248,4 @@ def seed_participant(user, *, version: str | None = None, actor=None) -> None:
             )
         )
     db.session.flush()
+    signals.consent_changed.send(user, decision="accepted", version=chosen)
