@@ -4,9 +4,10 @@ Three research-owned tables, kept up to date inside the transaction that records
 (by the receivers in ``receivers.py``), so a page reads a bounded number of small rows:
 
 ``research_participants``
-    One row per person with a consent decision: whether they are included (a therapist
-    whose latest decision is an acceptance), their allocated arm ("" while pending) and
-    their first acceptance. Refreshed on ``consent_changed`` and ``allocation_made``.
+    One row per person with a consent decision or an allocation: whether they are included
+    (a therapist whose latest decision is an acceptance), that decision, their allocated
+    arm ("" while pending) and their first acceptance (the CONSORT counts read them too).
+    Refreshed on ``consent_changed`` and ``allocation_made``.
 ``research_quiz_standings``
     Per person and quiz: submitted attempts, passes and the best score. Incremented on
     ``attempt_graded``.
@@ -42,6 +43,7 @@ from sqlalchemy import (
     case,
     delete,
     func,
+    or_,
     select,
     text,
     update,
@@ -63,7 +65,7 @@ REBUILD_CHUNK = 2000
 
 
 class ParticipantSummary(db.Model):
-    """One person with a consent decision, as the research data sees them."""
+    """One person with a consent decision or an allocation, as the research data sees them."""
 
     __tablename__ = "research_participants"
 
@@ -71,6 +73,8 @@ class ParticipantSummary(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     #: A therapist whose latest consent decision is an acceptance.
     included: Mapped[bool] = mapped_column(Boolean)
+    #: Their latest consent decision (accepted, declined, withdrawn); None if none yet.
+    decision: Mapped[str | None] = mapped_column(String(10))
     #: Their latest allocation's arm; "" while not allocated.
     arm: Mapped[str] = mapped_column(String(20), default="")
     #: Their first acceptance (UTC), and its UTC date (for weekly enrolment).
@@ -79,6 +83,8 @@ class ParticipantSummary(db.Model):
 
     __table_args__ = (
         CheckConstraint(_ARMS_CHECK, name="arm"),
+        CheckConstraint("decision IN ('accepted', 'declined', 'withdrawn')", name="decision"),
+        CheckConstraint("NOT included OR decision = 'accepted'", name="included"),
         Index("ix_research_participants_included_arm", "included", "arm"),
     )
 
@@ -246,7 +252,9 @@ def refresh_participant(user_id: int) -> None:
         ParticipantSummary,
         rows,
         ("user_id",),
-        lambda t, new: {c: new[c] for c in ("included", "arm", "consented_at", "consented_on")},
+        lambda t, new: {
+            c: new[c] for c in ("included", "decision", "arm", "consented_at", "consented_on")
+        },
     )
     after = (row["included"], row["arm"])
     if before == after or not (after[0] or (before and before[0])):
@@ -262,7 +270,8 @@ def refresh_participant(user_id: int) -> None:
 
 
 def _participant_rows(who) -> list[dict]:
-    """Participant rows of the people with a consent decision matching ``who`` (on User)."""
+    """Participant rows of the people matching ``who`` (on User) with a consent decision
+    or an allocation."""
     consent = latest_consent()
     allocation = latest_allocation()
     first_accept = (
@@ -273,15 +282,16 @@ def _participant_rows(who) -> list[dict]:
     )
     query = (
         select(User.id, User.role, consent.c.decision, allocation.c.arm, first_accept.c.at)
-        .join(consent, consent.c.user_id == User.id)
+        .outerjoin(consent, consent.c.user_id == User.id)
         .outerjoin(first_accept, first_accept.c.user_id == User.id)
         .outerjoin(allocation, allocation.c.user_id == User.id)
-        .where(who)
+        .where(who, or_(consent.c.user_id.is_not(None), allocation.c.user_id.is_not(None)))
     )
     return [
         {
             "user_id": uid,
             "included": role == "therapist" and decision == "accepted",
+            "decision": decision,
             "arm": arm or "",
             "consented_at": at,
             "consented_on": at.date() if at else None,

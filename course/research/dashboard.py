@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from html import unescape
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 
 from course.assessments.models import QuizAttempt
 from course.auth.models import User
 from course.catalog.models import Module, ModuleRevision, Quiz, QuizRevision
 from course.consultations import models as consultations_models
 from course.extensions import db
-from course.learning.completion import watched_percent
 from course.learning.models import IntegrityEvent, ModuleProgress, VideoProgress
 from course.research.aggregates import ParticipantSummary as People
 from course.research.aggregates import QuestionTally, QuizStanding
@@ -171,32 +170,78 @@ def _enrolment(filters: Filters, included) -> tuple[list[tuple[date, dict[str, i
     return series, everyone
 
 
+def _ranked(base, *keys: str):
+    """The group columns of ``base`` (a subquery with columns ``keys`` and ``v``) and each
+    row's 0-based rank by ``v`` within its group: the database sorts and numbers each group
+    (a window), so only a handful of rows per group need come back (``_picked``)."""
+    group = [base.c[k] for k in keys]
+    return group, func.row_number().over(partition_by=group, order_by=base.c.v) - 1
+
+
+def _picked(ranked):
+    """Only the ranks a spread reads: ends, median and quartile neighbours."""
+    m = ranked.c.n - 1
+    wanted = (0, m, m // 2, m // 2 + 1, m // 4, m // 4 + 1, (3 * m) // 4, (3 * m) // 4 + 1)
+    return or_(*(ranked.c.rn == rank for rank in wanted))
+
+
+def spread_at(n: int, at) -> Spread | None:
+    """``spread()`` of n sorted values of which ``at(i)`` gives the i-th (0-based); the
+    same arithmetic, so the same numbers, without holding every value."""
+    if not n:
+        return None
+    if n == 1:
+        return Spread(1, at(0), at(0), at(0), at(0), at(0))
+    m = n - 1
+    quartiles = []
+    for i in (1, 3):  # statistics.quantiles(n=4, method="inclusive")
+        j, delta = divmod(i * m, 4)
+        quartiles.append((at(j) * (4 - delta) + at(j + 1) * delta) / 4)
+    middle = n // 2
+    median = at(middle) if n % 2 else (at(middle - 1) + at(middle)) / 2
+    return Spread(n, median, quartiles[0], quartiles[1], at(0), at(m))
+
+
 def _modules(filters: Filters, included, modules) -> tuple[list, list]:
-    values: dict[int, list[float]] = defaultdict(list)
-    started: Counter = Counter()
-    completed: Counter = Counter()
-    query = (
+    base = (
         select(
-            ModuleProgress.module_id,
-            ModuleProgress.active_seconds,
-            ModuleProgress.completed_at.is_not(None),
+            ModuleProgress.module_id.label("k"),
+            ModuleProgress.active_seconds.label("v"),
+            case((ModuleProgress.completed_at.is_not(None), 1), else_=0).label("done"),
         )
         .join(People, People.user_id == ModuleProgress.user_id)
         .where(*included, *filters.in_range(ModuleProgress.started_at))
+        .subquery("module_values")
     )
-    for module_id, seconds, done in _rows(query):
-        started[module_id] += 1
-        values[module_id].append(seconds / 60)
-        completed[module_id] += bool(done)
-    funnel = [(title, started[mid], completed[mid]) for mid, title, _ in modules]
-    active = [(title, spread(values[mid])) for mid, title, _ in modules]
+    group, rank = _ranked(base, "k")
+    ranked = select(
+        base.c.k,
+        base.c.v,
+        rank.label("rn"),
+        func.count().over(partition_by=group).label("n"),
+        func.sum(base.c.done).over(partition_by=group).label("done"),
+    ).subquery("ranked")
+    sizes: dict[int, tuple[int, int]] = {}
+    picks: dict[int, dict[int, float]] = defaultdict(dict)
+    for module_id, seconds, rn, n, done in _rows(select(ranked).where(_picked(ranked))):
+        sizes[module_id] = (n, done)
+        picks[module_id][rn] = seconds / 60
+    funnel = [(title, *sizes.get(mid, (0, 0))) for mid, title, _ in modules]
+    active = [
+        (title, spread_at(sizes.get(mid, (0, 0))[0], picks[mid].__getitem__))
+        for mid, title, _ in modules
+    ]
     return funnel, active
+
+
+def _percent(watched, duration):
+    """``watched_percent`` in SQL: the same arithmetic, so the same values and order."""
+    share = 100.0 * watched / duration
+    return case((duration <= 0, 0.0), (share > 100.0, 100.0), else_=share)
 
 
 def _videos(filters: Filters, included) -> list[tuple[str, int, float, float, int]]:
     """(video, viewers, mean %, median %, viewers at 90% or more) per video."""
-    percents: dict[tuple[str, str], list[float]] = defaultdict(list)
-    titles: dict[tuple[str, str], str] = {}
     revisions = {
         rid: (slug, {v.get("key"): v.get("title") for v in videos or ()})
         for rid, slug, videos in db.session.execute(
@@ -205,26 +250,67 @@ def _videos(filters: Filters, included) -> list[tuple[str, int, float, float, in
             )
         )
     }
-    rows = _rows(
+    base = (
         select(
-            VideoProgress.module_revision_id,
-            VideoProgress.video_key,
-            VideoProgress.watched_seconds,
-            VideoProgress.duration,
+            VideoProgress.module_revision_id.label("r"),
+            VideoProgress.video_key.label("k"),
+            _percent(VideoProgress.watched_seconds, VideoProgress.duration).label("v"),
         )
         .join(People, People.user_id == VideoProgress.user_id)
         .where(*included, *filters.in_range(VideoProgress.updated_at))
+        .subquery("video_values")
     )
-    for revision_id, key, watched, duration in rows:
+    group, rank = _ranked(base, "r", "k")
+    ranked = select(
+        base.c.r,
+        base.c.k,
+        base.c.v,
+        rank.label("rn"),
+        func.count().over(partition_by=group).label("n"),
+        func.avg(base.c.v).over(partition_by=group).label("mean"),
+        func.sum(case((base.c.v >= 90, 1), else_=0)).over(partition_by=group).label("high"),
+    ).subquery("ranked")
+    # Several revisions of a module may show the same video: one row per (module, key).
+    found: dict[tuple[str, str], dict] = {}
+    titles: dict[tuple[str, str], str] = {}
+    for revision_id, key, value, rn, n, mean, high in _rows(select(ranked).where(_picked(ranked))):
         if revision_id not in revisions:
             continue
         slug, named = revisions[revision_id]
-        percents[(slug, key)].append(watched_percent(watched, duration))
+        entry = found.setdefault((slug, key), {})
+        entry.setdefault(revision_id, (n, mean, high, {}))[3][rn] = value
         titles[(slug, key)] = named.get(key) or f"{slug} ({key})"
-    return [
-        (titles[k], len(v), statistics.fmean(v), statistics.median(v), sum(p >= 90 for p in v))
-        for k, v in sorted(percents.items())
+    out = []
+    for video, per_revision in sorted(found.items()):
+        if len(per_revision) == 1:
+            (n, mean, high, at), *_ = per_revision.values()
+            out.append((titles[video], n, mean, spread_at(n, at.__getitem__).median, high))
+        else:  # rare: the exact median needs every value of this video
+            out.append(_video_exactly(video, list(per_revision), titles[video], included, filters))
+    return out
+
+
+def _video_exactly(video, revision_ids, title, included, filters):
+    """One video's figures from every viewer's value (when it spans several revisions)."""
+    values = [
+        v
+        for (v,) in _rows(
+            select(_percent(VideoProgress.watched_seconds, VideoProgress.duration))
+            .join(People, People.user_id == VideoProgress.user_id)
+            .where(*included, *filters.in_range(VideoProgress.updated_at))
+            .where(
+                VideoProgress.module_revision_id.in_(revision_ids),
+                VideoProgress.video_key == video[1],
+            )
+        )
     ]
+    return (
+        title,
+        len(values),
+        statistics.fmean(values),
+        statistics.median(values),
+        sum(p >= 90 for p in values),
+    )
 
 
 def _quizzes(filters: Filters, included, titles: dict[str, str]) -> tuple[list, list]:

@@ -25,10 +25,13 @@ def upgrade():
     op.create_table('research_participants',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('included', sa.Boolean(), nullable=False),
+    sa.Column('decision', sa.String(length=10), nullable=True),
     sa.Column('arm', sa.String(length=20), nullable=False),
     sa.Column('consented_at', course.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('consented_on', sa.Date(), nullable=True),
     sa.CheckConstraint("arm IN ('', 'self_paced', 'workshop', 'control', 'open')", name=op.f('ck_research_participants_arm')),
+    sa.CheckConstraint("decision IN ('accepted', 'declined', 'withdrawn')", name=op.f('ck_research_participants_decision')),
+    sa.CheckConstraint("NOT included OR decision = 'accepted'", name=op.f('ck_research_participants_included')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_research_participants_user_id_users')),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_research_participants'))
     )
