@@ -31,6 +31,7 @@ system-test:
 setup: system-run $(VENV)/.installed
 	$(BIN)/python tools/dev_settings.py --base-url "$${COURSE_BASE_URL:-http://127.0.0.1:$(PORT)}"
 	$(APP) db upgrade
+	$(APP) research rebuild-aggregates
 	$(APP) content import
 	$(APP) users demo
 
@@ -38,9 +39,10 @@ setup: system-run $(VENV)/.installed
 run: setup
 	$(APP) run --host 127.0.0.1 --port $(PORT)
 
-## serve: production server: apply the migrations, then gunicorn (gunicorn.conf.py; docs/deploy.md)
+## serve: production server: apply the migrations, recompute the research aggregates, then gunicorn (gunicorn.conf.py; docs/deploy.md)
 serve: $(VENV)/.installed
 	$(APP) db upgrade
+	$(APP) research rebuild-aggregates
 	$(BIN)/gunicorn -c gunicorn.conf.py app:app
 
 ## test: ruff, the import contracts (pyproject.toml), then pytest on SQLite, then on PostgreSQL when COURSE_TEST_DATABASE_URL is set.

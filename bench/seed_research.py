@@ -20,6 +20,7 @@ from course.catalog.models import Module, ModuleRevision, Quiz
 from course.consultations.models import Attendance, Booking, ConsultationSession
 from course.extensions import db
 from course.learning.models import ModuleProgress, ProgressEvent, VideoProgress
+from course.research import aggregates
 from course.research.allocation import randomize_pending
 from course.research.consent import current_version
 from course.research.models import ConsentRecord
@@ -246,6 +247,8 @@ def seed(therapists: int = 1000, events: int = 1_000_000) -> dict:
             attempt["quiz_revision_id"] = quiz_revision[attempt["quiz_id"]]
         db.session.execute(insert(QuizAttempt), attempts)
         _surveys_and_consultations(ids, trainer.id, start, rng)
+        # Rows went in bypassing the signals: recompute the research aggregates from them.
+        aggregates.rebuild()
         db.session.commit()
         count = db.session.scalar(select(func.count(ProgressEvent.id)))
     return {

@@ -31,7 +31,8 @@ attempt_graded = _signals.signal("attempt-graded")
 attendance_recorded = _signals.signal("attendance-recorded")
 
 #: A research consent decision was recorded. ``decision`` (accepted, declined,
-#: withdrawn); ``version``. Sent by ``course.research.consent``.
+#: withdrawn); ``version``. Sent by ``course.research.consent`` (``decide``, ``withdraw``
+#: and ``seed_participant``, which may also record an allocation).
 consent_changed = _signals.signal("consent-changed")
 
 #: A therapist's arm was set by the allocation service, the only writer of the arm.

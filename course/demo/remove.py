@@ -30,6 +30,7 @@ from course.demo.marker import demo_like, demo_user_ids
 from course.discussion.models import Discussion, Post
 from course.extensions import db
 from course.mail.models import OutboxMessage
+from course.research import aggregates
 from course.research.models import Allocation, AllocationBlock
 
 #: Tables whose triggers refuse DELETE (course.research.models, course.audit.models).
@@ -142,6 +143,7 @@ def remove_demo_trial(actor=None) -> dict[str, int]:
     if not ids:
         return {}
     db.session.flush()
+    aggregates.forget(ids)  # the research tallies count their answers without naming them
     plan = _conditions(ids)
     counts: dict[str, int] = {}
     # The demo's e-mails go first: an ordinary data statement opens the transaction

@@ -1,1 +1,3 @@
 """Research: consent, randomization, the researcher dashboard and pseudonymized exports."""
+
+from course.research import receivers  # noqa: F401  (connects to other features' signals)

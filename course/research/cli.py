@@ -8,11 +8,12 @@ import click
 from flask.cli import AppGroup
 
 from course.extensions import db
+from course.research import aggregates
 from course.research.export import DirSink, ZipSink, run_export
 from course.research.filters import FilterError, parse_filters
 from course.research.models import TRIAL_ARMS
 
-research = AppGroup("research", help="Research exports.")
+research = AppGroup("research", help="Research exports and the kept aggregates.")
 
 
 @research.command("export")
@@ -47,3 +48,25 @@ def export_command(outdir, arm, start, end, since, include_free_text, as_zip):
     for name, rows in result.rows.items():
         click.echo(f"  {name:<26} {rows:>10} rows")
     click.echo(f"Wrote the export for {result.manifest['participants']} participants to {outdir}.")
+
+
+@research.command("rebuild-aggregates")
+@click.option(
+    "--chunk",
+    type=click.IntRange(min=1),
+    default=aggregates.REBUILD_CHUNK,
+    show_default=True,
+    help="People per chunk.",
+)
+def rebuild_command(chunk):
+    """Recompute the dashboard's kept aggregates from the raw records (safe to repeat)."""
+    try:
+        counts = aggregates.rebuild(click.echo, chunk=chunk)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    click.echo(
+        f"Rebuilt {counts['participants']} participants, {counts['quiz_standings']} quiz "
+        f"standings and {counts['question_tallies']} question tallies."
+    )

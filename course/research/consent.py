@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
-from course import clock
+from course import clock, signals
 from course.audit.services import record
 from course.catalog import published_course
 from course.config import enrolment_closed
@@ -188,6 +188,7 @@ def decide(
     entry = ConsentRecord(user_id=user.id, version=current, decision=decision, at=clock.now_utc())
     db.session.add(entry)
     db.session.flush()
+    signals.consent_changed.send(user, decision=decision, version=current)
     details = {"version": current}
     if accept:
         copy = consent_copies.store_copy(user, entry, text)
@@ -237,6 +238,7 @@ def withdraw(user) -> ConsentRecord:
     )
     db.session.add(entry)
     db.session.flush()
+    signals.consent_changed.send(user, decision="withdrawn", version=now.version)
     record("research.consent_withdrawn", actor=user, target=f"user:{user.id}")
     return entry
 
@@ -265,6 +267,7 @@ def seed_participant(user, *, version: str | None = None, actor=None) -> None:
             )
         )
     db.session.flush()
+    signals.consent_changed.send(user, decision="accepted", version=chosen)
 
 
 @register_not_taking_part

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import case, func, select
 
 from course.auth.models import Invitation, User
 from course.catalog.models import Module
 from course.extensions import db
 from course.learning.models import ModuleProgress
-from course.research.allocation import latest_allocation, latest_consent
-from course.research.models import TRIAL_ARMS, ConsentRecord
+from course.research.aggregates import ParticipantSummary as People
+from course.research.models import TRIAL_ARMS
 
 STAGES = ("invited", "registered", "consented", "randomized", "started", "completed", "withdrawn")
 
@@ -49,7 +49,8 @@ def _by_arm(query) -> dict[str, int]:
 
 
 def consort_counts() -> Consort:
-    """Every count with GROUP BY queries (a constant number, whatever the enrolment)."""
+    """Every count with GROUP BY queries over the kept participant rows (one per person with
+    a consent decision or an allocation), a constant number whatever the enrolment."""
     invited = db.session.scalar(
         select(func.count(Invitation.id)).where(
             Invitation.role == "therapist",
@@ -60,46 +61,40 @@ def consort_counts() -> Consort:
     registered = db.session.scalar(
         select(func.count(User.id)).where(User.role == "therapist", User.arm != "open")
     )
-    consented = db.session.scalar(
-        select(func.count(distinct(ConsentRecord.user_id))).where(
-            ConsentRecord.decision == "accepted"
+    consented, declined = db.session.execute(
+        select(
+            func.count(People.consented_at),
+            func.coalesce(func.sum(case((People.decision == "declined", 1), else_=0)), 0),
         )
-    )
-    consent = latest_consent()
-    declined = db.session.scalar(
-        select(func.count()).select_from(consent).where(consent.c.decision == "declined")
-    )
-    allocation = latest_allocation()
-    randomized = _by_arm(select(allocation.c.arm, func.count()).group_by(allocation.c.arm))
+    ).one()
+    allocated = People.arm != ""
+    randomized = _by_arm(select(People.arm, func.count()).where(allocated).group_by(People.arm))
     started = _by_arm(
-        select(allocation.c.arm, func.count(distinct(ModuleProgress.user_id)))
-        .join(ModuleProgress, ModuleProgress.user_id == allocation.c.user_id)
-        .group_by(allocation.c.arm)
+        select(People.arm, func.count())
+        .where(allocated, select(ModuleProgress.id).where(_mine(ModuleProgress)).exists())
+        .group_by(People.arm)
     )
     modules = db.session.scalar(
         select(func.count(Module.id)).where(Module.published_revision_id.is_not(None))
     )
-    finished = (
-        select(ModuleProgress.user_id)
+    done = (
+        select(func.count(ModuleProgress.id))
         .join(Module, Module.id == ModuleProgress.module_id)
-        .where(ModuleProgress.completed_at.is_not(None), Module.published_revision_id.is_not(None))
-        .group_by(ModuleProgress.user_id)
-        .having(func.count(ModuleProgress.id) >= modules)
+        .where(_mine(ModuleProgress), ModuleProgress.completed_at.is_not(None))
+        .where(Module.published_revision_id.is_not(None))
+        .scalar_subquery()
     )
     completed = (
         _by_arm(
-            select(allocation.c.arm, func.count())
-            .where(allocation.c.user_id.in_(finished))
-            .group_by(allocation.c.arm)
+            select(People.arm, func.count()).where(allocated, done >= modules).group_by(People.arm)
         )
         if modules
         else {}
     )
     withdrawn = _by_arm(
-        select(allocation.c.arm, func.count())
-        .join(consent, consent.c.user_id == allocation.c.user_id)
-        .where(consent.c.decision == "withdrawn")
-        .group_by(allocation.c.arm)
+        select(People.arm, func.count())
+        .where(allocated, People.decision == "withdrawn")
+        .group_by(People.arm)
     )
     per_arm = {
         arm: {
@@ -111,3 +106,8 @@ def consort_counts() -> Consort:
         for arm in TRIAL_ARMS
     }
     return Consort(invited, registered, consented, declined, per_arm)
+
+
+def _mine(model):
+    """A correlated condition: ``model``'s rows of the participant row being counted."""
+    return model.user_id == People.user_id

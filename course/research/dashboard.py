@@ -1,8 +1,10 @@
 """The researcher dashboard's numbers: bounded GROUP BY queries, never the event log.
 
-Each figure reads derived tables (progress, video coverage, attempts, attendance,
-scores) whose size grows with people times modules, not with events, so the page
-answers quickly however long the trial runs. People are the included participants.
+People are the kept participant rows and quizzes the kept standings and question
+tallies (``aggregates.py``); the other figures read derived tables (progress, video
+coverage, attendance, scores) whose size grows with people times modules, not with
+events, joined to the people in SQL, so the page answers quickly however long the trial
+runs.
 """
 
 from __future__ import annotations
@@ -14,19 +16,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from html import unescape
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 
 from course.assessments.models import QuizAttempt
+from course.auth.models import User
 from course.catalog.models import Module, ModuleRevision, Quiz, QuizRevision
 from course.consultations import models as consultations_models
 from course.extensions import db
-from course.learning.completion import watched_percent
 from course.learning.models import IntegrityEvent, ModuleProgress, VideoProgress
+from course.research.aggregates import ParticipantSummary as People
+from course.research.aggregates import QuestionTally, QuizStanding
 from course.research.consort import Consort, consort_counts
 from course.research.dashboard_practice import DrillNumbers, ScenarioNumbers, practice_numbers
 from course.research.filters import Filters
 from course.research.models import TRIAL_ARMS
-from course.research.participants import participants
 from course.surveys import models as surveys_models
 
 ACCEPTABILITY = ("aim", "iam", "fim")
@@ -110,70 +113,135 @@ class Dashboard:
 def build(filters: Filters) -> Dashboard:
     """Compute every figure for the filters (arm, date range).
 
-    The included people are read once; each figure then reads its derived table and
-    keeps their rows in Python, which is faster on both databases than repeating the
-    "latest consent" subquery in every statement.
+    People are the kept participant rows (``aggregates.ParticipantSummary``); each figure
+    joins them in SQL and groups there, so what comes back to Python is bounded by the
+    modules, videos and questions, or at most one number per person and module.
     """
-    people = participants(filters.arm)
+    included = _included(filters)
     board = Dashboard(filters, consort_counts())
-    board.enrolment, board.participants = _enrolment(filters, people)
+    board.enrolment, board.participants = _enrolment(filters, included)
     modules = db.session.execute(
         select(Module.id, ModuleRevision.title, Module.slug)
         .join(ModuleRevision, ModuleRevision.id == Module.published_revision_id)
         .order_by(ModuleRevision.order, Module.id)
     ).all()
-    board.funnel, board.active = _modules(filters, people, modules)
-    board.videos = _videos(filters, people)
+    board.funnel, board.active = _modules(filters, included, modules)
+    board.videos = _videos(filters, included)
     titles = {slug: title for _, title, slug in modules}  # a quiz is named after its module
-    board.quizzes, board.questions = _quizzes(filters, people, titles)
-    _attendance(board, filters, people)
-    _scores(board, filters, people)
-    board.scenarios, board.drills = practice_numbers(filters, people)
-    board.flagged = _flagged(filters, people)
+    board.quizzes, board.questions = _quizzes(filters, included, titles)
+    _attendance(board, filters, included)
+    _scores(board, filters, included)
+    board.scenarios, board.drills = practice_numbers(filters, included)
+    board.flagged = _flagged(filters, included)
     return board
 
 
-def _enrolment(filters: Filters, people) -> tuple[list[tuple[date, dict[str, int]]], int]:
+def _included(filters: Filters) -> list:
+    """SQL conditions on the kept participant rows: included, in the arm if one is chosen."""
+    conditions = [People.included.is_(True)]
+    if filters.arm:
+        conditions.append(People.arm == filters.arm)
+    return conditions
+
+
+def _rows(statement):
+    """Plain rows of a Core statement (no ORM row machinery for many small tuples)."""
+    return db.session.connection().execute(statement)
+
+
+def _enrolment(filters: Filters, included) -> tuple[list[tuple[date, dict[str, int]]], int]:
     """Cumulative consented participants per ISO week, per allocated arm."""
     weekly: dict[date, Counter] = defaultdict(Counter)
-    for person in people.values():
-        when = person.consented_at.date()
+    everyone = 0
+    for when, arm, n in _rows(
+        select(People.consented_on, People.arm, func.count())
+        .where(*included)
+        .group_by(People.consented_on, People.arm)
+    ):
+        everyone += n
         if (filters.start and when < filters.start) or (filters.end and when > filters.end):
             continue
-        weekly[when - timedelta(days=when.weekday())][person.arm or "pending"] += 1
+        weekly[when - timedelta(days=when.weekday())][arm or "pending"] += n
     running: Counter = Counter()
     series = []
     for week in sorted(weekly):
         running.update(weekly[week])
         series.append((week, {k: running[k] for k in (*TRIAL_ARMS, "pending")}))
-    return series, len(people)
+    return series, everyone
 
 
-def _modules(filters: Filters, people, modules) -> tuple[list, list]:
-    values: dict[int, list[float]] = defaultdict(list)
-    started: Counter = Counter()
-    completed: Counter = Counter()
-    query = select(
-        ModuleProgress.user_id,
-        ModuleProgress.module_id,
-        ModuleProgress.active_seconds,
-        ModuleProgress.completed_at,
-    ).where(*filters.in_range(ModuleProgress.started_at))
-    for user_id, module_id, seconds, done in db.session.execute(query):
-        if user_id not in people:
-            continue
-        started[module_id] += 1
-        values[module_id].append(seconds / 60)
-        completed[module_id] += done is not None
-    funnel = [(title, started[mid], completed[mid]) for mid, title, _ in modules]
-    active = [(title, spread(values[mid])) for mid, title, _ in modules]
+def _ranked(base, *keys: str):
+    """The group columns of ``base`` (a subquery with columns ``keys`` and ``v``) and each
+    row's 0-based rank by ``v`` within its group: the database sorts and numbers each group
+    (a window), so only a handful of rows per group need come back (``_picked``)."""
+    group = [base.c[k] for k in keys]
+    return group, func.row_number().over(partition_by=group, order_by=base.c.v) - 1
+
+
+def _picked(ranked):
+    """Only the ranks a spread reads: ends, median and quartile neighbours."""
+    m = ranked.c.n - 1
+    wanted = (0, m, m // 2, m // 2 + 1, m // 4, m // 4 + 1, (3 * m) // 4, (3 * m) // 4 + 1)
+    return or_(*(ranked.c.rn == rank for rank in wanted))
+
+
+def spread_at(n: int, at) -> Spread | None:
+    """``spread()`` of n sorted values of which ``at(i)`` gives the i-th (0-based); the
+    same arithmetic, so the same numbers, without holding every value."""
+    if not n:
+        return None
+    if n == 1:
+        return Spread(1, at(0), at(0), at(0), at(0), at(0))
+    m = n - 1
+    quartiles = []
+    for i in (1, 3):  # statistics.quantiles(n=4, method="inclusive")
+        j, delta = divmod(i * m, 4)
+        quartiles.append((at(j) * (4 - delta) + at(j + 1) * delta) / 4)
+    middle = n // 2
+    median = at(middle) if n % 2 else (at(middle - 1) + at(middle)) / 2
+    return Spread(n, median, quartiles[0], quartiles[1], at(0), at(m))
+
+
+def _modules(filters: Filters, included, modules) -> tuple[list, list]:
+    base = (
+        select(
+            ModuleProgress.module_id.label("k"),
+            ModuleProgress.active_seconds.label("v"),
+            case((ModuleProgress.completed_at.is_not(None), 1), else_=0).label("done"),
+        )
+        .join(People, People.user_id == ModuleProgress.user_id)
+        .where(*included, *filters.in_range(ModuleProgress.started_at))
+        .subquery("module_values")
+    )
+    group, rank = _ranked(base, "k")
+    ranked = select(
+        base.c.k,
+        base.c.v,
+        rank.label("rn"),
+        func.count().over(partition_by=group).label("n"),
+        func.sum(base.c.done).over(partition_by=group).label("done"),
+    ).subquery("ranked")
+    sizes: dict[int, tuple[int, int]] = {}
+    picks: dict[int, dict[int, float]] = defaultdict(dict)
+    for module_id, seconds, rn, n, done in _rows(select(ranked).where(_picked(ranked))):
+        sizes[module_id] = (n, done)
+        picks[module_id][rn] = seconds / 60
+    funnel = [(title, *sizes.get(mid, (0, 0))) for mid, title, _ in modules]
+    active = [
+        (title, spread_at(sizes.get(mid, (0, 0))[0], picks[mid].__getitem__))
+        for mid, title, _ in modules
+    ]
     return funnel, active
 
 
-def _videos(filters: Filters, people) -> list[tuple[str, int, float, float, int]]:
+def _percent(watched, duration):
+    """``watched_percent`` in SQL: the same arithmetic, so the same values and order."""
+    share = 100.0 * watched / duration
+    return case((duration <= 0, 0.0), (share > 100.0, 100.0), else_=share)
+
+
+def _videos(filters: Filters, included) -> list[tuple[str, int, float, float, int]]:
     """(video, viewers, mean %, median %, viewers at 90% or more) per video."""
-    percents: dict[tuple[str, str], list[float]] = defaultdict(list)
-    titles: dict[tuple[str, str], str] = {}
     revisions = {
         rid: (slug, {v.get("key"): v.get("title") for v in videos or ()})
         for rid, slug, videos in db.session.execute(
@@ -182,28 +250,70 @@ def _videos(filters: Filters, people) -> list[tuple[str, int, float, float, int]
             )
         )
     }
-    rows = db.session.execute(
+    base = (
         select(
-            VideoProgress.user_id,
-            VideoProgress.module_revision_id,
-            VideoProgress.video_key,
-            VideoProgress.watched_seconds,
-            VideoProgress.duration,
-        ).where(*filters.in_range(VideoProgress.updated_at))
+            VideoProgress.module_revision_id.label("r"),
+            VideoProgress.video_key.label("k"),
+            _percent(VideoProgress.watched_seconds, VideoProgress.duration).label("v"),
+        )
+        .join(People, People.user_id == VideoProgress.user_id)
+        .where(*included, *filters.in_range(VideoProgress.updated_at))
+        .subquery("video_values")
     )
-    for user_id, revision_id, key, watched, duration in rows:
-        if user_id not in people or revision_id not in revisions:
+    group, rank = _ranked(base, "r", "k")
+    ranked = select(
+        base.c.r,
+        base.c.k,
+        base.c.v,
+        rank.label("rn"),
+        func.count().over(partition_by=group).label("n"),
+        func.avg(base.c.v).over(partition_by=group).label("mean"),
+        func.sum(case((base.c.v >= 90, 1), else_=0)).over(partition_by=group).label("high"),
+    ).subquery("ranked")
+    # Several revisions of a module may show the same video: one row per (module, key).
+    found: dict[tuple[str, str], dict] = {}
+    titles: dict[tuple[str, str], str] = {}
+    for revision_id, key, value, rn, n, mean, high in _rows(select(ranked).where(_picked(ranked))):
+        if revision_id not in revisions:
             continue
         slug, named = revisions[revision_id]
-        percents[(slug, key)].append(watched_percent(watched, duration))
+        entry = found.setdefault((slug, key), {})
+        entry.setdefault(revision_id, (n, mean, high, {}))[3][rn] = value
         titles[(slug, key)] = named.get(key) or f"{slug} ({key})"
-    return [
-        (titles[k], len(v), statistics.fmean(v), statistics.median(v), sum(p >= 90 for p in v))
-        for k, v in sorted(percents.items())
+    out = []
+    for video, per_revision in sorted(found.items()):
+        if len(per_revision) == 1:
+            (n, mean, high, at), *_ = per_revision.values()
+            out.append((titles[video], n, mean, spread_at(n, at.__getitem__).median, high))
+        else:  # rare: the exact median needs every value of this video
+            out.append(_video_exactly(video, list(per_revision), titles[video], included, filters))
+    return out
+
+
+def _video_exactly(video, revision_ids, title, included, filters):
+    """One video's figures from every viewer's value (when it spans several revisions)."""
+    values = [
+        v
+        for (v,) in _rows(
+            select(_percent(VideoProgress.watched_seconds, VideoProgress.duration))
+            .join(People, People.user_id == VideoProgress.user_id)
+            .where(*included, *filters.in_range(VideoProgress.updated_at))
+            .where(
+                VideoProgress.module_revision_id.in_(revision_ids),
+                VideoProgress.video_key == video[1],
+            )
+        )
     ]
+    return (
+        title,
+        len(values),
+        statistics.fmean(values),
+        statistics.median(values),
+        sum(p >= 90 for p in values),
+    )
 
 
-def _quizzes(filters: Filters, people, titles: dict[str, str]) -> tuple[list, list]:
+def _quizzes(filters: Filters, included, titles: dict[str, str]) -> tuple[list, list]:
     """Per quiz: its module's title, attempts, passes, pass rate; per question: its text,
     attempts and percent right."""
     prompts: dict[tuple[str, str], str] = {}
@@ -215,36 +325,78 @@ def _quizzes(filters: Filters, people, titles: dict[str, str]) -> tuple[list, li
         for question in questions or ():
             text = " ".join(unescape(_TAGS.sub(" ", question.get("prompt_html", ""))).split())
             prompts[(slug, question["id"])] = text if len(text) <= 120 else text[:117] + "..."
+    if filters.start or filters.end:
+        tried, passes, answered, right = _dated_attempts(filters, included)
+    else:
+        tried, passes, answered, right = _kept_attempts(filters)
+    quizzes = [
+        (slug, titles.get(slug, slug), n, passes[slug], 100 * passes[slug] / n)
+        for slug, n in sorted(tried.items())
+        if n
+    ]
+    questions = [
+        (slug, qid, prompts.get((slug, qid), qid), n, 100 * right[slug, qid] / n)
+        for (slug, qid), n in sorted(answered.items())
+        if n
+    ]
+    return quizzes, questions
+
+
+def _kept_attempts(filters: Filters) -> tuple[Counter, Counter, Counter, Counter]:
+    """Attempts, passes, answers and right answers from the kept standings and tallies."""
+    tried: Counter = Counter()
+    passes: Counter = Counter()
+    for slug, n, passed in _rows(
+        select(Quiz.slug, func.sum(QuizStanding.attempts), func.sum(QuizStanding.passes))
+        .join(Quiz, Quiz.id == QuizStanding.quiz_id)
+        .join(People, People.user_id == QuizStanding.user_id)
+        .where(*_included(filters))
+        .group_by(Quiz.slug)
+    ):
+        tried[slug], passes[slug] = n, passed
+    answered: Counter = Counter()
+    right: Counter = Counter()
+    tallies = (
+        select(
+            Quiz.slug,
+            QuestionTally.question,
+            func.sum(QuestionTally.answered),
+            func.sum(QuestionTally.fully_right),
+        )
+        .join(Quiz, Quiz.id == QuestionTally.quiz_id)
+        .group_by(Quiz.slug, QuestionTally.question)
+    )
+    if filters.arm:
+        tallies = tallies.where(QuestionTally.arm == filters.arm)
+    for slug, qid, n, ok in _rows(tallies):
+        answered[slug, qid], right[slug, qid] = n, ok
+    return tried, passes, answered, right
+
+
+def _dated_attempts(filters: Filters, included) -> tuple[Counter, Counter, Counter, Counter]:
+    """The same four counts for a date range, from the attempts submitted in it (the kept
+    tallies have no dates)."""
     tried: Counter = Counter()
     passes: Counter = Counter()
     answered: Counter = Counter()
     right: Counter = Counter()
     rows = db.session.execute(
-        select(QuizAttempt.user_id, Quiz.slug, QuizAttempt.correct, QuizAttempt.passed)
+        select(Quiz.slug, QuizAttempt.correct, QuizAttempt.passed)
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .where(QuizAttempt.submitted_at.is_not(None))
+        .join(People, People.user_id == QuizAttempt.user_id)
+        .where(QuizAttempt.submitted_at.is_not(None), *included)
         .where(*filters.in_range(QuizAttempt.submitted_at))
     )
-    for user_id, slug, correct, passed in rows:
-        if user_id not in people:
-            continue
+    for slug, correct, passed in rows:
         tried[slug] += 1
         passes[slug] += passed is True
         for qid, ok in (correct or {}).items():
             answered[slug, qid] += 1
             right[slug, qid] += ok is True
-    quizzes = [
-        (slug, titles.get(slug, slug), n, passes[slug], 100 * passes[slug] / n)
-        for slug, n in sorted(tried.items())
-    ]
-    questions = [
-        (slug, qid, prompts.get((slug, qid), qid), n, 100 * right[slug, qid] / n)
-        for (slug, qid), n in sorted(answered.items())
-    ]
-    return quizzes, questions
+    return tried, passes, answered, right
 
 
-def _attendance(board: Dashboard, filters: Filters, people) -> None:
+def _attendance(board: Dashboard, filters: Filters, included) -> None:
     """Sessions attended per participant, per arm (a histogram), and recorded totals."""
     Attendance, Booking, ConsultationSession = (
         consultations_models.Attendance,
@@ -252,44 +404,47 @@ def _attendance(board: Dashboard, filters: Filters, people) -> None:
         consultations_models.ConsultationSession,
     )
     board.consultations_installed = True
-    rows = db.session.execute(
-        select(Booking.user_id, Attendance.status, func.count())
+    per_person = (
+        select(People.arm, Attendance.status, func.count().label("n"))
+        .select_from(Booking)
         .join(Attendance, Attendance.booking_id == Booking.id)
         .join(ConsultationSession, ConsultationSession.id == Booking.session_id)
-        .where(*filters.in_range(ConsultationSession.starts_at))
-        .group_by(Booking.user_id, Attendance.status)
+        .join(People, People.user_id == Booking.user_id)
+        .where(*included, *filters.in_range(ConsultationSession.starts_at))
+        .group_by(Booking.user_id, People.arm, Attendance.status)
+        .subquery("per_person")
     )
-    attended: dict[tuple[int, str], int] = defaultdict(int)
     totals: Counter = Counter()
-    for user_id, status, n in rows:
-        person = people.get(user_id)
-        if person is None:
-            continue
-        totals[status] += n
-        if status == "attended":
-            attended[(user_id, person.arm or "pending")] += n
     histogram: dict[str, Counter] = defaultdict(Counter)
-    for (_, arm), n in attended.items():
-        histogram[arm][n] += 1
+    for arm, status, n, people in _rows(
+        select(per_person.c.arm, per_person.c.status, per_person.c.n, func.count()).group_by(
+            per_person.c.arm, per_person.c.status, per_person.c.n
+        )
+    ):
+        totals[status] += n * people
+        if status == "attended":
+            histogram[arm or "pending"][n] += people
     board.attendance = dict(histogram)
     board.attendance_totals = dict(totals)
 
 
-def _scores(board: Dashboard, filters: Filters, people) -> None:
+def _scores(board: Dashboard, filters: Filters, included) -> None:
     """AIM, IAM and FIM means and distributions, and the SUS, from submitted responses."""
     SurveyResponse, SurveyScore = surveys_models.SurveyResponse, surveys_models.SurveyScore
     board.surveys_installed = True
     values: dict[str, list[float]] = defaultdict(list)
-    rows = db.session.execute(
-        select(SurveyResponse.user_id, SurveyScore.instrument, SurveyScore.value)
+    # Scores take few distinct values (means of 1-5 items, SUS steps): grouped by value.
+    rows = _rows(
+        select(SurveyScore.instrument, SurveyScore.value, func.count())
         .join(SurveyResponse, SurveyResponse.id == SurveyScore.response_id)
-        .where(SurveyResponse.status == "submitted")
+        .join(People, People.user_id == SurveyResponse.user_id)
+        .where(SurveyResponse.status == "submitted", *included)
         .where(SurveyScore.instrument.in_((*ACCEPTABILITY, "sus")), SurveyScore.value.is_not(None))
         .where(*filters.in_range(SurveyResponse.submitted_at))
+        .group_by(SurveyScore.instrument, SurveyScore.value)
     )
-    for user_id, instrument, value in rows:
-        if user_id in people:
-            values[instrument].append(value)
+    for instrument, value, n in rows:
+        values[instrument].extend([value] * n)
     for scale in ACCEPTABILITY:
         found = values.get(scale, [])
         # Scale means run 1-5; each respondent falls in the bin of their rounded mean.
@@ -303,24 +458,28 @@ def _scores(board: Dashboard, filters: Filters, people) -> None:
     )
 
 
-def _flagged(filters: Filters, people) -> list[Flagged]:
+def _flagged(filters: Filters, included) -> list[Flagged]:
     """Participants with batches cut to what the server could credit, most cut first."""
     totals: dict[int, dict] = defaultdict(lambda: defaultdict(float))
+    who: dict[int, tuple[str, str]] = {}
     rows = db.session.execute(
         select(
             IntegrityEvent.user_id,
+            User.study_id,
+            People.arm,
             IntegrityEvent.kind,
             func.count(),
             func.sum(IntegrityEvent.claimed),
             func.sum(IntegrityEvent.credited),
             func.max(IntegrityEvent.received_at),
         )
-        .where(*filters.in_range(IntegrityEvent.received_at))
-        .group_by(IntegrityEvent.user_id, IntegrityEvent.kind)
+        .join(People, People.user_id == IntegrityEvent.user_id)
+        .join(User, User.id == IntegrityEvent.user_id)
+        .where(*included, *filters.in_range(IntegrityEvent.received_at))
+        .group_by(IntegrityEvent.user_id, User.study_id, People.arm, IntegrityEvent.kind)
     )
-    for user_id, kind, n, claimed, credited, last in rows:
-        if user_id not in people:
-            continue
+    for user_id, study_id, arm, kind, n, claimed, credited, last in rows:
+        who[user_id] = (study_id, arm)
         mine = totals[user_id]
         mine["batches"] += n
         kind = "video" if kind == "video" else "active"  # transcript time is active time
@@ -329,8 +488,7 @@ def _flagged(filters: Filters, people) -> list[Flagged]:
         mine["last"] = max(mine.get("last") or last, last)
     flagged = [
         Flagged(
-            people[uid].study_id,
-            people[uid].arm,
+            *who[uid],
             int(t["batches"]),
             t["active_claimed"],
             t["active_credited"],

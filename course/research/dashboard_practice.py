@@ -2,7 +2,7 @@
 
 Four queries whatever the number of scenarios, steps or drill sets: the published
 practice (two), then one GROUP BY for scenario choices and endings and one for rated drill
-items, read per person so the included participants are kept in Python as elsewhere.
+items, each joined in SQL to the included participants (the kept participant rows).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import case, func, select
 from course.catalog import published_practice
 from course.extensions import db
 from course.practice.models import LEVELS, DrillResponse, ScenarioChoice, ScenarioRun
+from course.research.aggregates import ParticipantSummary as People
 from course.research.filters import Filters
 
 _TAGS = re.compile(r"<[^>]*>")
@@ -68,11 +69,12 @@ class DrillNumbers:
 
 
 def practice_numbers(
-    filters: Filters, people: dict[int, Any]
+    filters: Filters, included: list
 ) -> tuple[list[ScenarioNumbers], list[DrillNumbers]]:
-    """The scenario and drill figures for the included people and the date range."""
+    """The scenario and drill figures for the included people (``included``: conditions on
+    the kept participant rows) and the date range."""
     scenarios, drill_sets = published_practice()
-    return _scenarios(filters, people, scenarios), _drills(filters, people, drill_sets)
+    return _scenarios(filters, included, scenarios), _drills(filters, included, drill_sets)
 
 
 def _ordered(known: list[str], counted: Any) -> list[str]:
@@ -80,7 +82,7 @@ def _ordered(known: list[str], counted: Any) -> list[str]:
     return known + sorted(set(counted) - set(known))
 
 
-def _scenarios(filters: Filters, people, published) -> list[ScenarioNumbers]:
+def _scenarios(filters: Filters, included, published) -> list[ScenarioNumbers]:
     # A run ends with its last choice (a run cannot end before its first), so one GROUP BY
     # over the choices gives both figures; the ending is dated by that choice.
     ending = case(
@@ -96,11 +98,10 @@ def _scenarios(filters: Filters, people, published) -> list[ScenarioNumbers]:
     for user_id, scenario_id, step, choice, ended, n in db.session.execute(
         select(*key, ScenarioChoice.choice_id, ending, func.count())
         .join(ScenarioRun, ScenarioRun.id == ScenarioChoice.run_id)
-        .where(*filters.in_range(ScenarioChoice.at))
+        .join(People, People.user_id == ScenarioRun.user_id)
+        .where(*included, *filters.in_range(ScenarioChoice.at))
         .group_by(*key, ScenarioChoice.choice_id, ending)
     ):
-        if user_id not in people:
-            continue
         taken[scenario_id, step][choice] += n
         if ended is not None:
             reached[scenario_id, ended] += n
@@ -135,7 +136,7 @@ def _scenarios(filters: Filters, people, published) -> list[ScenarioNumbers]:
     return out
 
 
-def _drills(filters: Filters, people, published) -> list[DrillNumbers]:
+def _drills(filters: Filters, included, published) -> list[DrillNumbers]:
     pairs: dict[tuple[int, str], set[tuple[int, str]]] = defaultdict(set)
     learners: dict[tuple[int, str], set[int]] = defaultdict(set)
     rated: Counter = Counter()
@@ -147,7 +148,9 @@ def _drills(filters: Filters, people, published) -> list[DrillNumbers]:
             DrillResponse.item_id,
             func.count(),
         )
-        .where(DrillResponse.rated_at.is_not(None), *filters.in_range(DrillResponse.rated_at))
+        .join(People, People.user_id == DrillResponse.user_id)
+        .where(DrillResponse.rated_at.is_not(None), *included)
+        .where(*filters.in_range(DrillResponse.rated_at))
         .group_by(
             DrillResponse.user_id,
             DrillResponse.drill_set_id,
@@ -155,10 +158,9 @@ def _drills(filters: Filters, people, published) -> list[DrillNumbers]:
             DrillResponse.item_id,
         )
     ):
-        if user_id in people:
-            pairs[set_id, level].add((user_id, item))
-            learners[set_id, level].add(user_id)
-            rated[set_id, level] += n
+        pairs[set_id, level].add((user_id, item))
+        learners[set_id, level].add(user_id)
+        rated[set_id, level] += n
     return [
         DrillNumbers(
             slug,

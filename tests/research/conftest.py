@@ -18,7 +18,7 @@ from course.consultations.models import Attendance, Booking, ConsultationSession
 from course.extensions import db
 from course.learning.models import ModuleProgress, ProgressEvent, VideoProgress
 from course.practice.models import DrillResponse, ScenarioChoice, ScenarioRun
-from course.research import consent
+from course.research import aggregates, consent
 from course.surveys.models import SurveyAnswer, SurveyResponse, SurveyScore
 
 CONSENT_TEXT = "# Consent\n\nYou may **withdraw** at any time.\n"
@@ -167,6 +167,9 @@ def seed_activity(app):
                         private_note="Seemed tired today, mentioned Dr. Secretnote.",
                     )
                 )
+            # Rows added directly skip the signals that keep the aggregates: recompute them,
+            # as bulk loads do.
+            aggregates.rebuild()
             db.session.commit()
 
     return seed

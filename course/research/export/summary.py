@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlalchemy import Integer, distinct, func, select
 
-from course.assessments.models import QuizAttempt
 from course.certificates import models as certificates_models
 from course.consultations import models as consultations_models
 from course.extensions import db
 from course.learning.completion import watched_percent
 from course.learning.models import IntegrityEvent, ModuleProgress, VideoProgress
 from course.practice.models import DrillResponse, ScenarioRun
+from course.research.aggregates import QuizStanding
 from course.research.export.context import stream
 from course.surveys import models as surveys_models
 
@@ -81,21 +81,19 @@ def video_summary(scope) -> dict[int, dict[int, dict[str, float]]]:
 
 
 def quiz_summary(scope) -> dict[int, dict[int, dict[str, Any]]]:
-    """user -> quiz id -> attempts (submitted), best score, passed."""
+    """user -> quiz id -> attempts (submitted), best score, passed (the kept standings)."""
     rows = db.session.execute(
         select(
-            QuizAttempt.user_id,
-            QuizAttempt.quiz_id,
-            func.count(QuizAttempt.id),
-            func.max(QuizAttempt.score),
-            func.max(QuizAttempt.passed.cast(Integer)),
-        )
-        .where(*scope(QuizAttempt.user_id), QuizAttempt.submitted_at.is_not(None))
-        .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
+            QuizStanding.user_id,
+            QuizStanding.quiz_id,
+            QuizStanding.attempts,
+            QuizStanding.best_score,
+            QuizStanding.passes,
+        ).where(*scope(QuizStanding.user_id))
     )
     out: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
-    for user_id, quiz_id, attempts, best, passed in rows:
-        out[user_id][quiz_id] = {"attempts": attempts, "best": best, "passed": bool(passed)}
+    for user_id, quiz_id, attempts, best, passes in rows:
+        out[user_id][quiz_id] = {"attempts": attempts, "best": best, "passed": passes > 0}
     return out
 
 
