@@ -55,8 +55,7 @@ from course.assessments.models import QuizAttempt
 from course.auth.models import User
 from course.dbtypes import UTCDateTime
 from course.extensions import db
-from course.research.allocation import latest_allocation, latest_consent
-from course.research.models import ConsentRecord
+from course.research.allocation import first_acceptance, latest_allocation, latest_consent
 
 #: Arms a participant row may hold: "" while not allocated, or an allocation's arm.
 _ARMS_CHECK = "arm IN ('', 'self_paced', 'workshop', 'control', 'open')"
@@ -274,12 +273,7 @@ def _participant_rows(who) -> list[dict]:
     or an allocation."""
     consent = latest_consent()
     allocation = latest_allocation()
-    first_accept = (
-        select(ConsentRecord.user_id, func.min(ConsentRecord.at).label("at"))
-        .where(ConsentRecord.decision == "accepted")
-        .group_by(ConsentRecord.user_id)
-        .subquery("first_accept")
-    )
+    first_accept = first_acceptance()
     query = (
         select(User.id, User.role, consent.c.decision, allocation.c.arm, first_accept.c.at)
         .outerjoin(consent, consent.c.user_id == User.id)

@@ -78,6 +78,16 @@ def latest_consent():
     )
 
 
+def first_acceptance():
+    """Subquery: when each user first accepted a consent version (user_id, at)."""
+    return (
+        select(ConsentRecord.user_id, func.min(ConsentRecord.at).label("at"))
+        .where(ConsentRecord.decision == "accepted")
+        .group_by(ConsentRecord.user_id)
+        .subquery("first_accept")
+    )
+
+
 def latest_allocation():
     """Subquery: each user's latest allocation (user_id, arm, at, id)."""
     newest = (

@@ -9,55 +9,28 @@ runs.
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from html import unescape
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 
-from course.assessments.models import QuizAttempt
 from course.auth.models import User
-from course.catalog.models import Module, ModuleRevision, Quiz, QuizRevision
+from course.catalog.models import Module, ModuleRevision
 from course.consultations import models as consultations_models
 from course.extensions import db
 from course.learning.models import IntegrityEvent, ModuleProgress, VideoProgress
 from course.research.aggregates import ParticipantSummary as People
-from course.research.aggregates import QuestionTally, QuizStanding
 from course.research.consort import Consort, consort_counts
 from course.research.dashboard_practice import DrillNumbers, ScenarioNumbers, practice_numbers
+from course.research.dashboard_quizzes import quiz_numbers
 from course.research.filters import Filters
 from course.research.models import TRIAL_ARMS
+from course.research.spreads import Spread, picked, ranked_by, spread_at
 from course.surveys import models as surveys_models
 
 ACCEPTABILITY = ("aim", "iam", "fim")
-_TAGS = re.compile(r"<[^>]*>")
-
-
-@dataclass(frozen=True)
-class Spread:
-    """Median and spread of one set of numbers."""
-
-    n: int
-    median: float
-    q1: float
-    q3: float
-    low: float
-    high: float
-
-
-def spread(values: list[float]) -> Spread | None:
-    """Median, quartiles and range; None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        q1 = q3 = ordered[0]
-    else:
-        q1, _, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
-    return Spread(len(ordered), statistics.median(ordered), q1, q3, ordered[0], ordered[-1])
 
 
 @dataclass(frozen=True)
@@ -128,7 +101,7 @@ def build(filters: Filters) -> Dashboard:
     board.funnel, board.active = _modules(filters, included, modules)
     board.videos = _videos(filters, included)
     titles = {slug: title for _, title, slug in modules}  # a quiz is named after its module
-    board.quizzes, board.questions = _quizzes(filters, included, titles)
+    board.quizzes, board.questions = quiz_numbers(filters, included, titles)
     _attendance(board, filters, included)
     _scores(board, filters, included)
     board.scenarios, board.drills = practice_numbers(filters, included)
@@ -170,38 +143,6 @@ def _enrolment(filters: Filters, included) -> tuple[list[tuple[date, dict[str, i
     return series, everyone
 
 
-def _ranked(base, *keys: str):
-    """The group columns of ``base`` (a subquery with columns ``keys`` and ``v``) and each
-    row's 0-based rank by ``v`` within its group: the database sorts and numbers each group
-    (a window), so only a handful of rows per group need come back (``_picked``)."""
-    group = [base.c[k] for k in keys]
-    return group, func.row_number().over(partition_by=group, order_by=base.c.v) - 1
-
-
-def _picked(ranked):
-    """Only the ranks a spread reads: ends, median and quartile neighbours."""
-    m = ranked.c.n - 1
-    wanted = (0, m, m // 2, m // 2 + 1, m // 4, m // 4 + 1, (3 * m) // 4, (3 * m) // 4 + 1)
-    return or_(*(ranked.c.rn == rank for rank in wanted))
-
-
-def spread_at(n: int, at) -> Spread | None:
-    """``spread()`` of n sorted values of which ``at(i)`` gives the i-th (0-based); the
-    same arithmetic, so the same numbers, without holding every value."""
-    if not n:
-        return None
-    if n == 1:
-        return Spread(1, at(0), at(0), at(0), at(0), at(0))
-    m = n - 1
-    quartiles = []
-    for i in (1, 3):  # statistics.quantiles(n=4, method="inclusive")
-        j, delta = divmod(i * m, 4)
-        quartiles.append((at(j) * (4 - delta) + at(j + 1) * delta) / 4)
-    middle = n // 2
-    median = at(middle) if n % 2 else (at(middle - 1) + at(middle)) / 2
-    return Spread(n, median, quartiles[0], quartiles[1], at(0), at(m))
-
-
 def _modules(filters: Filters, included, modules) -> tuple[list, list]:
     base = (
         select(
@@ -213,7 +154,7 @@ def _modules(filters: Filters, included, modules) -> tuple[list, list]:
         .where(*included, *filters.in_range(ModuleProgress.started_at))
         .subquery("module_values")
     )
-    group, rank = _ranked(base, "k")
+    group, rank = ranked_by(base, "k")
     ranked = select(
         base.c.k,
         base.c.v,
@@ -223,7 +164,7 @@ def _modules(filters: Filters, included, modules) -> tuple[list, list]:
     ).subquery("ranked")
     sizes: dict[int, tuple[int, int]] = {}
     picks: dict[int, dict[int, float]] = defaultdict(dict)
-    for module_id, seconds, rn, n, done in _rows(select(ranked).where(_picked(ranked))):
+    for module_id, seconds, rn, n, done in _rows(select(ranked).where(picked(ranked))):
         sizes[module_id] = (n, done)
         picks[module_id][rn] = seconds / 60
     funnel = [(title, *sizes.get(mid, (0, 0))) for mid, title, _ in modules]
@@ -260,7 +201,7 @@ def _videos(filters: Filters, included) -> list[tuple[str, int, float, float, in
         .where(*included, *filters.in_range(VideoProgress.updated_at))
         .subquery("video_values")
     )
-    group, rank = _ranked(base, "r", "k")
+    group, rank = ranked_by(base, "r", "k")
     ranked = select(
         base.c.r,
         base.c.k,
@@ -273,7 +214,7 @@ def _videos(filters: Filters, included) -> list[tuple[str, int, float, float, in
     # Several revisions of a module may show the same video: one row per (module, key).
     found: dict[tuple[str, str], dict] = {}
     titles: dict[tuple[str, str], str] = {}
-    for revision_id, key, value, rn, n, mean, high in _rows(select(ranked).where(_picked(ranked))):
+    for revision_id, key, value, rn, n, mean, high in _rows(select(ranked).where(picked(ranked))):
         if revision_id not in revisions:
             continue
         slug, named = revisions[revision_id]
@@ -311,89 +252,6 @@ def _video_exactly(video, revision_ids, title, included, filters):
         statistics.median(values),
         sum(p >= 90 for p in values),
     )
-
-
-def _quizzes(filters: Filters, included, titles: dict[str, str]) -> tuple[list, list]:
-    """Per quiz: its module's title, attempts, passes, pass rate; per question: its text,
-    attempts and percent right."""
-    prompts: dict[tuple[str, str], str] = {}
-    for slug, questions in db.session.execute(
-        select(Quiz.slug, QuizRevision.questions).join(
-            QuizRevision, QuizRevision.id == Quiz.published_revision_id
-        )
-    ):
-        for question in questions or ():
-            text = " ".join(unescape(_TAGS.sub(" ", question.get("prompt_html", ""))).split())
-            prompts[(slug, question["id"])] = text if len(text) <= 120 else text[:117] + "..."
-    if filters.start or filters.end:
-        tried, passes, answered, right = _dated_attempts(filters, included)
-    else:
-        tried, passes, answered, right = _kept_attempts(filters)
-    quizzes = [
-        (slug, titles.get(slug, slug), n, passes[slug], 100 * passes[slug] / n)
-        for slug, n in sorted(tried.items())
-        if n
-    ]
-    questions = [
-        (slug, qid, prompts.get((slug, qid), qid), n, 100 * right[slug, qid] / n)
-        for (slug, qid), n in sorted(answered.items())
-        if n
-    ]
-    return quizzes, questions
-
-
-def _kept_attempts(filters: Filters) -> tuple[Counter, Counter, Counter, Counter]:
-    """Attempts, passes, answers and right answers from the kept standings and tallies."""
-    tried: Counter = Counter()
-    passes: Counter = Counter()
-    for slug, n, passed in _rows(
-        select(Quiz.slug, func.sum(QuizStanding.attempts), func.sum(QuizStanding.passes))
-        .join(Quiz, Quiz.id == QuizStanding.quiz_id)
-        .join(People, People.user_id == QuizStanding.user_id)
-        .where(*_included(filters))
-        .group_by(Quiz.slug)
-    ):
-        tried[slug], passes[slug] = n, passed
-    answered: Counter = Counter()
-    right: Counter = Counter()
-    tallies = (
-        select(
-            Quiz.slug,
-            QuestionTally.question,
-            func.sum(QuestionTally.answered),
-            func.sum(QuestionTally.fully_right),
-        )
-        .join(Quiz, Quiz.id == QuestionTally.quiz_id)
-        .group_by(Quiz.slug, QuestionTally.question)
-    )
-    if filters.arm:
-        tallies = tallies.where(QuestionTally.arm == filters.arm)
-    for slug, qid, n, ok in _rows(tallies):
-        answered[slug, qid], right[slug, qid] = n, ok
-    return tried, passes, answered, right
-
-
-def _dated_attempts(filters: Filters, included) -> tuple[Counter, Counter, Counter, Counter]:
-    """The same four counts for a date range, from the attempts submitted in it (the kept
-    tallies have no dates)."""
-    tried: Counter = Counter()
-    passes: Counter = Counter()
-    answered: Counter = Counter()
-    right: Counter = Counter()
-    rows = db.session.execute(
-        select(Quiz.slug, QuizAttempt.correct, QuizAttempt.passed)
-        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .join(People, People.user_id == QuizAttempt.user_id)
-        .where(QuizAttempt.submitted_at.is_not(None), *included)
-        .where(*filters.in_range(QuizAttempt.submitted_at))
-    )
-    for slug, correct, passed in rows:
-        tried[slug] += 1
-        passes[slug] += passed is True
-        for qid, ok in (correct or {}).items():
-            answered[slug, qid] += 1
-            right[slug, qid] += ok is True
-    return tried, passes, answered, right
 
 
 def _attendance(board: Dashboard, filters: Filters, included) -> None:

@@ -9,18 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from course.auth.models import User
 from course.extensions import db
 from course.research.allocation import (
     STRATUM_FIELDS,
     AllocationError,
+    first_acceptance,
     latest_allocation,
     latest_consent,
     stratification_fields,
 )
-from course.research.models import Allocation, ConsentRecord
+from course.research.models import Allocation
 from course.research.randomization import stratum_key
 
 
@@ -43,12 +44,7 @@ def participants(arm: str | None = None) -> dict[int, Participant]:
     """Every included therapist by user id (one query; bounded by enrolment)."""
     consent = latest_consent()
     allocation = latest_allocation()
-    first_accept = (
-        select(ConsentRecord.user_id, func.min(ConsentRecord.at).label("at"))
-        .where(ConsentRecord.decision == "accepted")
-        .group_by(ConsentRecord.user_id)
-        .subquery("first_accept")
-    )
+    first_accept = first_acceptance()
     query = (
         select(
             User.id,

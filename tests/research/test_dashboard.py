@@ -258,10 +258,26 @@ def test_the_dashboard_query_count_does_not_grow_with_scenarios_steps_or_runs(
     assert many() == few() <= 26  # quizzes: the kept standings and tallies are two reads
 
 
+def spread(values: list[float]):
+    """The reference: median, quartiles and range from every value, by the statistics module."""
+    import statistics
+
+    from course.research.spreads import Spread
+
+    if not values:
+        return None
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        q1 = q3 = ordered[0]
+    else:
+        q1, _, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+    return Spread(len(ordered), statistics.median(ordered), q1, q3, ordered[0], ordered[-1])
+
+
 def test_a_spread_from_picked_ranks_equals_the_spread_of_every_value():
     import random
 
-    from course.research.dashboard import spread, spread_at
+    from course.research.spreads import spread_at
 
     rng = random.Random(3)
     for n in range(0, 40):
