@@ -143,10 +143,15 @@ _DIR = click.argument(
 
 
 def _counts(bundle) -> str:
-    return (
+    counts = (
         f"{len(bundle.modules)} modules, {len(bundle.quizzes)} quizzes, "
         f"{len(bundle.scenarios)} scenarios, {len(bundle.drills)} drill sets"
     )
+    for code, files in sorted(bundle.translations.items()):
+        counted = len(files.modules) + len(files.quizzes) + len(files.scenarios)
+        counted += len(files.drills) + (files.course is not None)
+        counts += f"; {counted} translated file(s) in {code}"
+    return counts
 
 
 @content.command("check")

@@ -117,9 +117,10 @@ class QuizContext:
     revision: QuizRevision
 
 
-def quiz_context(user, slug: str) -> QuizContext:
-    """Check access to the module (arm, lock) and that its quiz is published."""
-    opened = open_module(user, slug)
+def quiz_context(user, slug: str, language: str = "en") -> QuizContext:
+    """Check access to the module (arm, lock) and that its quiz is published; the module
+    comes in ``language`` where it is translated."""
+    opened = open_module(user, slug, language)
     quiz = db.session.scalar(select(Quiz).where(Quiz.slug == slug))
     if quiz is None or quiz.published_revision_id is None:
         raise QuizError(_("This module has no quiz."), 404)

@@ -10,9 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from course.assessments import services
 from course.assessments.models import QuizAttempt
 from course.assessments.scoring import percent_text
+from course.catalog import localized
 from course.catalog.models import QuizRevision
 from course.extensions import db
 from course.web.access import roles
+from course.web.i18n import content_language
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 bp.add_app_template_filter(percent_text, "quiz_percent")
@@ -20,12 +22,14 @@ bp.add_app_template_filter(percent_text, "quiz_percent")
 
 def _context(slug: str):
     """The quiz of a module the therapist may open (refusals go to the error handler)."""
-    return services.quiz_context(current_user, slug)
+    return services.quiz_context(current_user, slug, content_language())
 
 
-def _questions(revision: QuizRevision, attempt: QuizAttempt) -> list[dict]:
-    """Questions and options in the order this attempt shows them."""
-    by_id = {q["id"]: q for q in revision.questions}
+def _questions(revision: QuizRevision, attempt: QuizAttempt, slug: str) -> list[dict]:
+    """Questions and options in the order this attempt shows them, in the page's language
+    where the quiz is translated (the ids, and so the grading, are the English file's)."""
+    text = localized("quiz", slug, revision, content_language())
+    by_id = {q["id"]: q for q in text.questions}
     shown = []
     for entry in attempt.layout:
         question = by_id[entry["question"]]
@@ -63,7 +67,7 @@ def quiz(slug: str):
         "assessments/quiz.html",
         ctx=ctx,
         attempt_id=attempt.id,
-        questions=_public(_questions(ctx.revision, attempt)),
+        questions=_public(_questions(ctx.revision, attempt, slug)),
         history=past,
         allowed=services.allowance(current_user.id, ctx.quiz.id, ctx.revision),
         chosen={},
@@ -92,7 +96,7 @@ def submit(slug: str, attempt_id: int):
             "assessments/quiz.html",
             ctx=ctx,
             attempt_id=attempt.id,
-            questions=_public(_questions(revision, attempt)),
+            questions=_public(_questions(revision, attempt, slug)),
             history=services.history(current_user.id, ctx.quiz.id),
             allowed=services.allowance(current_user.id, ctx.quiz.id, ctx.revision),
             chosen=chosen,
@@ -118,7 +122,7 @@ def result(slug: str, attempt_id: int):
         return redirect(url_for("assessments.quiz", slug=slug))
     revision = db.session.get(QuizRevision, attempt.quiz_revision_id)
     allowed = services.allowance(current_user.id, ctx.quiz.id, ctx.revision)
-    questions = _questions(revision, attempt)
+    questions = _questions(revision, attempt, slug)
     if not allowed.shows_key:
         questions = _public(questions)
     return render_template(

@@ -23,7 +23,10 @@ from course.catalog.models import (
 from course.catalog.practice import DrillSet, DrillSetRevision, Scenario, ScenarioRevision
 from course.catalog.search_index import index_module
 from course.catalog.spec import spec_to_data
+from course.catalog.translations import Translation
 from course.content import (
+    ContentError,
+    ContentErrors,
     CourseSpec,
     DrillSetSource,
     ModuleSource,
@@ -200,3 +203,81 @@ def write_course(spec: CourseSpec, *, actor=None) -> CourseRevision:
     db.session.flush()
     record("content.published", actor=actor, target="course", hash=spec.content_hash)
     return revision
+
+
+def write_translation(
+    kind: str, source, english_hash: str, language: str, *, actor=None
+) -> Translation:
+    """Store a translated file for the English text it was checked against, rendered now.
+
+    ``source`` is the parsed translation (a CourseSpec, ModuleSource, QuizSource,
+    ScenarioSource or DrillSetSource). A module's headings take the English revision's
+    anchors, so each section keeps its identity across languages."""
+    slug = "course" if kind == "course" else source.slug
+    translation = Translation(
+        kind=kind,
+        slug=slug,
+        language=language,
+        english_hash=english_hash,
+        source=source.source,
+        content_hash=source.content_hash,
+        parts=_translated_parts(kind, source, english_hash),
+        created_at=clock.now_utc(),
+    )
+    db.session.add(translation)
+    db.session.flush()
+    record(
+        "content.published",
+        actor=actor,
+        target=f"{kind}:{slug}",
+        language=language,
+        hash=source.content_hash,
+    )
+    return translation
+
+
+def _translated_parts(kind: str, source, english_hash: str) -> dict[str, Any]:
+    if kind == "course":
+        return {"title": source.title, "provider": source.provider}
+    if kind == "quiz":
+        return {"questions": render_quiz(source)["questions"]}
+    if kind == "scenario":
+        rendered = render_scenario(source, media_url=media_url, transcript_url=transcript_url)
+        return {"title": source.title, "summary": source.summary, "steps": rendered["steps"]}
+    if kind == "drills":
+        rendered = render_drills(source, media_url=media_url, transcript_url=transcript_url)
+        return {"title": source.title, "summary": source.summary, "items": rendered["items"]}
+    english = db.session.scalar(
+        db.select(ModuleRevision)
+        .join(Module, Module.id == ModuleRevision.module_id)
+        .where(Module.slug == source.slug, ModuleRevision.content_hash == english_hash)
+        .order_by(ModuleRevision.id.desc())
+        .limit(1)
+    )
+    anchors = [entry["anchor"] for entry in english.toc] if english else []
+    rendered = render_module(
+        source,
+        media_url=media_url,
+        transcript_url=transcript_url,
+        transcript_of=captions_cues,
+        anchors=anchors,
+    )
+    if [entry.anchor for entry in rendered.toc] != anchors:
+        raise ContentErrors(
+            [
+                ContentError(
+                    source.filename,
+                    1,
+                    f"the translation renders {len(rendered.toc)} heading(s) but the English "
+                    f"module has {len(anchors)}: sections are matched by position",
+                )
+            ]
+        )
+    return {
+        "title": source.title,
+        "summary": source.summary,
+        "html": rendered.html,
+        "toc": [asdict(entry) for entry in rendered.toc],
+        "videos": [{"title": v.title, "captions": v.captions} for v in source.videos],
+        "word_count": rendered.word_count,
+    }

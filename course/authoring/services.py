@@ -20,15 +20,18 @@ from course.authoring.revisions import (
     write_module,
     write_quiz,
     write_scenario,
+    write_translation,
 )
 from course.catalog.models import CourseRevision, Module, ModuleRevision, Quiz, QuizRevision
 from course.catalog.practice import DrillSet, DrillSetRevision, Scenario, ScenarioRevision
+from course.catalog.translations import Translation, stored_translation
 from course.content import (
     ContentError,
     ContentErrors,
     CourseBundle,
     ModuleSource,
     QuizSource,
+    TranslatedFiles,
     check_bundle,
     compose_module,
     module_front,
@@ -80,7 +83,37 @@ def import_bundle(bundle: CourseBundle, *, actor=None) -> ImportReport:
             else:
                 write(source, actor=actor, publish=True)
                 report.published.append(source.filename)
+    _import_translations(bundle, report, actor=actor)
     return report
+
+
+def _import_translations(bundle: CourseBundle, report: ImportReport, *, actor) -> None:
+    """Store each translated file not yet stored for its English file's text."""
+    english = {
+        "course": {"course": bundle.course.content_hash},
+        "module": {m.slug: m.content_hash for m in bundle.modules},
+        "quiz": {slug: q.content_hash for slug, q in bundle.quizzes.items()},
+        "scenario": {slug: s.content_hash for slug, s in bundle.scenarios.items()},
+        "drills": {slug: d.content_hash for slug, d in bundle.drills.items()},
+    }
+    for language, files in bundle.translations.items():
+        sources = {
+            "course": {"course": files.course} if files.course else {},
+            "module": files.modules,
+            "quiz": files.quizzes,
+            "scenario": files.scenarios,
+            "drills": files.drills,
+        }
+        for kind, by_slug in sources.items():
+            for slug, source in by_slug.items():
+                english_hash = english[kind].get(slug)
+                if english_hash is None:
+                    continue  # the check reports a translation without its English file
+                if stored_translation(kind, slug, language, english_hash, source.content_hash):
+                    report.unchanged.append(source.filename)
+                else:
+                    write_translation(kind, source, english_hash, language, actor=actor)
+                    report.published.append(source.filename)
 
 
 def _published_hashes(owner, revision) -> dict[str, str]:
@@ -122,13 +155,71 @@ def published_bundle() -> CourseBundle:
         )
     }
     ordered = tuple(sorted(modules, key=lambda m: (m.order, m.filename)))
+    scenarios = _published_sources(Scenario, ScenarioRevision, "scenarios", parse_scenario)
+    drills = _published_sources(DrillSet, DrillSetRevision, "drills", parse_drills)
+    english = {
+        "course": {"course": (course.content_hash, "modules/{}/course.yaml")},
+        "module": {
+            m.slug: (m.content_hash, f"modules/{{}}/{PurePosixPath(m.filename).name}")
+            for m in ordered
+        },
+        "quiz": {
+            slug: (q.content_hash, f"quizzes/{{}}/{slug}.yaml") for slug, q in quizzes.items()
+        },
+        "scenario": {
+            slug: (x.content_hash, f"scenarios/{{}}/{slug}.yaml") for slug, x in scenarios.items()
+        },
+        "drills": {
+            slug: (x.content_hash, f"drills/{{}}/{slug}.yaml") for slug, x in drills.items()
+        },
+    }
     return CourseBundle(
         parse_course(course.source),
         ordered,
         dict(sorted(quizzes.items())),
-        _published_sources(Scenario, ScenarioRevision, "scenarios", parse_scenario),
-        _published_sources(DrillSet, DrillSetRevision, "drills", parse_drills),
+        scenarios,
+        drills,
+        _published_translations(english),
     )
+
+
+_PARSERS = {
+    "course": parse_course,
+    "module": parse_module,
+    "quiz": parse_quiz,
+    "scenario": parse_scenario,
+    "drills": parse_drills,
+}
+
+
+def _published_translations(
+    english: dict[str, dict[str, tuple[str, str]]],
+) -> dict[str, TranslatedFiles]:
+    """The newest translation of each published English text, parsed, by language."""
+    newest: dict[tuple[str, str, str], Translation] = {}
+    hashes = {content_hash for by_slug in english.values() for content_hash, _ in by_slug.values()}
+    rows = db.session.scalars(
+        db.select(Translation).where(Translation.english_hash.in_(hashes)).order_by(Translation.id)
+    )
+    for row in rows:
+        expected = english.get(row.kind, {}).get(row.slug)
+        if expected is not None and expected[0] == row.english_hash:
+            newest[(row.language, row.kind, row.slug)] = row
+    found: dict[str, dict[str, dict]] = {}
+    for (language, kind, slug), row in sorted(newest.items()):
+        name = english[kind][slug][1].format(language)
+        found.setdefault(language, {}).setdefault(kind, {})[slug] = _PARSERS[kind](row.source, name)
+    return {
+        language: TranslatedFiles(
+            language,
+            kinds.get("course", {}).get("course"),
+            kinds.get("module", {}),
+            kinds.get("quiz", {}),
+            kinds.get("scenario", {}),
+            kinds.get("drills", {}),
+        )
+        for language, kinds in found.items()
+    }
 
 
 def _published_sources(owner, revision, folder: str, parse) -> dict:

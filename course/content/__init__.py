@@ -12,7 +12,7 @@ from .course_file import (
 from .digest import content_hash
 from .drills import LEVELS, DrillItem, DrillSetSource, parse_drills
 from .errors import ContentError, ContentErrors
-from .loader import CourseBundle, load_dir, write_dir
+from .loader import CourseBundle, TranslatedFiles, load_dir, write_dir
 from .modules import Completion, ModuleSource, parse_module
 from .players import static_url
 from .practice_render import render_drills, render_scenario
@@ -52,6 +52,7 @@ __all__ = [
     "Step",
     "SurveySchedule",
     "TocEntry",
+    "TranslatedFiles",
     "Video",
     "check_bundle",
     "compose_module",

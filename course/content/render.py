@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -46,13 +46,23 @@ def _section_slug(value: str, separator: str) -> str:
     return "sec-" + slugify(value, separator)
 
 
-def _markdown(*, with_toc: bool) -> markdown.Markdown:
+def _markdown(*, with_toc: bool, anchors: Sequence[str] = ()) -> markdown.Markdown:
     extensions = ["tables", "footnotes", "fenced_code", "admonition", "sane_lists"]
     configs: dict[str, dict[str, Any]] = {"tables": {"use_align_attribute": True}}
     if with_toc:
         extensions.append("toc")
-        configs["toc"] = {"slugify": _section_slug}
+        configs["toc"] = {"slugify": _given_slugs(anchors) if anchors else _section_slug}
     return markdown.Markdown(extensions=extensions, extension_configs=configs, output_format="html")
+
+
+def _given_slugs(anchors: Sequence[str]) -> Callable[[str, str], str]:
+    """A slugify that names the headings, in order, with the given anchors (then as usual)."""
+    remaining = iter(anchors)
+
+    def slug(value: str, separator: str) -> str:
+        return next(remaining, None) or _section_slug(value, separator)
+
+    return slug
 
 
 def render_module(
@@ -61,11 +71,15 @@ def render_module(
     media_url: Callable[[str], str] = static_url,
     transcript_url: Callable[[str], str] = static_url,
     transcript_of: Callable[[str], Cues | None] | None = None,
+    anchors: Sequence[str] = (),
 ) -> RenderedModule:
     """Render a module body: Markdown, sanitized, with trusted video players swapped in.
 
     ``transcript_of`` reads a captions path's cues; each video with captions then has its
     transcript on the page, where reading it can count toward completion.
+    ``anchors`` names the headings in order: a translation takes its English file's
+    anchors, so a section (a reading position, a search hit, a link) is the same section
+    in either language.
     """
     lines = split_lines(module.body)
     # A fresh nonce per render means authored text can never spell a placeholder.
@@ -87,7 +101,7 @@ def render_module(
             kept.extend(["", token, ""])
         cursor = block.end + 1
     kept.extend(lines[cursor:])
-    md = _markdown(with_toc=True)
+    md = _markdown(with_toc=True, anchors=anchors)
     clean = sanitize_html(md.convert("\n".join(kept)), media_url=media_url)
     words = _count_words(clean, players)
     for token, markup in players.items():

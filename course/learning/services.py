@@ -56,12 +56,14 @@ def _no_module() -> ModuleUnavailable:
     return ModuleUnavailable(_("There is no published module with this address."), 404)
 
 
-def open_module(user, slug: str) -> OpenModule:
-    """Check arm, publication and ``requires`` on the server; raise ModuleUnavailable if not."""
+def open_module(user, slug: str, language: str = "en") -> OpenModule:
+    """Check arm, publication and ``requires`` on the server; raise ModuleUnavailable if not.
+
+    The module comes in ``language`` where it is translated (its progress is the same)."""
     access = course_access(user)
     if not access.has_course:
         raise ModuleUnavailable(access.message)
-    published = published_course()
+    published = published_course(language)
     view = course_view(user, published, focus=slug)
     card = view.card(slug)
     if card is None:

@@ -31,6 +31,7 @@ from course.notices import services as notices
 from course.web.access import public, roles
 from course.web.errors import speaks_json
 from course.web.guard import reads_json
+from course.web.i18n import content_language
 
 bp = Blueprint("learning", __name__, url_prefix="/learning")
 bp.record_once(lambda state: pages.init_app(state.app))
@@ -44,7 +45,7 @@ def home():
     access = course_access(current_user)
     if not access.has_course:
         return render_template("learning/no_course.html", access=access)
-    published = published_course()
+    published = published_course(content_language())
     view = course_view(current_user, published)
     position = last_read(current_user.id, published)
     card = view.card(position.slug) if position else None
@@ -61,7 +62,9 @@ def home():
 @roles("therapist")
 def module(slug: str):
     """One module: stored HTML, contents, checklist, previous and next."""
-    opened = open_module(current_user, slug)  # ModuleUnavailable: the handler's page
+    opened = open_module(
+        current_user, slug, content_language()
+    )  # ModuleUnavailable: the handler's page
     modules = opened.course.modules
     index = [m.slug for m in modules].index(slug)
     return render_template(

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from course import clock, signals
-from course.catalog import DrillSet, DrillSetRevision, published_drills
+from course.catalog import DrillSet, DrillSetRevision, localized, published_drills
 from course.extensions import db
 from course.practice.access import PracticeError, check_open
 from course.practice.models import DIFFICULTIES, LEVELS, DrillLevel, DrillResponse
@@ -39,10 +39,11 @@ class Practice:
     rated: int
 
 
-def open_set(user, slug: str) -> Practice:
-    """The published set, the learner's level and how much they have done."""
+def open_set(user, slug: str, language: str = "en") -> Practice:
+    """The published set (in ``language`` where it is translated: the items' ids and
+    levels are the same), the learner's level and how much they have done."""
     check_open(user, "practice", slug)
-    revision = published_drills(slug)
+    revision = localized("drills", slug, published_drills(slug), language)
     if revision is None:
         raise PracticeError(_("There is no published drill set at this address."), 404)
     state = db.session.get(DrillLevel, (user.id, revision.drill_set_id))
@@ -132,8 +133,11 @@ def respond(user, slug: str, item_id: str, text: str) -> DrillResponse:
     return response
 
 
-def own_response(user, slug: str, response_id: int) -> tuple[DrillResponse, dict[str, Any]]:
-    """A stored response of this learner, with its item (criteria and models included)."""
+def own_response(
+    user, slug: str, response_id: int, language: str = "en"
+) -> tuple[DrillResponse, dict[str, Any]]:
+    """A stored response of this learner, with its item (criteria and models included),
+    in ``language`` where the set is translated."""
     response = db.session.scalar(
         select(DrillResponse)
         .join(DrillSet, DrillSet.id == DrillResponse.drill_set_id)
@@ -145,7 +149,9 @@ def own_response(user, slug: str, response_id: int) -> tuple[DrillResponse, dict
     )
     if response is None:
         raise PracticeError(_("There is no such response of yours."), 404)
-    revision = db.session.get(DrillSetRevision, response.revision_id)
+    revision = localized(
+        "drills", slug, db.session.get(DrillSetRevision, response.revision_id), language
+    )
     return response, revision.item(response.item_id)
 
 
@@ -220,9 +226,12 @@ def choose_level(user, slug: str, level: str) -> None:
     _set_level(user.id, practice.revision.drill_set_id, level, "learner")
 
 
-def practice_log(user, slug: str) -> tuple[Practice, list[tuple[DrillResponse, dict]]]:
-    """Every response of this learner to the set, newest first, beside its item."""
-    practice = open_set(user, slug)
+def practice_log(
+    user, slug: str, language: str = "en"
+) -> tuple[Practice, list[tuple[DrillResponse, dict]]]:
+    """Every response of this learner to the set, newest first, beside its item (in
+    ``language`` where translated)."""
+    practice = open_set(user, slug, language)
     responses = db.session.scalars(
         select(DrillResponse)
         .where(
@@ -232,7 +241,7 @@ def practice_log(user, slug: str) -> tuple[Practice, list[tuple[DrillResponse, d
         .order_by(DrillResponse.id.desc())
     ).all()
     revisions = {
-        r.id: r
+        r.id: localized("drills", slug, r, language)
         for r in db.session.scalars(
             select(DrillSetRevision).where(
                 DrillSetRevision.id.in_({x.revision_id for x in responses} or {-1})

@@ -15,7 +15,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 
 from course import clock, signals
-from course.catalog import Scenario, ScenarioRevision, published_scenario
+from course.catalog import Scenario, ScenarioRevision, localized, published_scenario
 from course.extensions import db
 from course.practice.access import PracticeError, check_open
 from course.practice.models import ScenarioChoice, ScenarioRun
@@ -100,18 +100,20 @@ def _settle(revision: ScenarioRevision, step_id: str, points: int) -> str:
     )
 
 
-def open_run(user, slug: str) -> RunView:
-    """The learner's current run (a first one is started), with the path so far; flushes."""
+def open_run(user, slug: str, language: str = "en") -> RunView:
+    """The learner's current run (a first one is started), with the path so far, in
+    ``language`` where the scenario is translated (the steps' ids are the same); flushes."""
     latest = published = _published(user, slug)
     run = _latest_run(user.id, published.scenario_id)
     if run is None:
         run = _new_run(user, published, 1)
     else:
         latest = db.session.get(ScenarioRevision, run.revision_id)
-    return _view(slug, latest, run)
+    return _view(slug, latest, run, language)
 
 
-def _view(slug: str, revision: ScenarioRevision, run: ScenarioRun) -> RunView:
+def _view(slug: str, revision: ScenarioRevision, run: ScenarioRun, language: str = "en") -> RunView:
+    revision = localized("scenario", slug, revision, language)
     choices = db.session.scalars(
         select(ScenarioChoice)
         .where(ScenarioChoice.run_id == run.id)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from course.catalog import published_practice
+from course.catalog import localized, published_practice
 from course.extensions import db
 from course.learning.access import course_access
 from course.practice import drills, scenarios
@@ -16,6 +16,7 @@ from course.practice.access import PracticeError, modules_using
 from course.practice.models import DIFFICULTIES, LEVELS
 from course.web.access import roles
 from course.web.errors import show_refusal
+from course.web.i18n import content_language
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 LEVEL_NAMES = {
@@ -50,10 +51,17 @@ def index():
     if not access.has_course:
         raise PracticeError(access.message, 403)
     found_scenarios, found_drills = published_practice()
+    language = content_language()
     return render_template(
         "practice/index.html",
-        scenarios=[(slug, rev, modules_using("scenario", slug)) for slug, rev in found_scenarios],
-        drill_sets=[(slug, rev, modules_using("practice", slug)) for slug, rev in found_drills],
+        scenarios=[
+            (slug, localized("scenario", slug, rev, language), modules_using("scenario", slug))
+            for slug, rev in found_scenarios
+        ],
+        drill_sets=[
+            (slug, localized("drills", slug, rev, language), modules_using("practice", slug))
+            for slug, rev in found_drills
+        ],
     )
 
 
@@ -61,7 +69,7 @@ def index():
 @roles("therapist")
 def scenario(slug: str):
     """The scenario where the learner left it: the path so far and the current step."""
-    view = scenarios.open_run(_me(), slug)
+    view = scenarios.open_run(_me(), slug, content_language())
     db.session.commit()
     return render_template("practice/scenario.html", view=view)
 
@@ -100,7 +108,7 @@ def again(slug: str):
 @roles("therapist")
 def drill(slug: str):
     """The next item at the learner's level; POST stores their own response."""
-    practice = drills.open_set(_me(), slug)
+    practice = drills.open_set(_me(), slug, content_language())
     typed, item_id = "", request.args.get("item")
     if request.method == "POST":
         typed, item_id = request.form.get("response", ""), request.form.get("item", "")
@@ -139,7 +147,7 @@ def level(slug: str):
 @roles("therapist")
 def feedback(slug: str, response_id: int):
     """After responding: the criteria and model responses, and the self-rating form."""
-    practice = drills.open_set(_me(), slug)
+    practice = drills.open_set(_me(), slug, content_language())
     if request.method == "POST":
         ratings = {k.removeprefix("rate-"): v for k, v in request.form.items() if k[:5] == "rate-"}
         try:
@@ -151,10 +159,12 @@ def feedback(slug: str, response_id: int):
         else:
             db.session.commit()
             return redirect(url_for(".feedback", slug=slug, response_id=response_id))
-    response, item = drills.own_response(_me(), slug, response_id)
+    response, item = drills.own_response(_me(), slug, response_id, content_language())
     return render_template(
         "practice/feedback.html",
-        practice=drills.open_set(_me(), slug) if response.rated_at else practice,
+        practice=drills.open_set(_me(), slug, content_language())
+        if response.rated_at
+        else practice,
         response=response,
         item=item,
         entered=request.form,
@@ -168,7 +178,7 @@ def feedback(slug: str, response_id: int):
 @roles("therapist")
 def log(slug: str):
     """The learner's practice log: each response beside the model responses."""
-    practice, entries = drills.practice_log(_me(), slug)
+    practice, entries = drills.practice_log(_me(), slug, content_language())
     return render_template(
         "practice/log.html",
         practice=practice,

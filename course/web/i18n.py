@@ -44,6 +44,15 @@ def choose_locale() -> str:
     return DEFAULT
 
 
+#: Interface locale -> the language code of course content (``course/content/languages.py``).
+_CONTENT = {"fr_CA": "fr"}
+
+
+def content_language() -> str:
+    """The language course content is shown in on this request: ``en`` or ``fr``."""
+    return _CONTENT.get(str(get_locale() or DEFAULT), "en")
+
+
 def html_lang() -> str:
     """The ``lang`` attribute of the page: ``en`` or ``fr-CA``."""
     return str(get_locale() or DEFAULT).replace("_", "-")
@@ -59,4 +68,10 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Babel with our selector and catalogues; give templates the switch."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=choose_locale)
-    app.context_processor(lambda: {"html_lang": html_lang, "other_locales": other_locales})
+    app.context_processor(
+        lambda: {
+            "html_lang": html_lang,
+            "other_locales": other_locales,
+            "content_language": content_language,
+        }
+    )

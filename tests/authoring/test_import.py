@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from course.audit.models import AuditEntry
+from course.catalog import published_course
 from course.catalog.models import CourseRevision, Module, ModuleRevision, QuizRevision
 from course.extensions import db
 
@@ -122,8 +123,10 @@ def test_export_then_import_on_a_fresh_database_is_byte_identical(
 
 def test_shipped_course_imports_and_every_module_renders(app, import_course, project_root):
     report = import_course(project_root)
-    assert len(report.published) == 19  # the course file, 6 modules, 6 quizzes, 6 practice files
-    assert sum(name.startswith(("scenarios/", "drills/")) for name in report.published) == 6
+    # The course file, 6 modules, 6 quizzes, 6 practice files, and each one's French version.
+    french = [name for name in report.published if "/fr/" in name]
+    assert len(report.published) == 38 and len(french) == 19
+    assert sum(name.startswith(("scenarios/", "drills/")) for name in report.published) == 12
     with app.app_context():
         revisions = db.session.scalars(db.select(ModuleRevision)).all()
         assert len(revisions) == 6
@@ -131,3 +134,10 @@ def test_shipped_course_imports_and_every_module_renders(app, import_course, pro
             assert revision.html and revision.toc and revision.videos
             assert "<video" in revision.html and 'kind="captions"' in revision.html
             assert 1200 <= revision.word_count <= 3400, (revision.title, revision.word_count)
+        french = published_course("fr")
+        assert french.spec.title != published_course().spec.title
+        for module in french.modules:
+            english = published_course().module(module.slug)
+            assert module.language == "fr" and module.id == english.id
+            assert [e["anchor"] for e in module.toc] == [e["anchor"] for e in english.toc]
+            assert "<video" in module.html and module.title != english.title
