@@ -233,6 +233,14 @@ def write_translation(
         language=language,
         hash=source.content_hash,
     )
+    if kind == "module":
+        published = db.session.scalar(
+            db.select(ModuleRevision)
+            .join(Module, Module.published_revision_id == ModuleRevision.id)
+            .where(Module.slug == slug)
+        )
+        if published is not None and published.content_hash == english_hash:
+            index_module(published)  # the search index holds the translation from now on
     return translation
 
 

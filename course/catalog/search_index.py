@@ -20,10 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from sqlalchemy import DDL, ForeignKey, Integer, String, Text, delete, event, text
+from sqlalchemy import DDL, ForeignKey, Integer, String, Text, delete, event, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.catalog.models import Module, ModuleRevision
+from course.catalog.translations import Translation
 from course.extensions import db
 
 #: Marks around a match in a snippet: private-use characters, removed from indexed text,
@@ -32,10 +33,12 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 #: Results on one page.
 LIMIT = 20
 
+#: PostgreSQL's text search configuration for a section's language.
+PG_CONFIG = "CASE language WHEN 'fr' THEN 'french'::regconfig ELSE 'english'::regconfig END"
 PG_DDL = (
     "ALTER TABLE module_sections ADD COLUMN search tsvector GENERATED ALWAYS AS ("
-    "setweight(to_tsvector('english', heading), 'A') || "
-    "setweight(to_tsvector('english', body), 'B')) STORED",
+    f"setweight(to_tsvector({PG_CONFIG}, heading), 'A') || "
+    f"setweight(to_tsvector({PG_CONFIG}, body), 'B')) STORED",
     "CREATE INDEX ix_module_sections_search ON module_sections USING gin (search)",
 )
 SQLITE_DDL = (
@@ -80,6 +83,8 @@ class ModuleSection(db.Model):
     body: Mapped[str] = mapped_column(Text)
     #: Position in the module, from 0.
     position: Mapped[int] = mapped_column(Integer)
+    #: The language of the text: ``en``, or a translation's code.
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
 
 
 for _statement in PG_DDL:
@@ -177,25 +182,43 @@ def sections_of(html: str, toc, title: str) -> list[Section]:
 
 
 def index_module(revision) -> int:
-    """Replace the module's sections with those of ``revision`` (just published); flushes.
+    """Replace the module's sections with those of ``revision`` (just published) and of
+    each stored translation of its text; flushes.
 
     Returns the number of sections written.
     """
     db.session.execute(delete(ModuleSection).where(ModuleSection.module_id == revision.module_id))
-    sections = sections_of(revision.html, revision.toc, revision.title)
-    db.session.add_all(
-        ModuleSection(
-            module_id=revision.module_id,
-            module_revision_id=revision.id,
-            anchor=s.anchor,
-            heading=s.heading,
-            body=s.body,
-            position=i,
+    texts = [("en", revision.html, revision.toc, revision.title)]
+    newest: dict[str, dict] = {}
+    for language, parts in db.session.execute(
+        select(Translation.language, Translation.parts)
+        .where(
+            Translation.kind == "module",
+            Translation.slug == revision.module.slug,
+            Translation.english_hash == revision.content_hash,
         )
-        for i, s in enumerate(sections)
-    )
+        .order_by(Translation.id)
+    ):
+        newest[language] = parts
+    texts += [(code, p["html"], p["toc"], p["title"]) for code, p in sorted(newest.items())]
+    written = 0
+    for language, html, toc, title in texts:
+        sections = sections_of(html, toc, title)
+        db.session.add_all(
+            ModuleSection(
+                module_id=revision.module_id,
+                module_revision_id=revision.id,
+                anchor=s.anchor,
+                heading=s.heading,
+                body=s.body,
+                position=i,
+                language=language,
+            )
+            for i, s in enumerate(sections)
+        )
+        written += len(sections)
     db.session.flush()
-    return len(sections)
+    return written
 
 
 # --- searching -----------------------------------------------------------------------
@@ -214,7 +237,7 @@ class Hit:
 _PG_SEARCH = text(
     """
     SELECT hit.module_id, hit.anchor, hit.heading,
-           ts_headline('english', hit.body, hit.tsq,
+           ts_headline(CAST(:config AS regconfig), hit.body, hit.tsq,
                        'StartSel=' || :start || ', StopSel=' || :stop
                        || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
     FROM (
@@ -222,8 +245,8 @@ _PG_SEARCH = text(
                ts_rank_cd(s.search, q.tsq) AS rank
         FROM module_sections s
         JOIN modules m ON m.id = s.module_id AND m.published_revision_id = s.module_revision_id
-        CROSS JOIN websearch_to_tsquery('english', :terms) AS q(tsq)
-        WHERE s.search @@ q.tsq AND s.module_id IN :modules
+        CROSS JOIN websearch_to_tsquery(CAST(:config AS regconfig), :terms) AS q(tsq)
+        WHERE s.search @@ q.tsq AND s.module_id IN :modules AND s.language = :language
         ORDER BY rank DESC, s.module_id, s.position
         LIMIT :limit
     ) AS hit
@@ -238,23 +261,48 @@ _SQLITE_SEARCH = text(
     JOIN module_sections s ON s.id = module_sections_fts.rowid
     JOIN modules m ON m.id = s.module_id AND m.published_revision_id = s.module_revision_id
     WHERE module_sections_fts MATCH :match AND s.module_id IN :modules
+      AND s.language = :language
     ORDER BY bm25(module_sections_fts, 5.0, 1.0), s.module_id, s.position
     LIMIT :limit
     """
 )
 
 
-def search_sections(terms: tuple[str, ...], module_ids: list[int]) -> list[Hit]:
-    """The best sections matching every term, among the given modules.
+def search_sections(
+    terms: tuple[str, ...], module_ids: list[int], language: str = "en"
+) -> list[Hit]:
+    """The best sections matching every term, among the given modules, in ``language``
+    (a module not translated into it is searched in English).
 
     ``terms`` are words (letters, digits and underscores only: the query parser's
     output), so neither dialect's query syntax can be reached through them.
     """
     if not terms or not module_ids:
         return []
+    if language == "en":
+        return _search(terms, module_ids, "en")
+    translated = set(
+        db.session.scalars(
+            select(ModuleSection.module_id)
+            .where(ModuleSection.language == language, ModuleSection.module_id.in_(module_ids))
+            .distinct()
+        )
+    )
+    hits = _search(terms, [m for m in module_ids if m in translated], language)
+    rest = [m for m in module_ids if m not in translated]
+    return (hits + _search(terms, rest, "en"))[:LIMIT] if rest else hits
+
+
+#: PostgreSQL's text search configuration by language (as in PG_CONFIG).
+_CONFIGS = {"fr": "french"}
+
+
+def _search(terms: tuple[str, ...], module_ids: list[int], language: str) -> list[Hit]:
+    if not module_ids:
+        return []
     if db.session.get_bind().dialect.name == "postgresql":
         statement = _PG_SEARCH.bindparams(db.bindparam("modules", expanding=True))
-        params = {"terms": " ".join(terms)}
+        params = {"terms": " ".join(terms), "config": _CONFIGS.get(language, "english")}
     else:
         statement = _SQLITE_SEARCH.bindparams(db.bindparam("modules", expanding=True))
         params = {"match": " ".join(f'"{t}"' for t in terms)}
@@ -262,6 +310,7 @@ def search_sections(terms: tuple[str, ...], module_ids: list[int]) -> list[Hit]:
         statement,
         {
             **params,
+            "language": language,
             "modules": list(module_ids),
             "limit": LIMIT,
             "start": MARK_START,

@@ -24,14 +24,14 @@ class Result:
     snippet: Markup
 
 
-def searchable(user) -> list | None:
+def searchable(user, language: str = "en") -> list | None:
     """The published modules ``user`` may search, or None when they may not search at all.
 
     Staff (trainers, admins) search every published module. A therapist searches only
     while the course is open to them, and only the modules they can open now: a locked
     module's text is not shown before its time.
     """
-    published = published_course()
+    published = published_course(language)
     if user.role != "therapist":
         return list(published.modules)
     if not course_access(user).has_course:
@@ -60,10 +60,11 @@ def marked(snippet: str) -> Markup:
     return Markup("").join(out)
 
 
-def search(modules: list, terms: tuple[str, ...]) -> list[Result]:
-    """The best matching sections among ``modules`` for the words ``terms``."""
+def search(modules: list, terms: tuple[str, ...], language: str = "en") -> list[Result]:
+    """The best matching sections among ``modules`` for the words ``terms``, in the
+    reader's ``language`` where a module is translated."""
     by_id = {m.module_id: m for m in modules}
-    hits = search_sections(terms, list(by_id))
+    hits = search_sections(terms, list(by_id), language)
     return [
         Result(
             by_id[h.module_id].slug,

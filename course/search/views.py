@@ -8,6 +8,7 @@ from flask_login import current_user
 from course.search.query import MAX_CHARS, QueryError, parse_query
 from course.search.services import search, searchable
 from course.web.access import roles
+from course.web.i18n import content_language
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 
@@ -17,7 +18,7 @@ bp = Blueprint("search", __name__, url_prefix="/search")
 def index():
     """Search the published modules (only those the person may open) by words."""
     raw = request.args.get("q")
-    modules = searchable(current_user)
+    modules = searchable(current_user, content_language())
     if modules is None:  # the course is not open to this therapist: nothing to search
         return render_template("search/closed.html"), 403
     results, message, terms = [], None, ()
@@ -27,7 +28,7 @@ def index():
         except QueryError as error:
             message = str(error)
         else:
-            results = search(modules, terms)
+            results = search(modules, terms, content_language())
     return render_template(
         "search/index.html",
         query=(raw or "")[: MAX_CHARS * 2],

@@ -135,3 +135,16 @@ def test_importing_again_stores_nothing_new_and_export_writes_the_translation_ba
         assert published_course().module("intro").title == "Introduction to tensions"
     written = (tmp_path / "out" / "modules" / "fr" / "01-intro.md").read_text(encoding="utf-8")
     assert written == INTRO_FR
+
+
+def test_a_french_reader_searches_the_french_text(client, make_user, login, french_course):
+    login(make_user("therapist", arm="self_paced"))
+    client.set_cookie("lang", "fr_CA")
+    page = client.get("/search/?q=tensions+réparées").get_data(as_text=True)
+    assert 'href="/learning/modules/intro#sec-why-it-matters"' in page
+    assert "Pourquoi c&#39;est important" in page or "Pourquoi c'est important" in page
+    assert "<mark>" in page
+    assert "Why it matters" not in page
+    client.set_cookie("lang", "en")
+    english = client.get("/search/?q=tensions+repaired").get_data(as_text=True)
+    assert "Why it matters" in english and "Pourquoi" not in english

@@ -1,4 +1,5 @@
-"""content translations: translated files rendered once, for the English text they translate
+"""content translations: translated files rendered once, for the English text they translate;
+search sections carry their language (PostgreSQL stems French sections as French)
 
 Revision ID: 5e1f0a7c2b94
 Revises: 91ce477054c7
@@ -17,7 +18,32 @@ branch_labels = None
 depends_on = None
 
 
+OLD_SEARCH = (
+    "ALTER TABLE module_sections ADD COLUMN search tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('english', heading), 'A') || "
+    "setweight(to_tsvector('english', body), 'B')) STORED",
+    "CREATE INDEX ix_module_sections_search ON module_sections USING gin (search)",
+)
+CONFIG = "CASE language WHEN 'fr' THEN 'french'::regconfig ELSE 'english'::regconfig END"
+NEW_SEARCH = (
+    "ALTER TABLE module_sections ADD COLUMN search tsvector GENERATED ALWAYS AS ("
+    f"setweight(to_tsvector({CONFIG}, heading), 'A') || "
+    f"setweight(to_tsvector({CONFIG}, body), 'B')) STORED",
+    "CREATE INDEX ix_module_sections_search ON module_sections USING gin (search)",
+)
+DROP_SEARCH = (
+    "DROP INDEX IF EXISTS ix_module_sections_search",
+    "ALTER TABLE module_sections DROP COLUMN IF EXISTS search",
+)
+
+
 def upgrade():
+    # A plain ADD COLUMN: rebuilding the table would drop SQLite's full-text triggers.
+    op.add_column('module_sections', sa.Column('language', sa.String(length=5), server_default='en', nullable=False))
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in DROP_SEARCH + NEW_SEARCH:
+            op.execute(statement)
+
     op.create_table('content_translations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=10), nullable=False),
@@ -41,3 +67,11 @@ def downgrade():
         batch_op.drop_index('ix_content_translations_lookup')
 
     op.drop_table('content_translations')
+    op.execute("DELETE FROM module_sections WHERE language <> 'en'")
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in DROP_SEARCH:
+            op.execute(statement)
+    op.execute("ALTER TABLE module_sections DROP COLUMN language")
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in OLD_SEARCH:
+            op.execute(statement)
