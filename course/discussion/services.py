@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from course import clock, signals
 from course.audit.services import record
 from course.auth.models import User
-from course.catalog import published_course, published_scenario
+from course.catalog import localized, published_course, published_scenario
 from course.content import render_markdown
 from course.dbtypes import insert_ignoring_conflicts
 from course.discussion.models import SUBJECTS, Discussion, Post
@@ -29,6 +29,7 @@ from course.extensions import db
 from course.learning.overview import course_view
 from course.notices.services import notify
 from course.practice.access import check_open
+from course.web.i18n import content_language
 
 FACULTY = ("trainer", "admin")
 LEARNER_ARMS = ("self_paced", "open")
@@ -98,7 +99,7 @@ def subject_of(user, kind: str, slug: str) -> Subject:
     if kind not in SUBJECTS:
         raise DiscussionError(_("There is no such discussion."), 404)
     if kind == "module":
-        module = published_course().module(slug)
+        module = published_course(content_language()).module(slug)
         if module is None:
             raise DiscussionError(_("There is no such discussion."), 404)
         if not is_faculty(user):
@@ -114,7 +115,7 @@ def subject_of(user, kind: str, slug: str) -> Subject:
         raise DiscussionError(_("There is no such discussion."), 404)
     if not is_faculty(user):
         check_open(user, "scenario", slug)
-    return Subject(kind, slug, scenario.title)
+    return Subject(kind, slug, localized("scenario", slug, scenario, content_language()).title)
 
 
 def open_discussion(user, kind: str, slug: str) -> tuple[Subject, Discussion]:

@@ -14,6 +14,7 @@ from course.dbtypes import read_rows
 from course.learning.completion import Checklist, checklist
 from course.learning.criteria import needed, standings_for
 from course.learning.models import ModuleProgress, VideoProgress
+from course.web.i18n import content_language
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,8 @@ def course_view(
     With ``focus`` (a module page), only that module's checklist is measured; the others
     carry their status and locks, which is all a module page shows of them.
     """
-    published = published or published_course()
+    # In the reader's language: a page's, or the one forced for a recipient's e-mail.
+    published = published or published_course(content_language())
     spec, revisions = published.spec, published.modules
     mine = {"user_id": user.id}
     progress = {p.module_id: p for p in read_rows(_PROGRESS, mine)}
