@@ -8,8 +8,8 @@ else's in a cookie.
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
-from flask_babel import get_locale
+from flask import Flask, g, has_request_context, request
+from flask_babel import Domain, get_locale
 from flask_login import current_user
 
 from course.extensions import babel
@@ -64,10 +64,41 @@ def other_locales() -> list[tuple[str, str]]:
     return [(code, name) for code, name in LOCALES.items() if code != current]
 
 
+class KeptDomain(Domain):
+    """The message domain, with the catalogue found once per request and locale.
+
+    Flask-Babel looks the locale and the catalogue up again on every string (a dozen
+    context lookups), and a page holds dozens of strings. The catalogue is kept beside
+    Flask-Babel's own state with the locale it is for, so ``force_locale`` (an e-mail in
+    the recipient's language, rendered during someone else's request) is still obeyed:
+    another locale object means another lookup, and nothing has to be invalidated."""
+
+    def get_translations(self):
+        try:
+            state = g._get_current_object()._flask_babel
+            locale = state.babel_locale
+        except (AttributeError, RuntimeError):
+            return super().get_translations()
+        kept = state.__dict__.get("course_translations")
+        if kept is not None and kept[0] is locale:
+            return kept[1]
+        translations = super().get_translations()
+        state.course_translations = (locale, translations)
+        return translations
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with our selector and catalogues; give templates the switch."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=choose_locale)
+    domain = babel.domain_instance = KeptDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: domain.get_translations().ugettext(s),
+        ngettext=lambda s, p, n: domain.get_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: domain.get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: domain.get_translations().unpgettext(c, s, p, n),
+    )
     app.context_processor(
         lambda: {
             "html_lang": html_lang,
