@@ -16,6 +16,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.extensions import db
@@ -75,7 +77,7 @@ def _chart(name: str) -> drawing.Chart:
     _, filters = read_filters(request.args)
     chart = _figures(numbers.build(filters)).get(name)
     if chart is None or chart.empty:
-        abort(404, "There is no such chart on the dashboard for these filters.")
+        abort(404, _("There is no such chart on the dashboard for these filters."))
     return chart
 
 
@@ -94,10 +96,12 @@ def chart_svg(name: str):
 @bp.route("/charts/<name>.csv")
 @roles("researcher", "admin")
 def chart_csv(name: str):
-    """The table of a dashboard chart as CSV, cells neutralised as in the exports."""
-    table = _chart(name).table
+    """The table of a dashboard chart as CSV, cells neutralised as in the exports. Like
+    the exports, the file is in English whatever the page's language."""
+    with force_locale("en"):
+        table = _chart(name).table
     if table is None:
-        abort(404, "This chart has no table.")
+        abort(404, _("This chart has no table."))
     out = io.StringIO()
     write_csv(out, table.columns, table.rows)
     return Response(
@@ -149,7 +153,7 @@ def api_tokens():
     form = TokenForm()
     secret = None
     if request.method == "POST" and current_user.role != "researcher":
-        abort(403, "Only researchers create API tokens: a token acts as its creator.")
+        abort(403, _("Only researchers create API tokens: a token acts as its creator."))
     if form.validate_on_submit():
         try:
             token, secret = tokens.create_token(current_user, form.name.data)
@@ -157,7 +161,13 @@ def api_tokens():
             show_refusal(exc, form)
         else:
             db.session.commit()
-            flash(f"Token {token.name!r} created. Copy it now: it is not shown again.", "success")
+            flash(
+                _(
+                    "Token “%(name)s” created. Copy it now: it is not shown again.",
+                    name=token.name,
+                ),
+                "success",
+            )
             form = TokenForm(formdata=None)
     return render_template(
         "research/tokens.html", form=form, secret=secret, tokens=tokens.list_tokens(current_user)
@@ -176,7 +186,7 @@ def revoke_token(token_id: int):
         show_refusal(exc)
     else:
         db.session.commit()
-        flash(f"Token {token.name!r} revoked.", "success")
+        flash(_("Token “%(name)s” revoked.", name=token.name), "success")
     return redirect(url_for("research.api_tokens"))
 
 
