@@ -10,6 +10,8 @@ import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from flask_babel import gettext as _
+
 from course.audit.services import record
 from course.authoring.prerequisites import requires_loops
 from course.authoring.revisions import (
@@ -220,7 +222,7 @@ def parse_module_text(text: str, slug: str | None = None) -> ModuleSource:
             ContentError(
                 module_filename(probe.order, probe.slug),
                 1,
-                f"the slug must stay {slug!r}; create a new module instead",
+                _("the slug must stay %(slug)r; create a new module instead", slug=slug),
                 "slug",
             )
         ]
@@ -248,7 +250,10 @@ def publish_module(text: str, *, actor, slug: str | None = None) -> ModuleRevisi
         raise ContentErrors(
             [
                 ContentError(
-                    module.filename, 1, f"a module with slug {module.slug!r} already exists", "slug"
+                    module.filename,
+                    1,
+                    _("a module with slug %(slug)r already exists", slug=module.slug),
+                    "slug",
                 )
             ]
         )
@@ -339,7 +344,10 @@ def create_module(text: str, *, actor, publish: bool) -> ModuleRevision:
         raise ContentErrors(
             [
                 ContentError(
-                    module.filename, 1, f"a module with slug {module.slug!r} already exists", "slug"
+                    module.filename,
+                    1,
+                    _("a module with slug %(slug)r already exists", slug=module.slug),
+                    "slug",
                 )
             ]
         )
@@ -358,11 +366,14 @@ def move_module(slug: str, step: int, *, actor) -> int:
     """Move a published module one place (step -1 up, +1 down); returns its new position."""
     slugs = [m.slug for m in published_bundle().modules]
     if slug not in slugs:
-        raise _order_error(f"module {slug!r} is not published yet, so it has no place to move")
+        raise _order_error(
+            _("module %(slug)r is not published yet, so it has no place to move", slug=slug)
+        )
     index = slugs.index(slug)
     if not 0 <= index + step < len(slugs):
-        where = "first" if step < 0 else "last"
-        raise _order_error(f"module {slug!r} is already the {where} module")
+        if step < 0:
+            raise _order_error(_("module %(slug)r is already the first module", slug=slug))
+        raise _order_error(_("module %(slug)r is already the last module", slug=slug))
     slugs[index], slugs[index + step] = slugs[index + step], slugs[index]
     drafts = {s: draft for s in slugs if (draft := _newer_draft(s)) is not None}
     moved = reorder_modules(slugs, actor=actor)
