@@ -103,7 +103,7 @@ def published_bundle() -> CourseBundle:
     """The published course rebuilt from stored sources (for export and for checks)."""
     course = current_course_revision()
     if course is None:
-        raise ContentErrors([ContentError("modules/course.yaml", 1, "no course imported yet")])
+        raise ContentErrors([ContentError("modules/course.yaml", 1, _("no course imported yet"))])
     modules = [
         parse_module(rev.source, f"modules/{rev.filename}")
         for rev in db.session.scalars(
@@ -273,7 +273,7 @@ def reorder_modules(slugs: list[str], *, actor) -> list[str]:
     bundle = published_bundle()
     by_slug = {m.slug: m for m in bundle.modules}
     if sorted(slugs) != sorted(by_slug):
-        raise ContentErrors([ContentError("modules", 1, "the new order must list every module")])
+        raise ContentErrors([ContentError("modules", 1, _("the new order must list every module"))])
     moved = []
     for position, slug in enumerate(slugs, start=1):
         module = by_slug[slug]

@@ -26,7 +26,7 @@ from course.research import dashboard as numbers
 from course.research import tokens
 from course.research.export import archive_response, build_archive, recent_exports
 from course.research.export.context import write_csv
-from course.research.figures import SCALE_NAMES, figures
+from course.research.figures import FLAG, SCALE_NAMES, figures
 from course.research.filters import FilterError, parse_filters
 from course.research.forms import ARM_NAMES, ExportForm, TokenForm, read_filters
 from course.web.access import roles
@@ -58,6 +58,7 @@ def dashboard():
         charts=_figures(board),
         chart_args={k: v for k, v in request.args.items() if k in FILTER_ARGS and v},
         flag_min=current_app.config["FLAG_MIN_ATTEMPTS"],
+        flag_word=str(FLAG),
         arm_names=ARM_NAMES,
         scale_names=SCALE_NAMES,
     )
