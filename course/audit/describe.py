@@ -203,7 +203,9 @@ def value_text(value: Any, when: Callable[[datetime], str]) -> str:
         return joined or gettext("none")
     if isinstance(value, dict):
         pairs = details(value, when)
-        return "; ".join(f"{name}: {text}" for name, text in pairs) or gettext("none")
+        return "; ".join(
+            gettext("%(label)s: %(value)s", label=name, value=text) for name, text in pairs
+        ) or gettext("none")
     return str(value)
 
 

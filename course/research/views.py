@@ -75,7 +75,7 @@ def _figures(board: numbers.Dashboard) -> dict[str, drawing.Chart]:
 
 def _chart(name: str) -> drawing.Chart:
     """One chart of the dashboard for the filters in the query string, or a 404."""
-    _, filters = read_filters(request.args)
+    _form, filters = read_filters(request.args)
     chart = _figures(numbers.build(filters)).get(name)
     if chart is None or chart.empty:
         abort(404, _("There is no such chart on the dashboard for these filters."))
