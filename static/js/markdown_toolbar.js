@@ -12,7 +12,7 @@
   }
 
   // The toolbar's words in the page's language: the template writes them in data-text-*
-  // attributes of an element marked data-markdown-text (authoring/_markdown_toolbar_text.html);
+  // attributes of an element marked data-markdown-text (_markdown_toolbar_text.html);
   // without it they are English.
   var texts = document.querySelector("[data-markdown-text]");
   function words(name, fallback) {

@@ -132,7 +132,7 @@ def test_the_audit_log_says_each_action_in_french(app, client, french):
     for english in ("Research data exported", "Role changed", "Free text included", "yes"):
         assert english not in _visible(entries), english
     # The filter's choices too; the action names themselves stay as recorded.
-    assert ">Tout : Recherche</option>" in page
+    assert ">Tout\u00a0: Recherche</option>" in page
     assert "<code>research.exported</code>" in entries
 
 
