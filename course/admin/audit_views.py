@@ -27,6 +27,7 @@ from course.auth.models import User
 from course.extensions import db
 from course.research.export.context import write_csv
 from course.web.access import roles
+from course.web.formats import datetime_text
 
 #: Rows fetched per round trip while the CSV streams.
 CSV_CHUNK = 1000
@@ -69,7 +70,7 @@ def _zone() -> str:
 
 
 def _when(value: datetime) -> str:
-    return clock.local(value, _zone()).strftime("%-d %b %Y, %H:%M:%S %Z")
+    return datetime_text(value, "seconds", zone=_zone())
 
 
 def _filters(form: AuditFilterForm) -> dict:
@@ -113,8 +114,8 @@ def _action_choices(asked: str | None) -> list[tuple[str, str]]:
     if asked and ACTION_NAME.match(asked) and not asked.endswith("."):
         actions.setdefault(asked, asked)
     choices = [("", _("Any action"))]
-    choices += [(f"{k}.", _("All: %(kind)s", kind=label)) for k, label in describe.KINDS.items()]
-    choices += sorted(actions.items(), key=lambda c: c[1])
+    choices += [(f"{k}.", _("All: %(kind)s", kind=describe.kind_label(k))) for k in describe.KINDS]
+    choices += sorted(((name, describe.action_label(name)) for name in actions), key=lambda c: c[1])
     return choices
 
 
@@ -207,7 +208,7 @@ def _csv(query) -> Iterator[str]:
             e.id,
             e.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
             e.action,
-            describe.action_label(e.action),
+            describe.action_words_en(e.action),
             email or "",
             name or "",
             e.target or "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -23,14 +24,14 @@ from course.authoring.frontmatter import keep_written_front
 from course.content import ModuleSource, QuizSource, compose_module, module_front, quiz_data
 
 NUMBER = {"inputmode": "numeric", "class": "number"}
-MARKDOWN_LINES = (
+MARKDOWN_LINES = _l(
     "Markdown, kept line for line: a blank line starts a new paragraph (a single line "
     "break does not), and lines starting with - make a list after a blank line."
 )
 QUESTION_TYPES = [
-    ("single", "Single choice: exactly one option is correct"),
-    ("multiple", "Multiple choice: one or more options are correct"),
-    ("true_false", "True or false: two options, one correct"),
+    ("single", _l("Single choice: exactly one option is correct")),
+    ("multiple", _l("Multiple choice: one or more options are correct")),
+    ("true_false", _l("True or false: two options, one correct")),
 ]
 
 
@@ -51,53 +52,63 @@ def _text(raw: str | None) -> str:
 class ModuleForm(FlaskForm):
     """A module's front matter as fields, and its Markdown body."""
 
-    title = StringField("Title")
+    title = StringField(_l("Title"))
     slug = StringField(
-        "Slug",
-        description="Lowercase letters, digits and single hyphens, e.g. detecting-withdrawal. "
-        "It names the module in web addresses and cannot change later.",
+        _l("Slug"),
+        description=_l(
+            "Lowercase letters, digits and single hyphens, e.g. detecting-withdrawal. "
+            "It names the module in web addresses and cannot change later."
+        ),
     )
-    order = StringField("Order (position in the course, 1 is first)", render_kw=NUMBER)
-    summary = StringField("Summary", description="One sentence, shown on the course page.")
-    estimated_minutes = StringField("Estimated minutes", render_kw=NUMBER)
-    requires = SelectMultipleField("Requires", validate_choice=False)
+    order = StringField(_l("Order (position in the course, 1 is first)"), render_kw=NUMBER)
+    summary = StringField(_l("Summary"), description=_l("One sentence, shown on the course page."))
+    estimated_minutes = StringField(_l("Estimated minutes"), render_kw=NUMBER)
+    requires = SelectMultipleField(_l("Requires"), validate_choice=False)
     min_seconds = StringField(
-        "Minimum active time (seconds)",
-        description="Counted only while the tab is visible and the learner is active. "
-        "Leave empty for no minimum.",
+        _l("Minimum active time (seconds)"),
+        description=_l(
+            "Counted only while the tab is visible and the learner is active. "
+            "Leave empty for no minimum."
+        ),
         render_kw=NUMBER,
     )
     video_percent = StringField(
-        "Video watched (percent)",
-        description="Unique seconds of every video in the module. Leave empty for none.",
+        _l("Video watched (percent)"),
+        description=_l("Unique seconds of every video in the module. Leave empty for none."),
         render_kw=NUMBER,
     )
     transcript_percent = StringField(
-        "Or transcript read (percent of the video's length)",
-        description="Reading a video's transcript on the module page counts instead of "
-        "watching it, after active time with the transcript open of this share of the "
-        "video's length (50 suits most readers). Needs the video percent, captions on "
-        "every video and, for YouTube or Vimeo, the video's duration. Leave empty to "
-        "count watching only.",
+        _l("Or transcript read (percent of the video's length)"),
+        description=_l(
+            "Reading a video's transcript on the module page counts instead of "
+            "watching it, after active time with the transcript open of this share of the "
+            "video's length (50 suits most readers). Needs the video percent, captions on "
+            "every video and, for YouTube or Vimeo, the video's duration. Leave empty to "
+            "count watching only."
+        ),
         render_kw=NUMBER,
     )
-    quiz = BooleanField("The module's quiz must be passed")
+    quiz = BooleanField(_l("The module's quiz must be passed"))
     scenario = StringField(
-        "Scenario to finish",
-        description="The file name of a branching scenario whose ending must be reached, "
-        "e.g. withdrawal-session-four. Leave empty for none.",
+        _l("Scenario to finish"),
+        description=_l(
+            "The file name of a branching scenario whose ending must be reached, "
+            "e.g. withdrawal-session-four. Leave empty for none."
+        ),
     )
     practice_set = StringField(
-        "Drill set to practise",
-        description="The file name of a rupture-response drill set, e.g. "
-        "responding-to-withdrawal. Leave empty for none.",
+        _l("Drill set to practise"),
+        description=_l(
+            "The file name of a rupture-response drill set, e.g. "
+            "responding-to-withdrawal. Leave empty for none."
+        ),
     )
     practice_items = StringField(
-        "Drill items to answer and rate", render_kw=NUMBER, description="How many items."
+        _l("Drill items to answer and rate"), render_kw=NUMBER, description=_l("How many items.")
     )
     body = TextAreaField(
-        "Module text (Markdown)",
-        description="Headings start with ##. A video is a fenced block with the word video.",
+        _l("Module text (Markdown)"),
+        description=_l("Headings start with ##. A video is a fenced block with the word video."),
         render_kw={"rows": 24, "spellcheck": "true", "data-markdown-toolbar": True},
     )
 
@@ -178,10 +189,10 @@ class OptionForm(Form):
     """One answer option."""
 
     id = HiddenField()
-    text = StringField("Option text")
-    correct = BooleanField("Correct answer")
+    text = StringField(_l("Option text"))
+    correct = BooleanField(_l("Correct answer"))
     feedback = TextAreaField(
-        "Feedback, shown once passed or after the last attempt (optional)",
+        _l("Feedback, shown once passed or after the last attempt (optional)"),
         description=MARKDOWN_LINES,
         render_kw={"rows": 3},
     )
@@ -190,12 +201,14 @@ class OptionForm(Form):
 class QuestionForm(Form):
     """One question with its options."""
 
-    id = StringField("Question id", description="Letters, digits, - or _; unique in the quiz.")
-    type = SelectField("Type", choices=choices(QUESTION_TYPES), validate_choice=False)
-    prompt = TextAreaField("Prompt (Markdown)", render_kw={"rows": 3})
+    id = StringField(
+        _l("Question id"), description=_l("Letters, digits, - or _; unique in the quiz.")
+    )
+    type = SelectField(_l("Type"), choices=choices(QUESTION_TYPES), validate_choice=False)
+    prompt = TextAreaField(_l("Prompt (Markdown)"), render_kw={"rows": 3})
     options = FieldList(FormField(OptionForm))
     explanation = TextAreaField(
-        "Explanation, shown once passed or after the last attempt (optional)",
+        _l("Explanation, shown once passed or after the last attempt (optional)"),
         description=MARKDOWN_LINES,
         render_kw={"rows": 4},
     )
@@ -204,13 +217,15 @@ class QuestionForm(Form):
 class QuizForm(FlaskForm):
     """A module's quiz: settings and questions."""
 
-    pass_mark = StringField("Pass mark (percent)", render_kw=NUMBER)
+    pass_mark = StringField(_l("Pass mark (percent)"), render_kw=NUMBER)
     max_attempts = StringField(
-        "Attempts allowed",
-        description="0 means the course's setting (quiz_attempts in course.yaml, 3 by default).",
+        _l("Attempts allowed"),
+        description=_l(
+            "0 means the course's setting (quiz_attempts in course.yaml, 3 by default)."
+        ),
         render_kw=NUMBER,
     )
-    shuffle = BooleanField("Shuffle questions and options for each attempt")
+    shuffle = BooleanField(_l("Shuffle questions and options for each attempt"))
     questions = FieldList(FormField(QuestionForm))
 
 
@@ -315,14 +330,16 @@ class PracticeForm(FlaskForm):
     """A scenario or drill set: its slug (asked only when creating one) and its YAML text."""
 
     slug = StringField(
-        "Slug",
-        description="Lowercase letters, digits and single hyphens. It names the file and "
-        "the web address, and cannot change later.",
+        _l("Slug"),
+        description=_l(
+            "Lowercase letters, digits and single hyphens. It names the file and "
+            "the web address, and cannot change later."
+        ),
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
     )
     source = TextAreaField(
-        "File text (YAML)",
-        description="The whole file, as in the scenarios/ or drills/ folder.",
+        _l("File text (YAML)"),
+        description=_l("The whole file, as in the scenarios/ or drills/ folder."),
         render_kw={"rows": 30, "spellcheck": "true"},
     )
 
@@ -337,7 +354,7 @@ class UploadForm(FlaskForm):
     """One video or captions file."""
 
     file = FileField(
-        "Video or captions file",
-        description="An .mp4 or .webm video, or a .vtt (WebVTT) captions file.",
+        _l("Video or captions file"),
+        description=_l("An .mp4 or .webm video, or a .vtt (WebVTT) captions file."),
         render_kw={"accept": ".mp4,.webm,.vtt"},
     )

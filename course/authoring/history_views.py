@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.authoring import overview, services
@@ -62,8 +63,12 @@ def restore(slug: str, number: int):
         return redirect(url_for("authoring.history", slug=slug))
     db.session.commit()
     flash(
-        f"Revision {number} restored as a new draft, revision {draft.number}. "
-        "Check it, then publish it to make it what learners see.",
+        _(
+            "Revision %(number)s restored as a new draft, revision %(draft)s. "
+            "Check it, then publish it to make it what learners see.",
+            number=number,
+            draft=draft.number,
+        ),
         "success",
     )
     return redirect(url_for("authoring.edit", slug=slug))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from course.authoring.forms import UploadForm
 from course.authoring.views import EDITORS, bp
@@ -34,7 +35,7 @@ def media():
     if request.method == "POST":
         upload = form.file.data
         if upload is None or not upload.filename:
-            form.file.errors = ["Choose a file to upload."]
+            form.file.errors = [_("Choose a file to upload.")]
             status = 422
         else:
             try:
@@ -43,7 +44,10 @@ def media():
                 form.file.errors = [str(exc)]
                 status = 422
             else:
-                flash(f"Uploaded. Paste this path into a video block: {path}", "success")
+                flash(
+                    _("Uploaded. Paste this path into a video block: %(path)s", path=path),
+                    "success",
+                )
                 return redirect(url_for("authoring.media", uploaded=path))
     uploads = list_uploads()
     uploaded = request.args.get("uploaded")

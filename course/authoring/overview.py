@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func
 
 from course.auth.models import User
@@ -147,7 +148,8 @@ def revision_diff(module: Module, number: int) -> list[DiffLine] | None:
     for line in lines[2:]:
         hunk = _HUNK.match(line)
         if hunk:
-            result.append(DiffLine("hunk", f"From line {max(int(hunk.group(1)), 1)}"))
+            start = max(int(hunk.group(1)), 1)
+            result.append(DiffLine("hunk", _("From line %(line)s", line=start)))
         else:
             result.append(DiffLine(kinds[line[0]], line[1:]))
     return result

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func
 
 from course.auth.models import User
@@ -87,11 +88,19 @@ def parse_text(kind: Kind, text: str, slug: str | None) -> Source:
     malformed slug is one more error (path ``slug``) beside those of the text."""
     errors: list[ContentError] = []
     if not slug or not SLUG_RE.match(slug):
-        problem = "must not be empty" if not slug else f"{slug!r} is not allowed"
-        message = (
-            f"'slug' {problem}: use lowercase letters, digits and single hyphens, "
-            f"e.g. {kind.example}"
-        )
+        if not slug:
+            message = _(
+                "'slug' must not be empty: use lowercase letters, digits and single hyphens, "
+                "e.g. %(example)s",
+                example=kind.example,
+            )
+        else:
+            message = _(
+                "'slug' %(slug)r is not allowed: use lowercase letters, digits and single "
+                "hyphens, e.g. %(example)s",
+                slug=slug,
+                example=kind.example,
+            )
         errors.append(ContentError(filename(kind, "draft"), 1, message, "slug"))
         slug = "draft"
     try:
@@ -111,7 +120,14 @@ def find(kind: Kind, slug: str):
 def _parse_new_or_existing(kind: Kind, text: str, slug: str | None, creating: bool) -> Source:
     source = parse_text(kind, text, slug)
     if creating and find(kind, source.slug) is not None:
-        message = f"a {kind.noun} with slug {source.slug!r} already exists: edit it instead"
+        if kind.folder == "scenarios":
+            message = _(
+                "a scenario with slug %(slug)r already exists: edit it instead", slug=source.slug
+            )
+        else:
+            message = _(
+                "a drill set with slug %(slug)r already exists: edit it instead", slug=source.slug
+            )
         raise ContentErrors([ContentError(source.filename, 1, message, "slug")])
     return source
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -43,7 +45,12 @@ def problems(kind: Kind, slug: str | None, errors: list[ContentError]) -> list[P
             placed.append(Problem(error.message, error.path, error.line, None))
         else:
             placed.append(
-                Problem(error.message, error.path, None, f"{error.file}, line {error.line}")
+                Problem(
+                    error.message,
+                    error.path,
+                    None,
+                    _("%(file)s, line %(line)s", file=error.file, line=error.line),
+                )
             )
     return placed
 
@@ -103,11 +110,21 @@ def _submit(kind: Kind, form: PracticeForm, owner):
         return _page(kind, form, owner, refused=exc.errors), 422
     db.session.commit()
     if action == "publish":
-        flash(f"Published “{revision.title}” as revision {revision.number}.", "success")
+        flash(
+            _(
+                "Published “%(title)s” as revision %(number)s.",
+                title=revision.title,
+                number=revision.number,
+            ),
+            "success",
+        )
         return redirect(url_for("authoring.practice_index", _anchor=f"{kind.folder}-{slug}"))
     flash(
-        f"Draft saved as revision {revision.number}. Learners keep the published revision "
-        "until you publish.",
+        _(
+            "Draft saved as revision %(number)s. Learners keep the published revision "
+            "until you publish.",
+            number=revision.number,
+        ),
         "success",
     )
     return redirect(url_for("authoring.practice_edit", kind=kind.folder, slug=slug))
@@ -133,7 +150,17 @@ def _page(kind: Kind, form: PracticeForm, owner, *, refused: list[ContentError] 
     placed = problems(kind, slug, refused if refused is not None else shown["errors"])
     if refused is not None:
         lines = [p for p in placed if p.line]
-        form.source.errors = [f"{_count(lines)} in this text: see Problems."] if lines else []
+        form.source.errors = (
+            [
+                ngettext(
+                    "%(num)d problem in this text: see Problems.",
+                    "%(num)d problems in this text: see Problems.",
+                    len(lines),
+                )
+            ]
+            if lines
+            else []
+        )
         form.slug.errors = [p.message for p in placed if p.path == "slug"]
     rows = practice.rows(kind)
     return render_template(
@@ -149,9 +176,10 @@ def _page(kind: Kind, form: PracticeForm, owner, *, refused: list[ContentError] 
     )
 
 
-def _count(items: list) -> str:
-    number = len(items)
-    return "1 problem" if number == 1 else f"{number} problems"
+def _to_fix(items: list) -> str:
+    if not items:
+        return _("No problems found.")
+    return ngettext("%(num)d problem to fix.", "%(num)d problems to fix.", len(items))
 
 
 @bp.route(f"/{KIND}/preview", methods=["POST"])
@@ -170,7 +198,7 @@ def practice_preview(kind: str):
             {"line": p.line, "path": p.path, "message": p.message, "elsewhere": p.elsewhere}
             for p in placed
         ],
-        summary="No problems found." if not placed else f"{_count(placed)} to fix.",
+        summary=_to_fix(placed),
         problems_html=render_template("authoring/_practice_problems.html", **partial),
         preview_html=render_template("authoring/_practice_preview.html", **partial),
         map_html=(
@@ -215,8 +243,12 @@ def practice_restore(kind: str, slug: str, number: int):
         return redirect(url_for("authoring.practice_history", kind=found.folder, slug=slug))
     db.session.commit()
     flash(
-        f"Revision {number} restored as a new draft, revision {draft.number}. "
-        "Check it, then publish it to make it what learners see.",
+        _(
+            "Revision %(number)s restored as a new draft, revision %(draft)s. "
+            "Check it, then publish it to make it what learners see.",
+            number=number,
+            draft=draft.number,
+        ),
         "success",
     )
     return redirect(url_for("authoring.practice_edit", kind=found.folder, slug=slug))

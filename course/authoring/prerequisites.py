@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
+
 from course.content import ContentError, ModuleSource
 
 
@@ -40,14 +42,20 @@ def requires_loops(module: ModuleSource, others: Iterable[ModuleSource]) -> list
         if path is None:
             continue
         titles = " → ".join(f"“{course[slug].title}”" for slug in (module.slug, *path))
-        back = "requires this module" if len(path) == 2 else "leads back to this module"
-        errors.append(
-            ContentError(
-                module.filename,
-                line,
-                f"“{course[target].title}” cannot be required here: it {back} "
-                f"({titles}), so neither could ever be opened. Remove one of the two requirements.",
-                f"requires[{index}]",
+        if len(path) == 2:
+            message = _(
+                "“%(title)s” cannot be required here: it requires this module (%(titles)s), so "
+                "neither could ever be opened. Remove one of the two requirements.",
+                title=course[target].title,
+                titles=titles,
             )
-        )
+        else:
+            message = _(
+                "“%(title)s” cannot be required here: it leads back to this module "
+                "(%(titles)s), so neither could ever be opened. Remove one of the two "
+                "requirements.",
+                title=course[target].title,
+                titles=titles,
+            )
+        errors.append(ContentError(module.filename, line, message, f"requires[{index}]"))
     return errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -56,9 +57,16 @@ def quiz(slug: str):
         return page, 422
     db.session.commit()
     if action == "publish":
-        flash(f"Published the quiz for {slug} as revision {revision.number}.", "success")
+        flash(
+            _(
+                "Published the quiz for %(slug)s as revision %(number)s.",
+                slug=slug,
+                number=revision.number,
+            ),
+            "success",
+        )
         return redirect(url_for("authoring.index", _anchor=f"module-{slug}"))
-    flash(f"Quiz draft saved as revision {revision.number}.", "success")
+    flash(_("Quiz draft saved as revision %(number)s.", number=revision.number), "success")
     return redirect(url_for("authoring.quiz", slug=slug))
 
 
@@ -74,7 +82,7 @@ def changed(data: dict, action: str) -> set[int]:
     """The questions to show open on the new page: the one an add or remove button changed
     (the new question, the one an option was added to or removed from), none after removing
     a question, and all of them after Enter in a text box (which changes nothing)."""
-    verb, _, rest = action.partition(":")
+    verb, _sep, rest = action.partition(":")
     if verb == "add-question":
         return {len(data["questions"]) - 1}
     if verb == "remove-question":
@@ -140,11 +148,17 @@ def place_quiz_errors(
         if len(path) < 2 or path[0] != "questions" or not 0 <= path[1] < len(form.questions):
             summary.append(("", error.message))
             continue
-        question, label = form.questions[path[1]].form, f"Question {path[1] + 1}"
+        question = form.questions[path[1]].form
+        label = _("Question %(number)s", number=path[1] + 1)
         if len(path) > 2 and path[2] in QUESTION_KEYS:
             put(question[path[2]], error.message, label)
         elif len(path) > 3 and path[2] == "options" and 0 <= path[3] < len(question.options):
-            entry, where = question.options[path[3]], f"{label}, option {path[3] + 1}"
+            entry = question.options[path[3]]
+            where = _(
+                "Question %(question)s, option %(option)s",
+                question=path[1] + 1,
+                option=path[3] + 1,
+            )
             if len(path) > 4 and path[4] in OPTION_KEYS:
                 put(entry.form[path[4]], error.message, where)
             else:

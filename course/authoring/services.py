@@ -10,6 +10,8 @@ import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from flask_babel import gettext as _
+
 from course.audit.services import record
 from course.authoring.prerequisites import requires_loops
 from course.authoring.revisions import (
@@ -134,7 +136,7 @@ def published_bundle() -> CourseBundle:
     """The published course rebuilt from stored sources (for export and for checks)."""
     course = current_course_revision()
     if course is None:
-        raise ContentErrors([ContentError("modules/course.yaml", 1, "no course imported yet")])
+        raise ContentErrors([ContentError("modules/course.yaml", 1, _("no course imported yet"))])
     modules = [
         parse_module(rev.source, f"modules/{rev.filename}")
         for rev in db.session.scalars(
@@ -311,7 +313,7 @@ def parse_module_text(text: str, slug: str | None = None) -> ModuleSource:
             ContentError(
                 module_filename(probe.order, probe.slug),
                 1,
-                f"the slug must stay {slug!r}; create a new module instead",
+                _("the slug must stay %(slug)r; create a new module instead", slug=slug),
                 "slug",
             )
         ]
@@ -339,7 +341,10 @@ def publish_module(text: str, *, actor, slug: str | None = None) -> ModuleRevisi
         raise ContentErrors(
             [
                 ContentError(
-                    module.filename, 1, f"a module with slug {module.slug!r} already exists", "slug"
+                    module.filename,
+                    1,
+                    _("a module with slug %(slug)r already exists", slug=module.slug),
+                    "slug",
                 )
             ]
         )
@@ -359,7 +364,7 @@ def reorder_modules(slugs: list[str], *, actor) -> list[str]:
     bundle = published_bundle()
     by_slug = {m.slug: m for m in bundle.modules}
     if sorted(slugs) != sorted(by_slug):
-        raise ContentErrors([ContentError("modules", 1, "the new order must list every module")])
+        raise ContentErrors([ContentError("modules", 1, _("the new order must list every module"))])
     moved = []
     for position, slug in enumerate(slugs, start=1):
         module = by_slug[slug]
@@ -430,7 +435,10 @@ def create_module(text: str, *, actor, publish: bool) -> ModuleRevision:
         raise ContentErrors(
             [
                 ContentError(
-                    module.filename, 1, f"a module with slug {module.slug!r} already exists", "slug"
+                    module.filename,
+                    1,
+                    _("a module with slug %(slug)r already exists", slug=module.slug),
+                    "slug",
                 )
             ]
         )
@@ -449,11 +457,14 @@ def move_module(slug: str, step: int, *, actor) -> int:
     """Move a published module one place (step -1 up, +1 down); returns its new position."""
     slugs = [m.slug for m in published_bundle().modules]
     if slug not in slugs:
-        raise _order_error(f"module {slug!r} is not published yet, so it has no place to move")
+        raise _order_error(
+            _("module %(slug)r is not published yet, so it has no place to move", slug=slug)
+        )
     index = slugs.index(slug)
     if not 0 <= index + step < len(slugs):
-        where = "first" if step < 0 else "last"
-        raise _order_error(f"module {slug!r} is already the {where} module")
+        if step < 0:
+            raise _order_error(_("module %(slug)r is already the first module", slug=slug))
+        raise _order_error(_("module %(slug)r is already the last module", slug=slug))
     slugs[index], slugs[index + step] = slugs[index + step], slugs[index]
     drafts = {s: draft for s in slugs if (draft := _newer_draft(s)) is not None}
     moved = reorder_modules(slugs, actor=actor)

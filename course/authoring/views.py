@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -69,7 +70,7 @@ def move(slug: str):
     module_or_404(slug)
     step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if step is None:
-        abort(400, "Choose Move up or Move down.")
+        abort(400, _("Choose Move up or Move down."))
     try:
         position = services.move_module(slug, step, actor=current_user)
     except ContentErrors as exc:
@@ -77,7 +78,14 @@ def move(slug: str):
         flash(" ".join(error.message for error in exc.errors), "error")
     else:
         db.session.commit()
-        flash(f"Moved {slug} to position {position}. Learners see the new order now.", "success")
+        flash(
+            _(
+                "Moved %(slug)s to position %(position)s. Learners see the new order now.",
+                slug=slug,
+                position=position,
+            ),
+            "success",
+        )
     return redirect(url_for("authoring.index", _anchor=f"module-{slug}"))
 
 
@@ -119,7 +127,7 @@ def _submit(form: ModuleForm, slug: str | None):
     text = form.text(target)
     try:
         if target is None:
-            missing = ContentError("modules/01-draft.md", 1, _NO_SLUG, "slug")
+            missing = ContentError("modules/01-draft.md", 1, _no_slug(), "slug")
             raise ContentErrors([missing, *_preview(form, None)[1]])
         if slug is None:
             revision = services.create_module(text, actor=current_user, publish=action == "publish")
@@ -132,11 +140,21 @@ def _submit(form: ModuleForm, slug: str | None):
         return _refused(form, slug, target, exc.errors, _preview(form, target)[0])
     db.session.commit()
     if action == "publish":
-        flash(f"Published “{revision.title}” as revision {revision.number}.", "success")
+        flash(
+            _(
+                "Published “%(title)s” as revision %(number)s.",
+                title=revision.title,
+                number=revision.number,
+            ),
+            "success",
+        )
         return redirect(url_for("authoring.index", _anchor=f"module-{revision.module.slug}"))
     flash(
-        f"Draft saved as revision {revision.number}. Learners still see the published "
-        "revision until you publish.",
+        _(
+            "Draft saved as revision %(number)s. Learners still see the published "
+            "revision until you publish.",
+            number=revision.number,
+        ),
         "success",
     )
     return redirect(url_for("authoring.edit", slug=revision.module.slug))
@@ -168,7 +186,10 @@ def _preview(form: ModuleForm, slug: str | None) -> tuple[str | None, list[Conte
     return html, errors
 
 
-_NO_SLUG = "'slug' must not be empty: choose one such as detecting-withdrawal"
+def _no_slug() -> str:
+    return _("'slug' must not be empty: choose one such as detecting-withdrawal")
+
+
 PREVIEW_FRONT = {"title": "Preview", "order": 1, "summary": "Preview", "estimated_minutes": 1}
 
 
@@ -208,17 +229,18 @@ _MODULE_FILE = re.compile(r"modules/[0-9]+-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.m
 
 def _named(match: re.Match, titles: dict[str, str]) -> str:
     title = titles.get(match["slug"])
-    return f"the module “{title}”" if title else match[0]
+    return _("the module “%(title)s”", title=title) if title else match[0]
 
 
 def _elsewhere(file: str, titles: dict[str, str]) -> str:
     """Where an error in another file is, as the browser shows it: by module title."""
     path = PurePosixPath(file)
     slug = default_slug(path.name) if path.parent.name == "modules" else path.stem
-    if path.parent.name in ("modules", "quizzes") and slug in titles:
-        what = "the module" if path.parent.name == "modules" else "the quiz of"
-        return f"In {what} “{titles[slug]}”"
-    return f"In {file}"
+    if path.parent.name == "modules" and slug in titles:
+        return _("In the module “%(title)s”", title=titles[slug])
+    if path.parent.name == "quizzes" and slug in titles:
+        return _("In the quiz of “%(title)s”", title=titles[slug])
+    return _("In %(file)s", file=file)
 
 
 def place_errors(
@@ -233,7 +255,7 @@ def place_errors(
         ours = _is_this_module(error.file, slug)
         message = _MODULE_FILE.sub(lambda m: _named(m, titles), error.message)
         if ours and error.line > offset:
-            text = f"line {error.line - offset}: {message}"
+            text = _("line %(line)s: %(message)s", line=error.line - offset, message=message)
             form.body.errors = [*form.body.errors, text]
             summary.append((form.body.id, f"{form.body.label.text}, {text}"))
             continue

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from pymediainfo import MediaInfo
 from werkzeug.utils import secure_filename
 
@@ -109,10 +110,12 @@ def store_upload(filename: str, stream) -> str:
     name = secure_filename(filename or "")
     kind = KINDS.get(Path(name).suffix.lower())
     if not name or kind is None:
-        raise MediaError("Upload an .mp4 or .webm video, or a .vtt captions file.")
+        raise MediaError(_("Upload an .mp4 or .webm video, or a .vtt captions file."))
     head = stream.read(64)
     if not kind.matches(head):
-        raise MediaError(f"{name} does not contain {kind.content_type} data.")
+        raise MediaError(
+            _("%(name)s does not contain %(type)s data.", name=name, type=kind.content_type)
+        )
     folder = upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = _free_name(folder, name)
@@ -124,10 +127,15 @@ def store_upload(filename: str, stream) -> str:
             while chunk := stream.read(1024 * 1024):
                 size += len(chunk)
                 if size > kind.limit:
-                    raise MediaError(f"{name} is larger than {kind.limit // (1024 * 1024)} MB.")
+                    megabytes = kind.limit // (1024 * 1024)
+                    raise MediaError(
+                        _("%(name)s is larger than %(size)s MB.", name=name, size=megabytes)
+                    )
                 out.write(chunk)
         if kind.extension != ".vtt" and _duration(partial) is None:
-            raise MediaError(f"{name} holds no readable video length: is it a whole video?")
+            raise MediaError(
+                _("%(name)s holds no readable video length: is it a whole video?", name=name)
+            )
         partial.replace(target)  # atomic: nobody sees a half-written file
     finally:
         partial.unlink(missing_ok=True)

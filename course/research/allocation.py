@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -45,8 +46,12 @@ def stratification_fields() -> tuple[str, ...]:
     fields = tuple(current_app.config["STRATIFY_BY"])
     if unknown := [f for f in fields if f not in STRATUM_FIELDS]:
         raise AllocationError(
-            f"COURSE_STRATIFY_BY names {', '.join(unknown)}, which accounts do not record; "
-            f"use some of {', '.join(STRATUM_FIELDS)}."
+            _(
+                "COURSE_STRATIFY_BY names %(unknown)s, which accounts do not record; "
+                "use some of %(known)s.",
+                unknown=", ".join(unknown),
+                known=", ".join(STRATUM_FIELDS),
+            )
         )
     return fields
 
@@ -154,8 +159,10 @@ def randomize_pending(actor, sequence: PermutedBlockSequence | None = None) -> l
     waiting = list(db.session.scalars(eligible_query(current_version())))
     if not waiting:
         raise AllocationError(
-            "Nobody is waiting: randomization needs therapists who accepted the current "
-            "consent and have not been allocated yet."
+            _(
+                "Nobody is waiting: randomization needs therapists who accepted the current "
+                "consent and have not been allocated yet."
+            )
         )
     cursors: dict[str, _Cursor] = {}
     made = []
@@ -217,18 +224,25 @@ def set_arm(actor, user: User, arm: str, reason: str, *, via: str | None = None)
     person out of the trial.
     """
     if getattr(actor, "role", None) != "admin":
-        raise AllocationError("Only an admin can set a therapist's arm.")
+        raise AllocationError(_("Only an admin can set a therapist's arm."))
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:
         raise AllocationError(
-            f"Give a reason of at least {MIN_REASON} characters; it is kept in the audit log."
+            _(
+                "Give a reason of at least %(minimum)s characters; it is kept in the audit log.",
+                minimum=MIN_REASON,
+            )
         )
     if arm not in ALLOCATION_ARMS:
-        raise AllocationError(f"Choose one of the arms: {', '.join(ALLOCATION_ARMS)}.")
+        raise AllocationError(
+            _("Choose one of the arms: %(arms)s.", arms=", ".join(ALLOCATION_ARMS))
+        )
     if user.role != "therapist":
-        raise AllocationError("Only therapists have a trial arm.")
+        raise AllocationError(_("Only therapists have a trial arm."))
     if user.arm == arm:
-        raise AllocationError(f"{user.study_id} is already in the {arm} arm.")
+        raise AllocationError(
+            _("%(study_id)s is already in the %(arm)s arm.", study_id=user.study_id, arm=arm)
+        )
     old = user.arm
     allocation = Allocation(
         user_id=user.id,
@@ -247,17 +261,22 @@ def set_arm(actor, user: User, arm: str, reason: str, *, via: str | None = None)
 def override(actor, study_id: str, arm: str, reason: str) -> Allocation:
     """An admin sets a consenting therapist's trial arm by hand, with a reason, audit-logged."""
     if getattr(actor, "role", None) != "admin":
-        raise AllocationError("Only an admin can override an allocation.")
+        raise AllocationError(_("Only an admin can override an allocation."))
     if arm not in TRIAL_ARMS:
-        raise AllocationError(f"Choose one of the trial arms: {', '.join(TRIAL_ARMS)}.")
+        raise AllocationError(
+            _("Choose one of the trial arms: %(arms)s.", arms=", ".join(TRIAL_ARMS))
+        )
     user = db.session.scalar(select(User).where(User.study_id == (study_id or "").strip().upper()))
     if user is None or user.role != "therapist":
-        raise AllocationError(f"No therapist has the study ID {study_id!r}.")
+        raise AllocationError(_("No therapist has the study ID %(study_id)r.", study_id=study_id))
     consent = latest_consent()
     decision = db.session.scalar(select(consent.c.decision).where(consent.c.user_id == user.id))
     if decision != "accepted":
         raise AllocationError(
-            f"{user.study_id} has not consented to the research, so cannot be allocated."
+            _(
+                "%(study_id)s has not consented to the research, so cannot be allocated.",
+                study_id=user.study_id,
+            )
         )
     return set_arm(actor, user, arm, reason, via="allocation override")
 

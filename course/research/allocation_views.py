@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -49,10 +51,14 @@ def randomize():
         # Someone else randomized the same people or slots at the same moment.
         db.session.rollback()
         flash(
-            "Another randomization ran at the same time; nothing was changed. Try again.", "error"
+            _("Another randomization ran at the same time; nothing was changed. Try again."),
+            "error",
         )
     else:
-        flash(f"Randomized {len(made)} therapist{'s' if len(made) != 1 else ''}.", "success")
+        flash(
+            ngettext("Randomized %(num)d therapist.", "Randomized %(num)d therapists.", len(made)),
+            "success",
+        )
     return redirect(url_for("research.randomization"))
 
 
@@ -70,7 +76,13 @@ def override():
             show_refusal(exc)
         else:
             db.session.commit()
-            flash(f"Arm set to {ARM_NAMES[made.arm]} and recorded in the audit log.", "success")
+            flash(
+                _(
+                    "Arm set to %(arm)s and recorded in the audit log.",
+                    arm=ARM_NAMES[made.arm],
+                ),
+                "success",
+            )
     else:
         for field, errors in form.errors.items():
             label = getattr(form, field).label.text if hasattr(form, field) else field

@@ -18,7 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext
 from markupsafe import Markup, escape
+
+from course.web.formats import decimal_text
 
 WIDTH = 360
 FONT = 14  # user units; the page draws the chart at least ~0.95 of its width
@@ -122,7 +125,8 @@ def ticks(top: float, count: int = 4, whole: bool = False) -> list[float]:
 
 
 def _label(value: float) -> str:
-    return f"{value:g}"
+    """A number on an axis or after a line, in the page's language (1.5 is 1,5 in French)."""
+    return decimal_text(value, "0.######")
 
 
 def _x_axis(chart: Chart, left: float, span: float, scale: list[float], y: float, title: str):
@@ -188,7 +192,7 @@ def hbars(
     lines: int = 2,
 ) -> Chart:
     """Horizontal bars: (label, value, value text) per row."""
-    chart = Chart(id, title, description or f"Bar chart: {title}.")
+    chart = Chart(id, title, description or gettext("Bar chart: %(title)s.", title=title))
     return _bars(chart, [(label, [("", v, t)]) for label, v, t in rows], maximum, axis, lines)
 
 
@@ -200,8 +204,11 @@ def grouped_hbars(
     axis: str = "",
 ) -> Chart:
     """Several bars per category (e.g. started and completed), each labelled with its series."""
-    chart = Chart(id, title, description or f"Grouped bar chart: {title}.")
-    series = [(label, [(n, v, f"{v:g} {n}") for n, v in s]) for label, s in rows]
+    chart = Chart(id, title, description or gettext("Grouped bar chart: %(title)s.", title=title))
+    series = [
+        (label, [(n, v, gettext("%(value)s %(series)s", value=_label(v), series=n)) for n, v in s])
+        for label, s in rows
+    ]
     return _bars(chart, series, None, axis, 2)
 
 
@@ -216,7 +223,7 @@ def lines(
 ) -> Chart:
     """One line per series over shared x positions, a y axis with ticks, the first, middle
     and last x labels, and a legend under the chart naming each line and its last value."""
-    chart = Chart(id, title, description or f"Line chart: {title}.")
+    chart = Chart(id, title, description or gettext("Line chart: %(title)s.", title=title))
     left, right, top_y, bottom = 44, WIDTH - 16, PAD + LINE + 4, 200
     values = [v for vs in series.values() for v in vs]
     scale = ticks(max(values, default=0) or 1, whole=all(float(v).is_integer() for v in values))
@@ -262,10 +269,15 @@ def lines(
         y += LINE + 4
         chart.add("line", x1=left, y1=y - 5, x2=left + 28, y2=y - 5, class_=f"key line-{n}",
                   stroke=colour, stroke_width=2.5, **dashes)  # fmt: skip
-        last = f"{vals[-1]:g}" if vals else "none"
+        last = _label(vals[-1]) if vals else gettext("none")
         chart.text(f"{name}: {last}", left + 36, y, class_="chart-label")
     chart.height = int(y + PAD + 2)
     return chart
+
+
+def _median(value: float, unit: str) -> str:
+    """A box plot's median as its label says it ("median 12.5 min")."""
+    return gettext("median %(value)s%(unit)s", value=decimal_text(value, "0.0"), unit=unit)
 
 
 def boxes(
@@ -273,9 +285,11 @@ def boxes(
 ) -> Chart:
     """Box plots: whiskers from lowest to highest, box from quartile 1 to 3, median mark;
     each row's label above it and its median after it; a value axis underneath."""
-    chart = Chart(id, title, f"Box plot: {title}. Median, quartiles and range per row.")
+    chart = Chart(
+        id, title, gettext("Box plot: %(title)s. Median, quartiles and range per row.", title=title)
+    )
     scale = ticks(max((s.high for _, s in rows if s is not None), default=0) or 1)
-    span = WIDTH - PAD - _room(f"median {s.median:.1f}{unit}" for _, s in rows if s is not None)
+    span = WIDTH - PAD - _room(_median(s.median, unit) for _, s in rows if s is not None)
 
     def x(v: float) -> float:
         return PAD + span * v / scale[-1]
@@ -287,7 +301,7 @@ def boxes(
             chart.text(line, PAD + 4, y - 4, class_="chart-label", font_weight="600")
         mid = y + LINE / 2 + 2
         if s is None:
-            chart.text("no data", PAD + 4, y + LINE - 2, class_="chart-value")
+            chart.text(gettext("no data"), PAD + 4, y + LINE - 2, class_="chart-value")
         else:
             chart.add("line", x1=x(s.low), y1=mid, x2=x(s.high), y2=mid, class_="whisker",
                       stroke=AXIS, stroke_width=1.5)  # fmt: skip
@@ -296,7 +310,7 @@ def boxes(
                       stroke_width=1.5)  # fmt: skip
             chart.add("line", x1=x(s.median), y1=y + 1, x2=x(s.median), y2=y + LINE + 1,
                       class_="median", stroke=INK, stroke_width=3)  # fmt: skip
-            chart.text(f"median {s.median:.1f}{unit}", x(s.high) + 6, y + LINE - 2,
+            chart.text(_median(s.median, unit), x(s.high) + 6, y + LINE - 2,
                        class_="chart-value")  # fmt: skip
         y += LINE + 10
     _x_axis(chart, PAD, span, scale, y, axis)
@@ -315,7 +329,7 @@ def columns(
 ) -> Chart:
     """A histogram: one column per bin, its count above it, a y axis with ticks; the bins
     are named under their columns or, with ``edges``, by the boundaries between them."""
-    chart = Chart(id, title, description or f"Histogram: {title}.")
+    chart = Chart(id, title, description or gettext("Histogram: %(title)s.", title=title))
     left, right, top_y, bottom = 44, WIDTH - 16, PAD + 2 * LINE + 4, 190
     width = (right - left) / max(1, len(bins))
     scale = ticks(max((n for _, n in bins), default=0) or 1, whole=True)
@@ -372,9 +386,10 @@ def svg(chart: Chart, standalone: bool = False) -> Markup:
             f"{_shapes(chart)}</svg>\n"
         )
     ids = f"{chart.id}-title {chart.id}-desc"
+    beside = gettext("The table beside it has the same numbers.")
     return Markup(  # noqa: S704
         f'<svg class="chart" role="img" {box} aria-labelledby="{escape(ids)}" focusable="false">'
         f'<title id="{escape(chart.id)}-title">{title}</title>'
-        f'<desc id="{escape(chart.id)}-desc">{desc} The table beside it has the same numbers.'
+        f'<desc id="{escape(chart.id)}-desc">{desc} {escape(beside)}'
         f"</desc>{_shapes(chart)}</svg>"
     )

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.content import render_markdown
@@ -76,7 +77,7 @@ def own_copy(user, copy_id: int) -> ConsentCopy:
     """One of the participant's own copies; CopyNotFound for anyone else's."""
     copy = db.session.get(ConsentCopy, copy_id)
     if copy is None or copy.user_id != user.id:
-        raise CopyNotFound("There is no consent copy of yours at this address.")
+        raise CopyNotFound(_("There is no consent copy of yours at this address."))
     return copy
 
 
@@ -84,7 +85,7 @@ def any_copy(copy_id: int) -> ConsentCopy:
     """A copy by id, for staff."""
     copy = db.session.get(ConsentCopy, copy_id)
     if copy is None:
-        raise CopyNotFound("There is no consent copy with this number.")
+        raise CopyNotFound(_("There is no consent copy with this number."))
     return copy
 
 

@@ -5,28 +5,51 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from course.research import charts
 from course.research.charts import Table
 from course.research.dashboard import ACCEPTABILITY, Dashboard
 from course.research.forms import ARM_NAMES
 from course.research.models import TRIAL_ARMS
+from course.web.formats import decimal_text, percent_text
 
 SCALE_NAMES = {
-    "aim": "Acceptability (AIM)",
-    "iam": "Appropriateness (IAM)",
-    "fim": "Feasibility (FIM)",
+    "aim": _l("Acceptability (AIM)"),
+    "iam": _l("Appropriateness (IAM)"),
+    "fim": _l("Feasibility (FIM)"),
 }
-FLAG = "check wording"
+#: The mark of a question whose wording may be confusing (the page highlights the cell).
+FLAG = _l("check wording")
 DASH = "\u2013"  # an en dash, for ranges
 
 
 def pct(value: float | None) -> str:
-    """A percentage as the tables show it."""
-    return "—" if value is None else f"{value:.0f}%"
+    """A percentage as the tables show it, in the page's language."""
+    return percent_text(value)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _num(value: float, places: int = 1) -> str:
+    """A number with ``places`` decimals, in the page's language."""
+    return decimal_text(value, "0." + "0" * places)
+
+
+def _arm(arm: str) -> str:
+    return str(ARM_NAMES[arm])
+
+
+#: Drill levels as the dashboard names them.
+LEVELS = {
+    "beginner": _l("beginner"),
+    "intermediate": _l("intermediate"),
+    "advanced": _l("advanced"),
+}
+
+
+def _level(level: str) -> str:
+    return str(LEVELS.get(level, level))
 
 
 def figures(
@@ -40,44 +63,63 @@ def figures(
         "enrolment": _enrolment(board, arms),
         "funnel": charts.grouped_hbars(
             "funnel",
-            "Completion funnel: participants who started and completed each module",
-            [(t, (("started", s), ("completed", c))) for t, s, c in board.funnel],
-            axis="Participants",
+            _("Completion funnel: participants who started and completed each module"),
+            [(t, ((_("started"), s), (_("completed"), c))) for t, s, c in board.funnel],
+            axis=_("Participants"),
         ),
         "active": charts.boxes(
-            "active", "Active minutes per module", board.active, " min", "Active minutes"
+            "active",
+            _("Active minutes per module"),
+            board.active,
+            _(" min"),
+            _("Active minutes"),
         ),
         "videos": charts.hbars(
             "videos",
-            "Mean percent of each video watched",
-            [(t, mean, f"{mean:.0f}% (n={n})") for t, n, mean, _, _ in board.videos],
+            _("Mean percent of each video watched"),
+            [
+                (t, mean, _("%(percent)s (n=%(n)s)", percent=pct(mean), n=n))
+                for t, n, mean, _m, _d in board.videos
+            ],
             maximum=100,
-            axis="Mean percent watched",
+            axis=_("Mean percent watched"),
         ),
         "quizzes": charts.hbars(
             "quizzes",
-            "Pass rate per quiz",
-            [(title, r, f"{r:.0f}% of {n}") for _, title, n, _, r in board.quizzes],
+            _("Pass rate per quiz"),
+            [
+                (title, r, _("%(percent)s of %(n)s", percent=pct(r), n=n))
+                for _s, title, n, _p, r in board.quizzes
+            ],
             maximum=100,
-            axis="Percent of attempts passed",
+            axis=_("Percent of attempts passed"),
         ),
         "questions": charts.hbars(
             "questions",
-            "Percent answering each question correctly",
-            [(prompt, r, f"{r:.0f}% of {n}") for _, _, prompt, n, r in board.questions],
+            _("Percent answering each question correctly"),
+            [
+                (prompt, r, _("%(percent)s of %(n)s", percent=pct(r), n=n))
+                for _s, _q, prompt, n, r in board.questions
+            ],
             maximum=100,
-            axis="Percent of answers fully correct",
+            axis=_("Percent of answers fully correct"),
             lines=3,
         ),
         "scales": charts.hbars(
             "scales",
-            "Acceptability, appropriateness and feasibility: mean scores (1-5)",
+            _("Acceptability, appropriateness and feasibility: mean scores (1-5)"),
             [
-                (SCALE_NAMES[s], mean, "no responses" if mean is None else f"{mean:.2f} (n={n})")
-                for s, (n, mean, _) in board.scales.items()
+                (
+                    str(SCALE_NAMES[s]),
+                    mean,
+                    _("no responses")
+                    if mean is None
+                    else _("%(mean)s (n=%(n)s)", mean=_num(mean, 2), n=n),
+                )
+                for s, (n, mean, _b) in board.scales.items()
             ],
             maximum=5,
-            axis="Mean score (1 = completely disagree, 5 = completely agree)",
+            axis=_("Mean score (1 = completely disagree, 5 = completely agree)"),
         ),
         "sus": _sus(board),
     }
@@ -85,16 +127,17 @@ def figures(
     for scale in ACCEPTABILITY:
         if scale in board.scales:
             bins = board.scales[scale][2]
+            heading = _("%(scale)s: respondents by rounded mean score", scale=SCALE_NAMES[scale])
             chart = out[f"dist-{scale}"] = charts.columns(
                 f"dist-{scale}",
-                f"{SCALE_NAMES[scale]}: respondents by rounded mean score",
+                heading,
                 [(str(point), bins.get(point, 0)) for point in range(1, 6)],
-                axis="Respondents",
-                x_axis="Rounded mean score (1-5)",
+                axis=_("Respondents"),
+                x_axis=_("Rounded mean score (1-5)"),
             )
             chart.table = Table(
-                f"{SCALE_NAMES[scale]}: respondents by rounded mean score",
-                ("Score", "Respondents"),
+                heading,
+                (_("Score"), _("Respondents")),
                 [(str(point), bins.get(point, 0)) for point in range(1, 6)],
             )
     out.update(practice_figures(board))
@@ -110,16 +153,16 @@ def _flagged(n: int, rate: float | None, flag_min: int) -> bool:
 def _enrolment(board: Dashboard, arms: list[str]) -> charts.Chart:
     chart = charts.lines(
         "enrolment",
-        "Consented participants over time (cumulative, by arm)",
-        [week.isoformat() for week, _ in board.enrolment],
-        {ARM_NAMES[a]: [counts[a] for _, counts in board.enrolment] for a in arms},
-        "Cumulative number of consented participants per week, one line per arm.",
-        axis="Participants (cumulative)",
-        x_axis="Week starting (UTC)",
+        _("Consented participants over time (cumulative, by arm)"),
+        [week.isoformat() for week, _c in board.enrolment],
+        {_arm(a): [counts[a] for _w, counts in board.enrolment] for a in arms},
+        _("Cumulative number of consented participants per week, one line per arm."),
+        axis=_("Participants (cumulative)"),
+        x_axis=_("Week starting (UTC)"),
     )
     chart.table = Table(
-        "Consented participants, cumulative, by week starting (UTC)",
-        ("Week of", *(ARM_NAMES[a] for a in TRIAL_ARMS), "Not yet allocated"),
+        _("Consented participants, cumulative, by week starting (UTC)"),
+        (_("Week of"), *(_arm(a) for a in TRIAL_ARMS), _("Not yet allocated")),
         [
             (week.isoformat(), *(counts[a] for a in TRIAL_ARMS), counts["pending"])
             for week, counts in board.enrolment
@@ -134,16 +177,20 @@ def _sus(board: Dashboard) -> charts.Chart:
     ]
     chart = charts.columns(
         "sus",
-        "System Usability Scale scores (0-100), respondents per band",
+        _("System Usability Scale scores (0-100), respondents per band"),
         bands,
-        axis="Respondents",
-        x_axis="SUS score (bands of 10; the last includes 100)",
+        axis=_("Respondents"),
+        x_axis=_("SUS score (bands of 10; the last includes 100)"),
         edges=[str(b) for b in range(0, 101, 10)],
     )
-    mean = "—" if board.sus[1] is None else f"{board.sus[1]:.1f}"
+    mean = "—" if board.sus[1] is None else _num(board.sus[1])
     chart.table = Table(
-        f"SUS scores: {board.sus[0]} respondents, mean {mean} (68 is about average)",
-        ("Score band", "Respondents"),
+        _(
+            "SUS scores: %(n)s respondents, mean %(mean)s (68 is about average)",
+            n=board.sus[0],
+            mean=mean,
+        ),
+        (_("Score band"), _("Respondents")),
         bands,
     )
     return chart
@@ -152,19 +199,19 @@ def _sus(board: Dashboard) -> charts.Chart:
 def _attendance(board: Dashboard, arms: list[str]) -> charts.Chart:
     chart = charts.grouped_hbars(
         "attendance",
-        "Participants by consultation sessions attended, per arm",
+        _("Participants by consultation sessions attended, per arm"),
         [
             (
-                f"{n} session{'s' if n != 1 else ''}",
-                [(ARM_NAMES[a], board.attendance.get(a, {}).get(n, 0)) for a in arms],
+                ngettext("%(num)d session", "%(num)d sessions", n),
+                [(_arm(a), board.attendance.get(a, {}).get(n, 0)) for a in arms],
             )
             for n in board.attendance_sessions
         ],
-        axis="Participants",
+        axis=_("Participants"),
     )
     chart.table = Table(
-        "Participants by consultation sessions attended (among those with recorded attendance)",
-        ("Sessions attended", *(ARM_NAMES[a] for a in arms)),
+        _("Participants by consultation sessions attended (among those with recorded attendance)"),
+        (_("Sessions attended"), *(_arm(a) for a in arms)),
         [
             (n, *(board.attendance.get(a, {}).get(n, 0) for a in arms))
             for n in board.attendance_sessions
@@ -176,52 +223,58 @@ def _attendance(board: Dashboard, arms: list[str]) -> charts.Chart:
 def _tables(out, board: Dashboard, arms, flag_min: int, link) -> None:
     """The tables of the module, video, quiz and acceptability charts."""
     out["funnel"].table = Table(
-        "Participants who started and completed each module",
-        ("Module", "Started", "Completed", "Completed of started"),
+        _("Participants who started and completed each module"),
+        (_("Module"), _("Started"), _("Completed"), _("Completed of started")),
         [(t, s, c, pct(100 * c / s if s else None)) for t, s, c in board.funnel],
     )
     out["active"].table = Table(
-        "Active minutes on each module page, among participants who opened it",
-        ("Module", "n", "Median", f"Quartiles (25%{DASH}75%)", "Range"),
+        _("Active minutes on each module page, among participants who opened it"),
+        (
+            _("Module"),
+            "n",
+            _("Median"),
+            _("Quartiles (25%–75%)"),  # noqa: RUF001 - the en dash of a range
+            _("Range"),
+        ),
         [
             (
                 t,
                 s.n,
-                f"{s.median:.1f}",
-                f"{s.q1:.1f}{DASH}{s.q3:.1f}",
-                f"{s.low:.1f}{DASH}{s.high:.1f}",
+                _num(s.median),
+                f"{_num(s.q1)}{DASH}{_num(s.q3)}",
+                f"{_num(s.low)}{DASH}{_num(s.high)}",
             )
             if s
-            else (t, 0, "no data", "", "")
+            else (t, 0, _("no data"), "", "")
             for t, s in board.active
         ],
     )
     out["videos"].table = Table(
-        "Percent of each video watched (unique seconds played)",
-        ("Video", "Viewers", "Mean", "Median", "Watched 90% or more"),
+        _("Percent of each video watched (unique seconds played)"),
+        (_("Video"), _("Viewers"), _("Mean"), _("Median"), _("Watched 90% or more")),
         [(t, n, pct(mean), pct(med), most) for t, n, mean, med, most in board.videos],
     )
     out["quizzes"].table = Table(
-        "Submitted attempts and pass rate per quiz",
-        ("Quiz", "Attempts", "Passed", "Pass rate"),
+        _("Submitted attempts and pass rate per quiz"),
+        (_("Quiz"), _("Attempts"), _("Passed"), _("Pass rate")),
         [(title, n, ok, pct(r)) for _, title, n, ok, r in board.quizzes],
         [link(slug) if link else None for slug, *_ in board.quizzes],
     )
     titles = {slug: title for slug, title, *_ in board.quizzes}
     out["questions"].table = Table(
-        "Percent correct per question, over all submitted attempts",
-        ("Question", "Quiz", "Answers", "Correct", "Flag"),
+        _("Percent correct per question, over all submitted attempts"),
+        (_("Question"), _("Quiz"), _("Answers"), _("Correct"), _("Flag")),
         [
-            (prompt, titles.get(s, s), n, pct(r), FLAG if _flagged(n, r, flag_min) else "")
+            (prompt, titles.get(s, s), n, pct(r), str(FLAG) if _flagged(n, r, flag_min) else "")
             for s, _, prompt, n, r in board.questions
         ],
     )
     out["scales"].table = Table(
-        "AIM, IAM and FIM mean scores (1 = completely disagree, 5 = completely agree)",
-        ("Measure", "Respondents", "Mean"),
+        _("AIM, IAM and FIM mean scores (1 = completely disagree, 5 = completely agree)"),
+        (_("Measure"), _("Respondents"), _("Mean")),
         [
-            (SCALE_NAMES[s], n, "—" if mean is None else f"{mean:.2f}")
-            for s, (n, mean, _) in board.scales.items()
+            (str(SCALE_NAMES[s]), n, "—" if mean is None else _num(mean, 2))
+            for s, (n, mean, _b) in board.scales.items()
         ],
     )
 
@@ -237,23 +290,35 @@ def practice_figures(board: Dashboard) -> dict[str, charts.Chart]:
     for s in board.scenarios:
         endings = out[f"scenario-{s.slug}-endings"] = charts.hbars(
             f"scenario-{s.slug}-endings",
-            f"{s.title}: participants who reached each ending",
+            _("%(title)s: participants who reached each ending", title=s.title),
             [
-                (title, learners, f"{learners} ({_plural(runs, 'run')})")
-                for _, title, learners, runs in s.endings
+                (
+                    title,
+                    learners,
+                    ngettext(
+                        "%(learners)s (%(num)d run)",
+                        "%(learners)s (%(num)d runs)",
+                        runs,
+                        learners=learners,
+                    ),
+                )
+                for _s, title, learners, runs in s.endings
             ],
-            description=f"Bar chart: participants who reached each ending of {s.title}, "
-            "with the number of runs that did.",
-            axis="Participants",
+            description=_(
+                "Bar chart: participants who reached each ending of %(title)s, "
+                "with the number of runs that did.",
+                title=s.title,
+            ),
+            axis=_("Participants"),
         )
         endings.table = Table(
-            f"{s.title}: endings reached",
-            ("Ending", "Step", "Participants", "Runs"),
+            _("%(title)s: endings reached", title=s.title),
+            (_("Ending"), _("Step"), _("Participants"), _("Runs")),
             [(title, step, learners, runs) for step, title, learners, runs in s.endings],
         )
         choices = out[f"scenario-{s.slug}-choices"] = charts.hbars(
             f"scenario-{s.slug}-choices",
-            f"{s.title}: choices taken at each step",
+            _("%(title)s: choices taken at each step", title=s.title),
             [
                 (
                     f"{step}: {s.choice_texts.get((step, c), c)}",
@@ -263,13 +328,16 @@ def practice_figures(board: Dashboard) -> dict[str, charts.Chart]:
                 for step, taken, total in _with_totals(s.steps)
                 for c, n in taken
             ],
-            description=f"Bar chart: for each step of {s.title}, how often each choice was "
-            "taken, with its share of that step.",
-            axis="Times taken",
+            description=_(
+                "Bar chart: for each step of %(title)s, how often each choice was "
+                "taken, with its share of that step.",
+                title=s.title,
+            ),
+            axis=_("Times taken"),
         )
         choices.table = Table(
-            f"{s.title}: choices taken at each step",
-            ("Step and choice", "Choice", "Times taken", "Share at this step"),
+            _("%(title)s: choices taken at each step", title=s.title),
+            (_("Step and choice"), _("Choice"), _("Times taken"), _("Share at this step")),
             [
                 (
                     f"{step}: {c}",
@@ -283,18 +351,25 @@ def practice_figures(board: Dashboard) -> dict[str, charts.Chart]:
         )
     drills = out["drills"] = charts.grouped_hbars(
         "drills",
-        "Drill items answered and rated, per drill set and level",
-        [(d.title, [(level, done) for level, done, _, _ in d.levels]) for d in board.drills],
-        "Grouped bar chart: per drill set, the items participants answered and rated at "
-        "each level (one count per participant and item).",
-        axis="Items done",
+        _("Drill items answered and rated, per drill set and level"),
+        [
+            (d.title, [(_level(level), done) for level, done, _l2, _r in d.levels])
+            for d in board.drills
+        ],
+        _(
+            "Grouped bar chart: per drill set, the items participants answered and rated at "
+            "each level (one count per participant and item)."
+        ),
+        axis=_("Items done"),
     )
     drills.table = Table(
-        "Drill items answered and rated, per drill set and level "
-        "(an item counts once per participant)",
-        ("Drill set and level", "Items done", "Participants", "Rated responses"),
+        _(
+            "Drill items answered and rated, per drill set and level "
+            "(an item counts once per participant)"
+        ),
+        (_("Drill set and level"), _("Items done"), _("Participants"), _("Rated responses")),
         [
-            (f"{d.title}: {level}", done, learners, rated)
+            (f"{d.title}: {_level(level)}", done, learners, rated)
             for d in board.drills
             for level, done, learners, rated in d.levels
         ],

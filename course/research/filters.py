@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+
 from course import clock
 from course.errors import DomainError
 from course.research.models import TRIAL_ARMS
@@ -62,8 +64,13 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 def _in_bounds(day: date, label: str) -> date:
     if not EARLIEST <= day <= LATEST:
         raise FilterError(
-            f"{label}: give a date between {EARLIEST.isoformat()} and {LATEST.isoformat()}, "
-            f"not {day.isoformat()}."
+            _(
+                "%(label)s: give a date between %(first)s and %(last)s, not %(day)s.",
+                label=label,
+                first=EARLIEST.isoformat(),
+                last=LATEST.isoformat(),
+                day=day.isoformat(),
+            )
         )
     return day
 
@@ -76,7 +83,9 @@ def _date(value: Any, label: str) -> date | None:
     try:
         day = date.fromisoformat(str(value).strip())
     except ValueError:
-        raise FilterError(f"{label}: write the date as YYYY-MM-DD, not {value!r}.") from None
+        raise FilterError(
+            _("%(label)s: write the date as YYYY-MM-DD, not %(value)r.", label=label, value=value)
+        ) from None
     return _in_bounds(day, label)
 
 
@@ -91,15 +100,18 @@ def _instant(value: Any) -> datetime | None:
             moment = datetime.fromisoformat(text)
         except ValueError:
             raise FilterError(
-                f"since: write a UTC time such as 2026-03-01T08:00:00Z, not {value!r}."
+                _(
+                    "since: write a UTC time such as 2026-03-01T08:00:00Z, not %(value)r.",
+                    value=value,
+                )
             ) from None
     if moment.date() < EARLIEST:  # checked before converting: year 1 at +14:00 overflows
         _in_bounds(moment.date(), "since")
     if moment.date() > LATEST:
-        raise FilterError("since: that time is in the future, so nothing could have changed.")
+        raise FilterError(_("since: that time is in the future, so nothing could have changed."))
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     if moment > clock.now_utc():
-        raise FilterError("since: that time is in the future, so nothing could have changed.")
+        raise FilterError(_("since: that time is in the future, so nothing could have changed."))
     return moment
 
 
@@ -113,10 +125,16 @@ def parse_filters(
     """Check raw values (strings from a form, query or command line) and build Filters."""
     arm = str(arm or "").strip() or None
     if arm is not None and arm not in TRIAL_ARMS:
-        raise FilterError(f"arm: choose one of {', '.join(TRIAL_ARMS)}, not {arm!r}.")
+        raise FilterError(
+            _(
+                "arm: choose one of %(arms)s, not %(arm)r.",
+                arms=", ".join(TRIAL_ARMS),
+                arm=arm,
+            )
+        )
     first, last = _date(start, "from"), _date(end, "to")
     if first and last and first > last:
-        raise FilterError("The 'from' date is after the 'to' date; swap them.")
+        raise FilterError(_("The 'from' date is after the 'to' date; swap them."))
     if isinstance(include_free_text, str):
         include_free_text = include_free_text.strip().lower() in ("1", "true", "yes", "on", "y")
     return Filters(arm, first, last, _instant(since), bool(include_free_text))

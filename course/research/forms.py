@@ -12,7 +12,11 @@ from course.auth.forms import choices
 from course.research.filters import FilterError, Filters, parse_filters
 from course.research.models import TRIAL_ARMS
 
-ARM_NAMES = {"self_paced": "Self-paced", "workshop": "Workshop", "control": "Control"}
+ARM_NAMES = {
+    "self_paced": _l("Self-paced"),
+    "workshop": _l("Workshop"),
+    "control": _l("Control"),
+}
 ARM_PAIRS = [(arm, ARM_NAMES[arm]) for arm in TRIAL_ARMS]
 
 
@@ -23,10 +27,10 @@ class FilterForm(FlaskForm):
         csrf = False
 
     arm = SelectField(
-        "Arm", choices=choices([("", "All arms"), *ARM_PAIRS]), validators=[Optional()]
+        _l("Arm"), choices=choices([("", _l("All arms")), *ARM_PAIRS]), validators=[Optional()]
     )
-    start = DateField("From (UTC date)", validators=[Optional()])
-    end = DateField("To (UTC date, inclusive)", validators=[Optional()])
+    start = DateField(_l("From (UTC date)"), validators=[Optional()])
+    end = DateField(_l("To (UTC date, inclusive)"), validators=[Optional()])
 
 
 def read_filters(args) -> tuple[FilterForm, Filters]:
@@ -45,18 +49,20 @@ class ExportForm(FlaskForm):
     """What to export."""
 
     arm = SelectField(
-        "Arm", choices=choices([("", "All arms"), *ARM_PAIRS]), validators=[Optional()]
+        _l("Arm"), choices=choices([("", _l("All arms")), *ARM_PAIRS]), validators=[Optional()]
     )
-    start = DateField("From (UTC date)", validators=[Optional()])
-    end = DateField("To (UTC date, inclusive)", validators=[Optional()])
+    start = DateField(_l("From (UTC date)"), validators=[Optional()])
+    end = DateField(_l("To (UTC date, inclusive)"), validators=[Optional()])
     since = StringField(
-        "Only what changed since (UTC time, optional)",
-        description="For incremental pulls, e.g. 2026-03-01T08:00:00Z. Leave empty for everything.",
+        _l("Only what changed since (UTC time, optional)"),
+        description=_l(
+            "For incremental pulls, e.g. 2026-03-01T08:00:00Z. Leave empty for everything."
+        ),
         validators=[Optional(), Length(max=40)],
     )
     include_free_text = BooleanField(
-        "Include free text: survey answers, drill responses, discussion posts, review comments",
-        description=(
+        _l("Include free text: survey answers, drill responses, discussion posts, review comments"),
+        description=_l(
             "They may name people or places. Leave unticked unless your analysis needs them."
         ),
     )
@@ -66,8 +72,8 @@ class TokenForm(FlaskForm):
     """Create a named API token."""
 
     name = StringField(
-        "Token name",
-        description="What it is for, e.g. 'REDCap nightly pull'.",
+        _l("Token name"),
+        description=_l("What it is for, e.g. 'REDCap nightly pull'."),
         validators=[DataRequired(), Length(min=3, max=80)],
     )
 
@@ -94,8 +100,8 @@ class CopySearchForm(FlaskForm):
         csrf = False
 
     q = StringField(
-        "Study ID or SHA-256",
-        description="A study ID such as P-7KQ2M9XD, or the start of either hash on a copy.",
+        _l("Study ID or SHA-256"),
+        description=_l("A study ID such as P-7KQ2M9XD, or the start of either hash on a copy."),
         validators=[Optional(), Length(max=64)],
     )
 
@@ -112,9 +118,9 @@ class WithdrawForm(FlaskForm):
 class OverrideForm(FlaskForm):
     """An admin sets one therapist's arm by hand."""
 
-    study_id = StringField("Study ID", validators=[DataRequired(), Length(max=16)])
-    arm = SelectField("New arm", choices=choices(ARM_PAIRS))
+    study_id = StringField(_l("Study ID"), validators=[DataRequired(), Length(max=16)])
+    arm = SelectField(_l("New arm"), choices=choices(ARM_PAIRS))
     reason = StringField(
-        "Reason (kept in the audit log)",
+        _l("Reason (kept in the audit log)"),
         validators=[DataRequired(), Length(min=10, max=300)],
     )

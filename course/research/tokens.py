@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course import clock
@@ -26,16 +27,23 @@ def create_token(actor, name: str) -> tuple[ApiToken, str]:
     """Make a named token; returns it with the secret, which is never shown again."""
     name = (name or "").strip()
     if not 3 <= len(name) <= 80:
-        raise TokenError("Give the token a name of 3 to 80 characters, e.g. 'REDCap nightly'.")
+        raise TokenError(_("Give the token a name of 3 to 80 characters, e.g. 'REDCap nightly'."))
     active = db.session.scalars(
         select(ApiToken.name).where(
             ApiToken.created_by_id == actor.id, ApiToken.revoked_at.is_(None)
         )
     ).all()
     if name in active:
-        raise TokenError(f"You already have an active token named {name!r}; pick another name.")
+        raise TokenError(
+            _("You already have an active token named %(name)r; pick another name.", name=name)
+        )
     if len(active) >= MAX_ACTIVE:
-        raise TokenError(f"You have {MAX_ACTIVE} active tokens; revoke one you no longer use.")
+        raise TokenError(
+            _(
+                "You have %(count)s active tokens; revoke one you no longer use.",
+                count=MAX_ACTIVE,
+            )
+        )
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         name=name,
@@ -54,9 +62,9 @@ def revoke_token(actor, token_id: int) -> ApiToken:
     revokes only their own tokens; an admin any token."""
     token = db.session.get(ApiToken, token_id)
     if token is None or not _may_manage(actor, token):
-        raise TokenError("There is no such token among yours.", 404)
+        raise TokenError(_("There is no such token among yours."), 404)
     if token.revoked_at is not None:
-        raise TokenError(f"The token {token.name!r} was already revoked.")
+        raise TokenError(_("The token %(name)r was already revoked.", name=token.name))
     token.revoked_at = clock.now_utc()
     token.revoked_by_id = actor.id
     db.session.flush()

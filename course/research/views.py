@@ -16,6 +16,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.extensions import db
@@ -24,7 +26,7 @@ from course.research import dashboard as numbers
 from course.research import tokens
 from course.research.export import archive_response, build_archive, recent_exports
 from course.research.export.context import write_csv
-from course.research.figures import SCALE_NAMES, figures
+from course.research.figures import FLAG, SCALE_NAMES, figures
 from course.research.filters import FilterError, parse_filters
 from course.research.forms import ARM_NAMES, ExportForm, TokenForm, read_filters
 from course.web.access import roles
@@ -56,6 +58,7 @@ def dashboard():
         charts=_figures(board),
         chart_args={k: v for k, v in request.args.items() if k in FILTER_ARGS and v},
         flag_min=current_app.config["FLAG_MIN_ATTEMPTS"],
+        flag_word=str(FLAG),
         arm_names=ARM_NAMES,
         scale_names=SCALE_NAMES,
     )
@@ -72,10 +75,10 @@ def _figures(board: numbers.Dashboard) -> dict[str, drawing.Chart]:
 
 def _chart(name: str) -> drawing.Chart:
     """One chart of the dashboard for the filters in the query string, or a 404."""
-    _, filters = read_filters(request.args)
+    _form, filters = read_filters(request.args)
     chart = _figures(numbers.build(filters)).get(name)
     if chart is None or chart.empty:
-        abort(404, "There is no such chart on the dashboard for these filters.")
+        abort(404, _("There is no such chart on the dashboard for these filters."))
     return chart
 
 
@@ -94,10 +97,12 @@ def chart_svg(name: str):
 @bp.route("/charts/<name>.csv")
 @roles("researcher", "admin")
 def chart_csv(name: str):
-    """The table of a dashboard chart as CSV, cells neutralised as in the exports."""
-    table = _chart(name).table
+    """The table of a dashboard chart as CSV, cells neutralised as in the exports. Like
+    the exports, the file is in English whatever the page's language."""
+    with force_locale("en"):
+        table = _chart(name).table
     if table is None:
-        abort(404, "This chart has no table.")
+        abort(404, _("This chart has no table."))
     out = io.StringIO()
     write_csv(out, table.columns, table.rows)
     return Response(
@@ -149,7 +154,7 @@ def api_tokens():
     form = TokenForm()
     secret = None
     if request.method == "POST" and current_user.role != "researcher":
-        abort(403, "Only researchers create API tokens: a token acts as its creator.")
+        abort(403, _("Only researchers create API tokens: a token acts as its creator."))
     if form.validate_on_submit():
         try:
             token, secret = tokens.create_token(current_user, form.name.data)
@@ -157,7 +162,13 @@ def api_tokens():
             show_refusal(exc, form)
         else:
             db.session.commit()
-            flash(f"Token {token.name!r} created. Copy it now: it is not shown again.", "success")
+            flash(
+                _(
+                    "Token “%(name)s” created. Copy it now: it is not shown again.",
+                    name=token.name,
+                ),
+                "success",
+            )
             form = TokenForm(formdata=None)
     return render_template(
         "research/tokens.html", form=form, secret=secret, tokens=tokens.list_tokens(current_user)
@@ -176,7 +187,7 @@ def revoke_token(token_id: int):
         show_refusal(exc)
     else:
         db.session.commit()
-        flash(f"Token {token.name!r} revoked.", "success")
+        flash(_("Token “%(name)s” revoked.", name=token.name), "success")
     return redirect(url_for("research.api_tokens"))
 
 

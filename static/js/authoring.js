@@ -10,6 +10,15 @@
     return;
   }
   var token = document.querySelector('meta[name="csrf-token"]');
+  // The words come from the form's data-text-* attributes, in the page's language.
+  function words(name, fallback) {
+    return form.getAttribute("data-text-" + name) || fallback;
+  }
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, key) {
+      return key in values ? values[key] : whole;
+    });
+  }
   var timer = null;
   var sent = 0;
 
@@ -18,7 +27,9 @@
     errors.forEach(function (error) {
       var item = document.createElement("li");
       item.className = "error";
-      item.textContent = (error.line ? "Module text, line " + error.line + ": " : "") + error.message;
+      var where = error.line ?
+        fill(words("line", "Module text, line {line}:"), {line: error.line}) + " " : "";
+      item.textContent = where + error.message;
       problems.appendChild(item);
     });
   }
@@ -40,18 +51,21 @@
         return;  // a newer preview is on its way
       }
       var errors = data.errors || [];
-      var count = errors.length === 1 ? "1 problem" : errors.length + " problems";
+      var count = errors.length === 1 ? words("problem", "1 problem") :
+        fill(words("problems", "{count} problems"), {count: errors.length});
       showProblems(errors);
       if (data.html) {
         target.innerHTML = data.html;  // sanitized on the server, like the published page
         status.textContent = errors.length ?
-          "Preview updated. Fix " + count + " before publishing:" : "Preview updated.";
+          fill(words("updated-fix", "Preview updated. Fix {count} before publishing:"), {count: count}) :
+          words("updated", "Preview updated.");
       } else {
-        status.textContent = "Preview not updated: fix " + count + " in the module text:";
+        status.textContent = fill(
+          words("not-updated", "Preview not updated: fix {count} in the module text:"), {count: count});
       }
     }).catch(function () {
       if (mine === sent) {
-        status.textContent = "The preview could not be updated. Use the Preview button.";
+        status.textContent = words("failed", "The preview could not be updated. Use the Preview button.");
       }
     });
   }

@@ -11,6 +11,14 @@
     return;
   }
 
+  // The toolbar's words in the page's language: the template writes them in data-text-*
+  // attributes of an element marked data-markdown-text (_markdown_toolbar_text.html);
+  // without it they are English.
+  var texts = document.querySelector("[data-markdown-text]");
+  function words(name, fallback) {
+    return (texts && texts.getAttribute("data-text-" + name)) || fallback;
+  }
+
   // Replace text[start, end) with `text`, then select [selStart, selEnd) (absolute offsets).
   function replace(box, start, end, text, selStart, selEnd) {
     box.focus();
@@ -108,7 +116,8 @@
     var end = box.selectionEnd;
     var chosen = box.value.slice(start, end);
     var url = /^https?:\/\/\S+$/.test(chosen) ? chosen : "https://";
-    var label = url === chosen ? "link text" : (chosen || "link text");
+    var sample = words("link-sample", "link text");
+    var label = url === chosen ? sample : (chosen || sample);
     var text = "[" + label + "](" + url + ")";
     // Select what is left to type: the address, or the words when the address was selected.
     var from = url === chosen ? start + 1 : start + label.length + 3;
@@ -117,19 +126,23 @@
   }
 
   var ACTIONS = [
-    {name: "Bold", keys: "Control+B", run: function (box) { wrap(box, "**", "bold text"); }},
-    {name: "Italic", keys: "Control+I", run: function (box) { wrap(box, "*", "italic text"); }},
-    {name: "Heading", run: function (box) {
+    {name: words("bold", "Bold"), keys: "Control+B", run: function (box) {
+      wrap(box, "**", words("bold-sample", "bold text"));
+    }},
+    {name: words("italic", "Italic"), keys: "Control+I", run: function (box) {
+      wrap(box, "*", words("italic-sample", "italic text"));
+    }},
+    {name: words("heading", "Heading"), run: function (box) {
       prefixLines(box, /^#{1,6} /, function () { return "## "; });
     }},
-    {name: "Bulleted list", run: function (box) {
+    {name: words("bulleted", "Bulleted list"), run: function (box) {
       prefixLines(box, /^[-*+] /, function () { return "- "; });
     }},
-    {name: "Numbered list", run: function (box) {
+    {name: words("numbered", "Numbered list"), run: function (box) {
       prefixLines(box, /^\d+\. /, function (n) { return n + ". "; });
     }},
-    {name: "Link", run: link},
-    {name: "Quote", run: function (box) {
+    {name: words("link", "Link"), run: link},
+    {name: words("quote", "Quote"), run: function (box) {
       prefixLines(box, /^> ?/, function () { return "> "; });
     }}
   ];
@@ -139,7 +152,7 @@
     bar.className = "md-toolbar";
     bar.setAttribute("role", "toolbar");
     // Not the text box's own label: a search for that label must find the box alone.
-    bar.setAttribute("aria-label", "Markdown formatting");
+    bar.setAttribute("aria-label", words("toolbar", "Markdown formatting"));
     if (box.id) {
       bar.setAttribute("aria-controls", box.id);
     }

@@ -50,6 +50,10 @@
     return;
   }
   var token = document.querySelector('meta[name="csrf-token"]');
+  // The words come from the form's data-text-* attributes, in the page's language.
+  function words(name, fallback) {
+    return form.getAttribute("data-text-" + name) || fallback;
+  }
   var timer = null;
   var sent = 0;
 
@@ -74,10 +78,10 @@
       if (map) {
         map.innerHTML = data.map_html;
       }
-      status.textContent = data.summary + " The checks run again as you type.";
+      status.textContent = data.summary + " " + words("again", "The checks run again as you type.");
     }).catch(function () {
       if (mine === sent) {
-        status.textContent = "The checks could not run. Use the Preview button.";
+        status.textContent = words("failed", "The checks could not run. Use the Preview button.");
       }
     });
   }
