@@ -81,7 +81,7 @@ class InviteForm(FlaskForm):
     #: The language of the invitation e-mail (the person has no account to say so yet).
     language = SelectField(
         _l("Language of the invitation e-mail"),
-        choices=list(LOCALES.items()),
+        choices=choices(LOCALES.items()),
         default=DEFAULT_LOCALE,
     )
 

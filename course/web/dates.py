@@ -32,13 +32,16 @@ def current_locale(locale: str | None = None) -> str:
 
 
 def format_day(day: date, format: str = "long", locale: str | None = None) -> str:
-    """A date: ``long`` is 'December 4, 2026' or '4 décembre 2026'; a skeleton such as
-    ``yMMMEd`` gives 'Fri, Dec 4, 2026' or 'ven. 4 déc. 2026'."""
+    """A date: ``long`` is 'December 4, 2026' or '4 décembre 2026'; a CLDR skeleton such as
+    ``yMMMEd`` gives 'Fri, Dec 4, 2026' or 'ven. 4 déc. 2026'; anything else is a CLDR
+    pattern (``EEEE``: 'Friday', 'vendredi')."""
     language = current_locale(locale)
     if format in LENGTHS:
         return babel_dates.format_date(day, format, locale=language)
-    moment = datetime(day.year, day.month, day.day)
-    return babel_dates.format_skeleton(format, moment, locale=language)
+    if format in Locale.parse(language).datetime_skeletons:
+        moment = datetime(day.year, day.month, day.day)
+        return babel_dates.format_skeleton(format, moment, locale=language)
+    return babel_dates.format_date(day, format, locale=language)  # a pattern: EEEE
 
 
 def format_clock(value: datetime, zone: str, locale: str | None = None, *, zone_name=False) -> str:
