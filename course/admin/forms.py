@@ -11,6 +11,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from course.auth.forms import choices
 from course.auth.models import ARMS
 from course.roles import ROLES
+from course.web.i18n import DEFAULT as DEFAULT_LOCALE
+from course.web.i18n import LOCALES
 
 #: Each role and each arm as the forms name them.
 ROLE_LABELS = {
@@ -75,6 +77,12 @@ class InviteForm(FlaskForm):
             "holding arm, until they are randomized. Once the account exists, its arm changes "
             "only through an allocation (Randomization, or the Users page)."
         ),
+    )
+    #: The language of the invitation e-mail (the person has no account to say so yet).
+    language = SelectField(
+        _l("Language of the invitation e-mail"),
+        choices=choices(LOCALES.items()),
+        default=DEFAULT_LOCALE,
     )
 
 

@@ -16,6 +16,7 @@ from course.errors import DomainError
 from course.extensions import db
 from course.web.access import roles
 from course.web.errors import show_refusal
+from course.web.i18n import DEFAULT as DEFAULT_LOCALE
 from course.web.links import external_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -82,7 +83,11 @@ def invitations():
     if form.validate_on_submit():
         try:
             invitation, token = accounts.invite(
-                current_user, form.email.data, form.role.data, form.arm.data or None
+                current_user,
+                form.email.data,
+                form.role.data,
+                form.arm.data or None,
+                form.language.data or DEFAULT_LOCALE,
             )
         except DomainError as exc:
             show_refusal(exc, form)
@@ -91,7 +96,10 @@ def invitations():
             new_link = external_url("auth.register", token=token)
             flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
             # The next invitation starts from the same role and arm; only the address clears.
-            form = InviteForm(formdata=None, data={"role": form.role.data, "arm": form.arm.data})
+            form = InviteForm(
+                formdata=None,
+                data={"role": form.role.data, "arm": form.arm.data, "language": form.language.data},
+            )
     listing = db.session.scalars(
         db.select(Invitation).order_by(Invitation.created_at.desc()).limit(200)
     ).all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from course.auth.models import User
@@ -18,8 +19,13 @@ def tell_trainers(therapist: User, slug: str, limit: int) -> None:
         notify(
             trainer,
             "quiz.attempts_used",
-            f"{therapist.name} has used all {limit} attempts at the {slug} quiz without "
-            "passing. You can give another attempt.",
+            _l(
+                "%(name)s has used all %(limit)s attempts at the %(quiz)s quiz without "
+                "passing. You can give another attempt.",
+                name=therapist.name,
+                limit=limit,
+                quiz=slug,
+            ),
             "assessments.attempts_used",
             slug=slug,
         )
@@ -30,7 +36,7 @@ def tell_therapist(therapist: User, slug: str) -> None:
     notify(
         therapist,
         "quiz.attempt_granted",
-        f"A trainer has given you another attempt at the {slug} quiz.",
+        _l("A trainer has given you another attempt at the %(quiz)s quiz.", quiz=slug),
         "assessments.quiz",
         slug=slug,
     )

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
+from course.web.dates import format_share
+
 
 def item_fraction(question: Mapping[str, Any], chosen: Iterable[str]) -> Fraction:
     """The exact score of one answer, from 0 to 1."""
@@ -40,6 +42,7 @@ def grade(
 
 def percent_text(score: float) -> str:
     """A score as shown: whole when whole, else one decimal, rounded down so that a score
-    under the pass mark never looks like the pass mark (79.96 is "79.9%", not "80%")."""
+    under the pass mark never looks like the pass mark (79.96 is "79.9%", not "80%"); in
+    the current language ("79,9 %")."""
     tenths = math.floor(round(score * 10, 6)) / 10
-    return f"{tenths:.0f}%" if tenths == int(tenths) else f"{tenths:.1f}%"
+    return format_share(tenths / 100, digits=0 if tenths == int(tenths) else 1)

@@ -24,6 +24,8 @@ from course.errors import DomainError
 from course.extensions import db
 from course.mail import queue_mail
 from course.roles import ROLES
+from course.web.dates import format_moment
+from course.web.i18n import DEFAULT as DEFAULT_LOCALE
 from course.web.i18n import LOCALES
 from course.web.links import external_url
 
@@ -225,8 +227,14 @@ def change_account(
     return changes
 
 
-def invite(actor: User, email: str, role: str, arm: str | None) -> tuple[Invitation, str]:
-    """Create an invitation and e-mail its link; returns it with the one-time token."""
+def invite(
+    actor: User, email: str, role: str, arm: str | None, locale: str = DEFAULT_LOCALE
+) -> tuple[Invitation, str]:
+    """Create an invitation and e-mail its link, in ``locale`` (the inviter's choice for
+    someone who has no account yet; English unless told); returns it with the one-time
+    token."""
+    if locale not in LOCALES:
+        raise AuthError(_("Choose English or French."))
     email = check_email(email)
     if find_user(email):
         raise AuthError(_("%(email)s already has an account.", email=email))
@@ -246,13 +254,15 @@ def invite(actor: User, email: str, role: str, arm: str | None) -> tuple[Invitat
     db.session.flush()
     record("admin.invited", actor=actor, target=f"invitation:{invitation.id}", role=role, arm=arm)
     link = external_url("auth.register", token=token)
+    expires = format_moment(invitation.expires_at, "UTC", locale)
     queue_mail(
         email,
-        "Your invitation to the Alliance Training Platform",
+        _l("Your invitation to the Alliance Training Platform"),
         "invitation",
+        locale=locale,
         link=link,
         role=role,
-        expires_at=invitation.expires_at,
+        expires=expires,
     )
     return invitation, token
 
@@ -282,8 +292,11 @@ def register(
     timezone: str,
     profession: str | None = None,
     region: str | None = None,
+    locale: str | None = None,
 ) -> User:
-    """Create the account an invitation allows, and use the invitation up."""
+    """Create the account an invitation allows, and use the invitation up. ``locale`` is
+    the language the person registered in: kept on the account, so their e-mail is
+    written in it too."""
     invitation = open_invitation(token)
     user = create_user(
         invitation.email,
@@ -295,6 +308,8 @@ def register(
         profession=profession,
         region=region,
     )
+    if locale in LOCALES:
+        user.locale = locale
     invitation.used_at = clock.now_utc()
     invitation.user_id = user.id
     db.session.flush()
@@ -332,8 +347,8 @@ def request_reset(email: str) -> None:
     record("auth.reset_requested", actor=user, target=f"user:{user.id}")
     link = external_url("auth.reset_password", token=token)
     queue_mail(
-        user.email,
-        "Reset your password",
+        user,
+        _l("Reset your password"),
         "password_reset",
         link=link,
         minutes=current_app.config["RESET_MINUTES"],

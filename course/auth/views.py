@@ -15,8 +15,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 
@@ -194,6 +194,7 @@ def register(token: str):
                 timezone=form.timezone.data,
                 profession=form.profession.data,
                 region=form.region.data,
+                locale=str(get_locale()),
             )
         except services.AuthError as exc:
             show_refusal(exc, form)

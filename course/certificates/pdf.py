@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import segno
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from weasyprint import HTML
@@ -22,6 +25,13 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE = "certificates/certificate_pdf.html"
+#: The interface catalogues; read here directly, as certificates are rendered outside Flask.
+CATALOGUES = Path(__file__).resolve().parents[1] / "translations"
+#: The languages a certificate is printed in, by the name the download asks for: English,
+#: Canadian French, or both on one page (English first, French under each line).
+LANGUAGES = {"en": ("en",), "fr": ("fr_CA",), "both": ("en", "fr_CA")}
+#: The download's language for an interface locale.
+FOR_LOCALE = {"en": "en", "fr_CA": "fr"}
 # Crockford base32 has no I, L, O or U, so a code read aloud or retyped stays unambiguous.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12  # 12 symbols x 5 bits = 60 bits from secrets
@@ -29,8 +39,6 @@ CODE_RE = re.compile(rf"^[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}-[{CODE_AL
 _LOOKALIKES = str.maketrans("OIL", "011")
 # Spaces and every dash a phone or word processor might turn a hyphen into.
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
-_MONTHS = "January February March April May June July August September October November December"
-MONTHS = tuple(_MONTHS.split())  # not strftime: %B follows the process locale
 LONG_TEXT = 48  # characters beyond which the name or title is set smaller to stay on one line
 
 
@@ -82,9 +90,66 @@ class StaticFetcher(URLFetcher):
         return path
 
 
-def render_certificate(data: CertificateData, *, static_dir: Path, verify_url: str) -> bytes:
-    """The certificate as PDF bytes: landscape US letter with a QR code to verify_url."""
-    html = certificate_html(data, verify_url=verify_url)
+def N_(message: str) -> str:
+    """Mark a string for the catalogue; it is translated when a certificate is printed."""
+    return message
+
+
+#: Every sentence printed on a certificate (translated in the catalogue like the pages).
+TEXTS = {
+    "document": N_("Certificate of completion: %(name)s"),
+    "summary": N_("%(course)s, completed %(date)s"),
+    "heading": N_("Certificate of Completion"),
+    "certifies": N_("This certifies that"),
+    "completed_course": N_("has completed the course"),
+    "ce": N_("Continuing education"),
+    "completed_on": N_("Completed on"),
+    "code": N_("Verification code:"),
+    "check": N_("To check this certificate, scan the code or visit"),
+    "one_hour": N_("1 CE hour"),
+    "hours": N_("%(hours)s CE hours"),
+}
+
+
+@functools.cache
+def catalogue(locale: str) -> NullTranslations:
+    """The interface catalogue of a locale (English: the strings as written)."""
+    if locale == "en":
+        return NullTranslations()
+    return Translations.load(str(CATALOGUES), [locale])
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A certificate's text in one language."""
+
+    lang: str  # the HTML lang: en, fr-CA
+    text: dict[str, str]
+    ce_hours: str
+    completed_on: str
+
+
+def wording(data: CertificateData, locale: str) -> Wording:
+    """What a certificate says, in ``locale``: sentences, hours and date."""
+    gettext = catalogue(locale).gettext
+    completed_on = format_date(data.completed_on, locale)
+    text = {key: gettext(message) for key, message in TEXTS.items()}
+    text["document"] %= {"name": data.holder_name}
+    text["summary"] %= {"course": data.course_title, "date": completed_on}
+    return Wording(
+        lang=locale.replace("_", "-"),
+        text=text,
+        ce_hours=format_hours(data.ce_hours, locale),
+        completed_on=completed_on,
+    )
+
+
+def render_certificate(
+    data: CertificateData, *, static_dir: Path, verify_url: str, language: str = "en"
+) -> bytes:
+    """The certificate as PDF bytes: landscape US letter with a QR code to verify_url, in
+    a language of ``LANGUAGES`` (en, fr, both)."""
+    html = certificate_html(data, verify_url=verify_url, language=language)
     return write_pdf(html, static_dir=static_dir, what="certificate")
 
 
@@ -99,10 +164,13 @@ def write_pdf(html: str, *, static_dir: Path, what: str) -> bytes:
         raise ValueError(f"{what} not rendered: {exc.__cause__ or exc}") from exc
 
 
-def certificate_html(data: CertificateData, *, verify_url: str) -> str:
+def certificate_html(data: CertificateData, *, verify_url: str, language: str = "en") -> str:
     """The certificate page as HTML, every value escaped; WeasyPrint turns it into the PDF."""
     if urlsplit(verify_url).scheme not in ("http", "https"):
         raise ValueError(f"the verification link must be an http(s) URL, not {verify_url!r}")
+    if language not in LANGUAGES:
+        raise ValueError(f"a certificate is printed in en, fr or both, not {language!r}")
+    words = [wording(data, locale) for locale in LANGUAGES[language]]
     # Inline SVG: nothing to fetch, and it stays sharp in print. segno's output is ours.
     qr_svg = Markup(segno.make(verify_url, error="m").svg_inline(omitsize=True))  # noqa: S704
     return (
@@ -112,8 +180,9 @@ def certificate_html(data: CertificateData, *, verify_url: str) -> str:
             holder_name=data.holder_name,
             course_title=data.course_title,
             provider=data.provider,
-            ce_hours=format_hours(data.ce_hours),
-            completed_on=format_date(data.completed_on),
+            words=words,
+            first=words[0],
+            bilingual=len(words) > 1,
             code=data.code,
             verify_url=verify_url,
             qr_svg=qr_svg,
@@ -123,14 +192,17 @@ def certificate_html(data: CertificateData, *, verify_url: str) -> str:
     )
 
 
-def format_hours(hours: float) -> str:
-    """'6 CE hours', '1 CE hour', '1.5 CE hours'."""
-    return f"{hours:g} CE hour{'' if hours == 1 else 's'}"
+def format_hours(hours: float, locale: str = "en") -> str:
+    """'6 CE hours', '1 CE hour', '1.5 CE hours'; '1,5 heures de formation continue'."""
+    gettext = catalogue(locale).gettext
+    if hours == 1:
+        return gettext(TEXTS["one_hour"])
+    return gettext(TEXTS["hours"]) % {"hours": format_decimal(hours, locale=locale)}
 
 
-def format_date(day: date) -> str:
-    """'November 23, 2026', whatever the process locale."""
-    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+def format_date(day: date, locale: str = "en") -> str:
+    """'November 23, 2026' or '23 novembre 2026' (Babel: not the process locale)."""
+    return babel_format_date(day, "long", locale=locale)
 
 
 def generate_code() -> str:

@@ -221,7 +221,14 @@ def _insert(certificate: Certificate, taken: str) -> None:
     _write_pdf(certificate)
 
 
-def _write_pdf(certificate: Certificate) -> Path:
+def _path(certificate: Certificate, language: str) -> Path:
+    """Where a certificate's PDF in a language is stored: the English one at ``pdf_path``
+    (its hash kept), the French and bilingual ones beside it, made at their first download."""
+    path = Path(current_app.config["STORAGE_DIR"]) / certificate.pdf_path
+    return path if language == "en" else path.with_suffix(f".{language}.pdf")
+
+
+def _write_pdf(certificate: Certificate, language: str = "en") -> Path:
     """Render the PDF and store it atomically (write a temporary file, then rename)."""
     data = CertificateData(
         holder_name=certificate.holder_name,
@@ -233,7 +240,10 @@ def _write_pdf(certificate: Certificate) -> Path:
     )
     try:
         pdf = render_certificate(
-            data, static_dir=Path(current_app.static_folder), verify_url=verify_url(certificate)
+            data,
+            static_dir=Path(current_app.static_folder),
+            verify_url=verify_url(certificate),
+            language=language,
         )
     except ValueError as exc:
         current_app.logger.exception("certificate %s not rendered", certificate.code)
@@ -244,7 +254,7 @@ def _write_pdf(certificate: Certificate) -> Path:
             ),
             500,
         ) from exc
-    target = Path(current_app.config["STORAGE_DIR"]) / certificate.pdf_path
+    target = _path(certificate, language)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".part")
     try:
@@ -256,8 +266,9 @@ def _write_pdf(certificate: Certificate) -> Path:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    db.session.flush()
+    if language == "en":
+        certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        db.session.flush()
     return target
 
 
@@ -266,12 +277,17 @@ def verify_url(certificate: Certificate) -> str:
     return external_url("certificates.verify", code=certificate.code)
 
 
-def stored_pdf(certificate: Certificate) -> Path:
-    """The stored PDF; rendered again (and logged) only if the stored file was lost."""
-    path = Path(current_app.config["STORAGE_DIR"]) / certificate.pdf_path
+def stored_pdf(certificate: Certificate, language: str = "en") -> Path:
+    """The stored PDF in a language of ``pdf.LANGUAGES`` (en, fr, both). The English one is
+    rendered again (and logged) only if the stored file was lost; the others are rendered
+    at their first download and kept."""
+    path = _path(certificate, language)
     if not path.is_file():
-        current_app.logger.warning("certificate %s PDF missing; rendering again", certificate.code)
-        path = _write_pdf(certificate)
+        if language == "en":
+            current_app.logger.warning(
+                "certificate %s PDF missing; rendering again", certificate.code
+            )
+        path = _write_pdf(certificate, language)
     return path
 
 

@@ -24,14 +24,21 @@ from flask_login import current_user
 
 from course.certificates import services
 from course.certificates.forms import NameForm
-from course.certificates.pdf import CODE_RE, format_date, normalize_code
-from course.clock import local
+from course.certificates.pdf import CODE_RE, FOR_LOCALE, LANGUAGES, normalize_code
 from course.extensions import db, limiter
 from course.learning.overview import course_view
+from course.web import dates
 from course.web.access import public, roles
+from course.web.i18n import locale_of
+from course.web.templating import viewer_zone
 
 bp = Blueprint("certificates", __name__)
-bp.add_app_template_filter(format_date, "long_date")
+
+
+@bp.app_template_filter("long_date")
+def long_date(day) -> str:
+    """A date as 'November 23, 2026' or '23 novembre 2026' (the page's language)."""
+    return dates.format_day(day, "long") if day else ""
 
 
 @bp.app_template_filter("ce_hours")
@@ -45,8 +52,7 @@ def page_hours(hours: float) -> str:
 @bp.app_template_filter("local_long_date")
 def local_long_date(value) -> str:
     """A stored UTC time as 'November 23, 2026' in the viewer's zone (UTC when signed out)."""
-    zone = current_user.timezone if current_user.is_authenticated else "UTC"
-    return format_date(local(value, zone).date()) if value else ""
+    return dates.local_day(value, viewer_zone(), "long") if value else ""
 
 
 @bp.app_template_global()
@@ -87,21 +93,28 @@ def mine():
 @bp.route("/certificates/<code>.pdf")
 @roles("therapist", "admin")
 def download(code: str):
-    """The stored PDF: a therapist's own valid certificate, or any certificate for admins."""
+    """The stored PDF: a therapist's own valid certificate, or any certificate for admins;
+    ``?lang=en``, ``fr`` or ``both`` (English and French), else the holder's language."""
     certificate = services.find_certificate(code)
     own = certificate is not None and certificate.user_id == current_user.id
     if certificate is None or (current_user.role != "admin" and not own):
         abort(404, _("There is no certificate of yours with this code."))
     if current_user.role != "admin" and not certificate.valid:
         abort(410, _("This certificate was revoked, so it can no longer be downloaded."))
-    path = services.stored_pdf(certificate)
+    language = request.args.get("lang") or FOR_LOCALE[locale_of(certificate.user)]
+    if language not in LANGUAGES:
+        abort(
+            400, _("A certificate can be downloaded in English (en), French (fr) or both (both).")
+        )
+    path = services.stored_pdf(certificate, language)
     db.session.commit()  # changes something only when a lost file had to be rendered again
+    suffix = "" if language == "en" else f"-{language}"
     response = send_file(
         path,
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=f"certificate-{certificate.code}.pdf",
-        etag=certificate.pdf_sha256 or True,
+        download_name=f"certificate-{certificate.code}{suffix}.pdf",
+        etag=(certificate.pdf_sha256 if language == "en" else None) or True,
         max_age=0,
     )
     response.headers["Cache-Control"] = "private, no-cache"

@@ -2,6 +2,9 @@
 
 Services build ``Notice`` values inside the transaction and the caller delivers them
 after the commit, so nobody is e-mailed about a booking that was rolled back.
+
+The e-mail and the invites it carries are written in the recipient's language (their
+account's, else English); a downloaded file is in the language of the page it came from.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from course import clock
@@ -18,16 +23,17 @@ from course.consultations.models import ConsultationSession
 from course.consultations.times import describe, zone
 from course.mail import Attachment, OutboxMessage, queue_mail
 from course.text import one_line
+from course.web.i18n import writing_to
 from course.web.links import external_url
 
 PRODID = "-//Alliance Training Platform//Consultations//EN"
-#: Mail template and subject prefix for each kind of notice.
+#: The subject of each kind of notice (its mail template is consultation_<kind>).
 SUBJECTS = {
-    "booked": "Booked",
-    "changed": "Changed",
-    "cancelled": "Cancelled",
-    "promoted": "A seat is yours",
-    "reminder": "Reminder",
+    "booked": _l("Booked: %(title)s"),
+    "changed": _l("Changed: %(title)s"),
+    "cancelled": _l("Cancelled: %(title)s"),
+    "promoted": _l("A seat is yours: %(title)s"),
+    "reminder": _l("Reminder: %(title)s"),
 }
 
 
@@ -48,7 +54,7 @@ def _event(session: ConsultationSession, cancelled: bool, attendee=None) -> Even
     event.add("dtstart", session.starts_at.astimezone(tz))
     event.add("dtend", session.ends_at.astimezone(tz))
     event.add("summary", one_line(session.title))  # older rows may predate the check
-    description = f"Join on the secure video platform: {session.meeting_url}"
+    description = _("Join on the secure video platform: %(url)s", url=session.meeting_url)
     if session.notes:
         description += f"\n\n{session.notes}"
     event.add("description", description)
@@ -103,22 +109,22 @@ def notice(
     cancel: bool = False,
     **context,
 ) -> OutboxMessage:
-    """Queue the e-mail telling ``user`` about ``sessions``, one invite per session.
+    """Queue the e-mail telling ``user`` about ``sessions``, one invite per session, all in
+    ``user``'s language.
 
     It goes through the outbox: sent only once the caller's transaction commits.
     """
     ordered = sorted(sessions, key=lambda s: s.starts_at)
     title = ordered[0].series.title if ordered[0].series is not None else ordered[0].title
-    lines = [
-        describe(s.starts_at, s.ends_at, user.timezone, s.timezone)
-        + (" (cancelled)" if s.is_cancelled else "")
-        for s in ordered
-    ]
+    with writing_to(user):
+        lines = [_line(s, user.timezone) for s in ordered]
+        invites = tuple(invite(s, user, cancel) for s in ordered)
+        subject = str(SUBJECTS[kind]) % {"title": title}
     return queue_mail(
-        user.email,
-        f"{SUBJECTS[kind]}: {title}",
+        user,
+        subject,
         f"consultation_{kind}",
-        tuple(invite(s, user, cancel) for s in ordered),
+        invites,
         name=user.name,
         title=title,
         lines=lines,
@@ -128,3 +134,9 @@ def notice(
         link=external_url("consultations.index"),
         **context,
     )
+
+
+def _line(session: ConsultationSession, zone: str) -> str:
+    """A session's time for the e-mail, in the current language."""
+    text = describe(session.starts_at, session.ends_at, zone, session.timezone)
+    return _("%(time)s (cancelled)", time=text) if session.is_cancelled else text

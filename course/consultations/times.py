@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from course.clock import local
 from course.consultations.errors import ConsultationError
+from course.web.dates import format_clock, format_moment
 
 
 def zone(name: str) -> ZoneInfo:
@@ -68,11 +69,14 @@ def wall_clock(instant: datetime, zone_name: str) -> datetime:
 
 
 def span(starts_at: datetime, ends_at: datetime, zone_name: str) -> str:
-    """E.g. "Tue 4 Nov 2025, 06:00 to 07:00 PST" in the given zone."""
-    start, end = local(starts_at, zone_name), local(ends_at, zone_name)
-    text = f"{start:%a %-d %b %Y, %H:%M} to "
-    text += f"{end:%H:%M %Z}" if start.date() == end.date() else f"{end:%a %-d %b %H:%M %Z}"
-    return text
+    """E.g. "Tue, Nov 4, 2025, 6:00 AM to 7:00 AM PST" in the given zone, in the current
+    language ("mar. 4 nov. 2025, 06 h 00 à 07 h 00 HNP")."""
+    start = format_moment(starts_at, zone_name, date_format="yMMMEd", zone_name=False)
+    if local(starts_at, zone_name).date() == local(ends_at, zone_name).date():
+        end = format_clock(ends_at, zone_name, zone_name=True)
+    else:
+        end = format_moment(ends_at, zone_name, date_format="MMMEd")
+    return _("%(start)s to %(end)s", start=start, end=end)
 
 
 def differs(instant: datetime, viewer_zone: str, other_zone: str) -> bool:
@@ -84,6 +88,11 @@ def describe(starts_at: datetime, ends_at: datetime, viewer_zone: str, trainer_z
     """The time in the viewer's zone, plus the trainer's where it differs."""
     text = span(starts_at, ends_at, viewer_zone)
     if differs(starts_at, viewer_zone, trainer_zone):
-        start, end = local(starts_at, trainer_zone), local(ends_at, trainer_zone)
-        text += f" ({start:%H:%M} to {end:%H:%M %Z} for the trainer, {trainer_zone})"
+        text = _(
+            "%(time)s (%(start)s to %(end)s for the trainer, %(zone)s)",
+            time=text,
+            start=format_clock(starts_at, trainer_zone),
+            end=format_clock(ends_at, trainer_zone, zone_name=True),
+            zone=trainer_zone,
+        )
     return text

@@ -305,7 +305,7 @@ def mark_answer(user, question_id: int, reply_id: int) -> Post:
         notify(
             asker,
             "discussion.answered",
-            f"Faculty answered your question “{question.title}”.",
+            _l("Faculty answered your question “%(title)s”.", title=question.title),
             "discussion.show",
             subject=discussion.subject,
             slug=discussion.slug,

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import format_number
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from course import clock
@@ -198,7 +199,10 @@ def _complete(review: ToReview) -> None:
         notify(
             db.session.get(User, review.response.user_id),
             "feedback.ready",
-            f"Faculty feedback on your response in “{review.drill_title}” is ready.",
+            _l(
+                "Faculty feedback on your response in “%(title)s” is ready.",
+                title=review.drill_title,
+            ),
             "practice.feedback",
             slug=slug,
             response_id=review.response.id,

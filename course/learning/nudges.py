@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
@@ -111,11 +112,11 @@ def send_nudges(now: datetime | None = None) -> int:
         if recorded is None:
             continue  # another run reminded them for this spell a moment ago
         queue_mail(
-            user.email,
-            "Your course is waiting where you left off",
+            user,
+            _l("Your course is waiting where you left off"),
             "course_nudge",
             name=user.name,
-            course=published.spec.title or "the course",
+            course=published.spec.title or _l("the course"),
             days=(now - last).days,
             left=left,
             resume=external_url("learning.home"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from course import clock
@@ -62,7 +63,7 @@ def announce_unlocks(user, published: PublishedCourse, slug: str) -> list[str]:
         notify(
             user,
             KIND,
-            f"Module {module.order} is now open: {module.title}",
+            _l("Module %(number)s is now open: %(title)s", number=module.order, title=module.title),
             "learning.module",
             slug=module.slug,
         )

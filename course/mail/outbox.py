@@ -26,6 +26,7 @@ from course.extensions import db
 from course.mail import transport
 from course.mail.models import STATUSES, OutboxMessage
 from course.text import is_single_line, one_line
+from course.web.i18n import writing_to
 
 #: Give up after this many failed sends (about four hours of back-off in all).
 MAX_ATTEMPTS = 8
@@ -56,16 +57,35 @@ def _single_line(value: str, what: str) -> str:
 
 
 def queue_mail(
-    to: str, subject: str, template: str, attachments: Iterable[Attachment] = (), **context
+    to,
+    subject,
+    template: str,
+    attachments: Iterable[Attachment] = (),
+    *,
+    locale: str | None = None,
+    **context,
 ) -> OutboxMessage:
-    """Render ``templates/mail/<template>.txt`` and queue it for ``to``; flushes only."""
-    message = OutboxMessage(
-        to_address=_single_line(to, "address"),
+    """Render ``templates/mail/<template>.txt`` and queue it for ``to``; flushes only.
+
+    ``to`` is the recipient: a person (a ``User``: anything with ``email`` and ``locale``)
+    or, for someone without an account, an address. The subject and body are written in
+    the recipient's language (``course.web.i18n.locale_of``: their account's choice,
+    else English), or in ``locale`` when it is given; never in the language of the
+    request that caused the mail. So give the subject lazily (``lazy_gettext``), and
+    build anything else translated that goes in (an attachment, a line of text) inside
+    ``with writing_to(recipient):`` too.
+    """
+    address = to if isinstance(to, str) else to.email
+    with writing_to(locale or to):
         # Entered text is checked as single-line where people type it; here it is
         # flattened again, so no line break ever reaches a header.
-        subject=one_line(subject),
+        subject_text = one_line(str(subject))
+        body = render_template(f"mail/{template}.txt", **context)
+    message = OutboxMessage(
+        to_address=_single_line(address, "address"),
+        subject=subject_text,
         template=template,
-        body=render_template(f"mail/{template}.txt", **context),
+        body=body,
         attachments=[
             {
                 "filename": one_line(a.filename),

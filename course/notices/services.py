@@ -6,6 +6,7 @@ Each notice is e-mailed once: at once, or in the daily digest for those who chos
 
 from __future__ import annotations
 
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
 from course import clock
@@ -13,6 +14,7 @@ from course.auth.models import User
 from course.extensions import db
 from course.mail import queue_mail
 from course.notices.models import MODES, Notice, NoticeSetting
+from course.web.i18n import writing_to
 from course.web.links import external_url, site_path
 
 
@@ -22,9 +24,14 @@ def mode_of(user_id: int) -> str:
     return setting.mode if setting else "immediate"
 
 
-def notify(user: User, kind: str, text: str, endpoint: str, **values) -> Notice:
-    """Tell ``user``: a notice now, and an e-mail now or in their next digest."""
-    text = " ".join(text.split())[:300]
+def notify(user: User, kind: str, text, endpoint: str, **values) -> Notice:
+    """Tell ``user``: a notice now, and an e-mail now or in their next digest.
+
+    Give ``text`` lazily (``lazy_gettext`` with its values): it is written, and stored,
+    in ``user``'s language (their account's, else English), not in the language of
+    whoever caused it."""
+    with writing_to(user):
+        text = " ".join(str(text).split())[:300]
     notice = Notice(
         user_id=user.id,
         kind=kind,
@@ -36,7 +43,7 @@ def notify(user: User, kind: str, text: str, endpoint: str, **values) -> Notice:
     db.session.flush()
     if mode_of(user.id) == "immediate":
         queue_mail(
-            user.email,
+            user,
             text[:120],
             "notice",
             name=user.name,
@@ -70,9 +77,15 @@ def send_digests() -> int:
     now = clock.now_utc()
     for user_id, notices in grouped.items():
         user = people[user_id]
+        with writing_to(user):
+            subject = ngettext(
+                "Your notice from the Alliance Training Platform",
+                "Your %(num)d notices from the Alliance Training Platform",
+                len(notices),
+            )
         queue_mail(
-            user.email,
-            f"Your notices from the Alliance Training Platform ({len(notices)})",
+            user,
+            subject,
             "notice",
             name=user.name,
             notices=notices,

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -26,6 +25,7 @@ from course.surveys.schedule import (
     title_of,
 )
 from course.surveys.scoring import Answer, Score, score, score_survey
+from course.web.i18n import writing_to
 from course.web.links import external_url
 
 __all__ = [
@@ -212,11 +212,11 @@ def _scores(page: SurveyPage, answers: Mapping[str, Answer]) -> dict[str, Score]
 
 def notify_due(user, view=None) -> int:
     """E-mail the therapist about each survey newly due; each one is e-mailed at most once.
-    The e-mail is in English (as every e-mail is for now), even when the fact that made
-    the survey due was recorded by someone reading the pages in French."""
+    The e-mail is in the therapist's language (their account's, else English), whatever
+    the language of the page whose fact made the survey due."""
     if user.role != "therapist" or not user.active:
         return 0
-    with force_locale("en"):
+    with writing_to(user):
         return _notify_due(user, view)
 
 
@@ -237,8 +237,8 @@ def _notify_due(user, view) -> int:
         if notice_id is None:
             continue  # noticed before: never e-mail twice
         queue_mail(
-            user.email,
-            f"A short survey is waiting for you: {due.title}",
+            user,
+            _("A short survey is waiting for you: %(title)s", title=due.title),
             "survey_due",
             name=user.name,
             due=due,

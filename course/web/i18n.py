@@ -8,8 +8,11 @@ else's in a cookie.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask, g, has_request_context, request
-from flask_babel import Domain, get_locale
+from flask_babel import Domain, force_locale, get_locale
 from flask_login import current_user
 
 from course.extensions import babel
@@ -51,6 +54,27 @@ _CONTENT = {"fr_CA": "fr"}
 def content_language() -> str:
     """The language course content is shown in on this request: ``en`` or ``fr``."""
     return _CONTENT.get(str(get_locale() or DEFAULT), "en")
+
+
+def locale_of(person) -> str:
+    """The language to write to ``person`` in (an e-mail, an invitation file, a PDF): the
+    one kept on their account, else English. Never the language of whoever is acting: a
+    French-speaking trainer's change is announced in English to an English-speaking
+    therapist. ``person`` may be None or an address (someone without an account)."""
+    chosen = getattr(person, "locale", None)
+    return chosen if chosen in LOCALES else DEFAULT
+
+
+@contextmanager
+def writing_to(person_or_locale) -> Iterator[str]:
+    """Within the block, ``gettext``, lazy strings, templates and ``course.web.dates``
+    write in the language of a person (see ``locale_of``) or in the locale given."""
+    if isinstance(person_or_locale, str) and person_or_locale in LOCALES:
+        locale = person_or_locale
+    else:
+        locale = locale_of(person_or_locale)
+    with force_locale(locale):
+        yield locale
 
 
 def html_lang() -> str:

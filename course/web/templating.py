@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from course.clock import local
+from course.web import dates
 from course.web.access import access_of
 
 #: (endpoint, label) in menu order; an entry shows when it exists and the role may open it.
@@ -54,12 +55,60 @@ def navigation() -> tuple[tuple[str, str, bool], ...]:
     return menus[key]
 
 
+def viewer_zone() -> str:
+    """The signed-in person's time zone (UTC when signed out)."""
+    return current_user.timezone if current_user.is_authenticated else "UTC"
+
+
 def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M %Z") -> str:
-    """Format a stored UTC time in the viewer's zone (UTC when signed out)."""
+    """Format a stored UTC time in the viewer's zone (UTC when signed out), with strftime:
+    the same in every language. Pages in both languages use ``local_datetime`` and
+    ``local_date`` instead."""
     if value is None:
         return ""
-    zone = current_user.timezone if current_user.is_authenticated else "UTC"
-    return local(value, zone).strftime(fmt)
+    return local(value, viewer_zone()).strftime(fmt)
+
+
+# Dates, times and numbers in the page's language (course.web.dates, Babel):
+#   {{ stored|local_datetime }}            Dec 4, 2026, 2:30 PM EST · 4 déc. 2026, 14 h 30 HNE
+#   {{ stored|local_datetime(zone_name=false) }}  the same without the zone
+#   {{ stored|local_date }}                Dec 4, 2026 · 4 déc. 2026 (the day in the viewer's zone)
+#   {{ a_date|day }}                       December 4, 2026 · 4 décembre 2026
+#   {{ a_date|day('yMMMEd') }}             Fri, Dec 4, 2026 · ven. 4 déc. 2026 (any CLDR skeleton)
+#   {{ 1234.5|number }}, {{ x|number(2) }}  1,234.5 · 1 234,5; 0.46 · 0,46
+#   {{ 0.75|percent }}                     75% · 75 %
+# Each instant filter takes zone="America/Toronto" to write for someone other than the viewer.
+
+
+def local_datetime(
+    value: datetime | None, zone: str | None = None, zone_name: bool = True, date_format="medium"
+) -> str:
+    """A stored UTC time, date and time of day, in the viewer's zone and the page's language."""
+    if value is None:
+        return ""
+    return dates.format_moment(
+        value, zone or viewer_zone(), date_format=date_format, zone_name=zone_name
+    )
+
+
+def local_date(value: datetime | None, format: str = "medium", zone: str | None = None) -> str:
+    """The day a stored UTC time falls on in the viewer's zone, in the page's language."""
+    return "" if value is None else dates.local_day(value, zone or viewer_zone(), format)
+
+
+def day(value, format: str = "long") -> str:
+    """A date (no zone) in the page's language."""
+    return "" if value is None else dates.format_day(value, format)
+
+
+def number(value, digits: int | None = None) -> str:
+    """A number in the page's language."""
+    return "" if value is None else dates.format_number(value, digits=digits)
+
+
+def percent(value, digits: int = 0) -> str:
+    """A share (0 to 1) as a percentage in the page's language."""
+    return "" if value is None else dates.format_share(value, digits=digits)
 
 
 #: Each role as the interface names it.
@@ -80,3 +129,11 @@ def register(app: Flask) -> None:
     """Install the context processor and filters."""
     app.context_processor(lambda: {"navigation": navigation, "role_name": role_name})
     app.add_template_filter(localtime, "localtime")
+    for name, function in (
+        ("local_datetime", local_datetime),
+        ("local_date", local_date),
+        ("day", day),
+        ("number", number),
+        ("percent", percent),
+    ):
+        app.add_template_filter(function, name)

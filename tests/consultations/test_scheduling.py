@@ -366,8 +366,14 @@ def test_a_vancouver_therapist_books_a_halifax_trainer_across_the_november_chang
             datetime(2025, 11, 18, 14, tzinfo=UTC),
         ]
         page = client.get(f"/consultations/series/{series}").get_data(as_text=True)
-    assert "Tue 21 Oct 2025, 06:00 to 07:00 PDT (10:00 to 11:00 ADT for the trainer" in page
-    assert "Tue 4 Nov 2025, 06:00 to 07:00 PST (10:00 to 11:00 AST for the trainer" in page
+    page = page.replace("\u202f", " ")  # Babel's English times: "6:00\u202fAM"
+    assert (
+        "Tue, Oct 21, 2025, 6:00 AM to 7:00 AM PDT (10:00 AM to 11:00 AM ADT for the trainer"
+        in page
+    )
+    assert (
+        "Tue, Nov 4, 2025, 6:00 AM to 7:00 AM PST (10:00 AM to 11:00 AM AST for the trainer" in page
+    )
 
 
 def test_a_session_stored_in_a_legacy_zone_can_be_changed_and_keeps_it(

@@ -66,7 +66,7 @@ def test_everyone_booked_against_every_session(app, client, trainer, login, grou
     assert _cells(page, "Ben Early") == ["No-show", "Not recorded", "Upcoming", "0 of 2 held"]
     assert _cells(page, "Cy Later") == ["Not booked", "Excused", "Upcoming", "0 of 1 held"]
     # On a phone each cell carries its session's label, as the cards have no column headers.
-    assert '<span class="roster-label">#1, Tue 8 Jan: </span>' in page
+    assert '<span class="roster-label">#1, Tue, Jan 8: </span>' in page
 
 
 def test_the_series_page_links_the_roster_for_staff_only(

@@ -61,7 +61,7 @@ def test_the_research_pages_are_in_french(client, make_user, login, survey_cours
 def test_the_due_survey_e_mail_stays_in_english_for_a_french_reader(
     app, client, csrf, make_user, login, survey_course, complete, outbox
 ):
-    """E-mails are English for now: the reason in it must not follow the page's language."""
+    """The account has no language: the e-mail is English, whatever the page's language."""
     therapist = make_user("therapist")
     complete(therapist, "intro")
     login(therapist)

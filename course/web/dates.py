@@ -1,0 +1,96 @@
+"""Dates, times and numbers as a language writes them (Babel), in a person's time zone.
+
+Every function takes the language (``en``, ``fr_CA``) and, for instants, the IANA zone
+explicitly, so a mail, a calendar invitation or a PDF written for someone else can use
+them; without a language they use the current one (the page's, or the one a mail forces
+with ``flask_babel.force_locale``). The template filters that ``course.web.templating``
+installs write in the page's language and the viewer's zone.
+
+Stored times are UTC (naive from SQLite); dates (``datetime.date``) have no zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel import Locale
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from flask_babel import get_locale
+
+from course.clock import local
+
+#: The language when none is current (outside a request and any forced language).
+DEFAULT = "en"
+#: Babel's named lengths; anything else is a CLDR skeleton such as ``yMMMEd`` or ``MMMd``.
+LENGTHS = ("short", "medium", "long", "full")
+
+
+def current_locale(locale: str | None = None) -> str:
+    """``locale`` if given, else the current language, else English."""
+    return str(locale or get_locale() or DEFAULT)
+
+
+def format_day(day: date, format: str = "long", locale: str | None = None) -> str:
+    """A date: ``long`` is 'December 4, 2026' or '4 décembre 2026'; a CLDR skeleton such as
+    ``yMMMEd`` gives 'Fri, Dec 4, 2026' or 'ven. 4 déc. 2026'; anything else is a CLDR
+    pattern (``EEEE``: 'Friday', 'vendredi')."""
+    language = current_locale(locale)
+    if format in LENGTHS:
+        return babel_dates.format_date(day, format, locale=language)
+    if format in Locale.parse(language).datetime_skeletons:
+        moment = datetime(day.year, day.month, day.day)
+        return babel_dates.format_skeleton(format, moment, locale=language)
+    return babel_dates.format_date(day, format, locale=language)  # a pattern: EEEE
+
+
+def format_clock(value: datetime, zone: str, locale: str | None = None, *, zone_name=False) -> str:
+    """The time of day in ``zone``: '2:30 PM' or '14 h 30', with 'EST' or 'HNE' if asked."""
+    language = current_locale(locale)
+    moment = local(value, zone)
+    text = babel_dates.format_time(moment, "short", tzinfo=moment.tzinfo, locale=language)
+    return f"{text} {zone_abbreviation(value, zone, language)}" if zone_name else text
+
+
+def zone_abbreviation(value: datetime, zone: str, locale: str | None = None) -> str:
+    """The zone's short name at that instant in the language: 'EST', 'HNE', 'UTC'."""
+    moment = local(value, zone)
+    return babel_dates.format_time(moment, "z", tzinfo=moment.tzinfo, locale=current_locale(locale))
+
+
+def format_moment(
+    value: datetime,
+    zone: str,
+    locale: str | None = None,
+    *,
+    date_format: str = "medium",
+    zone_name: bool = True,
+) -> str:
+    """A stored instant in ``zone``: 'Dec 4, 2026, 2:30 PM EST' or '4 déc. 2026, 14 h 30 HNE'."""
+    language = current_locale(locale)
+    moment = local(value, zone)
+    pattern = babel_dates.get_datetime_format("medium", locale=language).replace("'", "")
+    text = pattern.format(
+        format_clock(value, zone, language), format_day(moment.date(), date_format, language)
+    )
+    return f"{text} {zone_abbreviation(value, zone, language)}" if zone_name else text
+
+
+def local_day(value: datetime, zone: str, format: str = "medium", locale: str | None = None) -> str:
+    """The date a stored instant falls on in ``zone``, written as ``format_day`` does."""
+    return format_day(local(value, zone).date(), format, locale)
+
+
+def format_number(value: float | int, locale: str | None = None, digits: int | None = None) -> str:
+    """'1,234.5' or '1 234,5'; with ``digits``, exactly that many after the separator."""
+    pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
+    return babel_numbers.format_decimal(value, format=pattern, locale=current_locale(locale))
+
+
+def format_share(value: float, locale: str | None = None, digits: int = 0) -> str:
+    """A share (0 to 1) as a percentage: '75%' or '75 %'."""
+    language = current_locale(locale)
+    pattern = Locale.parse(language).percent_formats[None].pattern
+    if digits:  # the locale's pattern ('#,##0%', '#,##0 %') with that many decimals
+        pattern = pattern.replace("0", "0." + "0" * digits, 1)
+    return babel_numbers.format_percent(value, format=pattern, locale=language)
