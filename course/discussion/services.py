@@ -29,6 +29,7 @@ from course.extensions import db
 from course.learning.overview import course_view
 from course.notices.services import notify
 from course.practice.access import check_open
+from course.web.i18n import page_language
 
 FACULTY = ("trainer", "admin")
 LEARNER_ARMS = ("self_paced", "open")
@@ -261,6 +262,7 @@ def edit_post(user, post_id: int, *, body: str, title: str = "", confirmed: bool
     post.title = title if post.kind != "reply" else None
     post.body, post.body_html = body, render_markdown(body)
     post.edited_at = clock.now_utc()
+    post.language = page_language()  # the text now is what was written on this page
     db.session.flush()
     return post
 

@@ -31,6 +31,7 @@ from course.notices import services as notices
 from course.web.access import public, roles
 from course.web.errors import speaks_json
 from course.web.guard import reads_json
+from course.web.i18n import page_language
 
 bp = Blueprint("learning", __name__, url_prefix="/learning")
 bp.record_once(lambda state: pages.init_app(state.app))
@@ -96,7 +97,9 @@ def _payload():
 @reads_json
 def events():
     """Record a batch of progress events (CSRF header or field required)."""
-    batch = parse_batch(_payload(), videos_of=published_videos, now=clock.now_utc())
+    batch = parse_batch(
+        _payload(), videos_of=published_videos, now=clock.now_utc(), language=page_language()
+    )
     recorded = record_events(current_user, batch)
     state = recorded.checklist
     if state is None:  # a page still showing an older revision: the published one's list

@@ -12,6 +12,7 @@ from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
+from course.content.languages import LANGUAGES
 from course.extensions import babel
 
 #: The interface languages, by Babel locale, each named in its own language.
@@ -21,6 +22,29 @@ DEFAULT = "en"
 COOKIE = "lang"
 #: Browser language (primary tag) -> our locale: any French is Canadian French here.
 _BROWSER = {"en": "en", "fr": "fr_CA"}
+
+#: The content languages a record may carry: English (the source) and every translation
+#: language, as short codes (``en``, ``fr``). Every learner record stores one of them.
+CONTENT_LANGUAGES = ("en", *LANGUAGES)
+#: The CHECK every ``language`` column carries (a constant: migrations spell it out too).
+LANGUAGE_CHECK = "language IN (" + ", ".join(f"'{code}'" for code in CONTENT_LANGUAGES) + ")"
+#: Content language -> the RFC 5646 tag of the interface locale that shows it (xAPI).
+LANGUAGE_TAGS = {"en": "en", "fr": "fr-CA"}
+
+
+def content_language(locale: object) -> str:
+    """The content language an interface locale shows: ``fr_CA`` -> ``fr``, else ``en``.
+    The one mapping from the interface's locale to the language a record stores."""
+    primary = str(locale or DEFAULT).replace("-", "_").split("_", 1)[0].lower()
+    return primary if primary in CONTENT_LANGUAGES else "en"
+
+
+def page_language() -> str:
+    """The content language of this request's page (``en`` outside a request): what a
+    record made by a form post stores, and the column default of every ``language``."""
+    if not has_request_context():
+        return "en"
+    return content_language(get_locale())
 
 
 def choose_locale() -> str:
@@ -59,4 +83,10 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Babel with our selector and catalogues; give templates the switch."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=choose_locale)
-    app.context_processor(lambda: {"html_lang": html_lang, "other_locales": other_locales})
+    app.context_processor(
+        lambda: {
+            "html_lang": html_lang,
+            "other_locales": other_locales,
+            "page_language": page_language,
+        }
+    )
