@@ -39,6 +39,12 @@ def content_language(locale: object) -> str:
     return primary if primary in CONTENT_LANGUAGES else "en"
 
 
+def locale_for(language: str) -> str:
+    """The interface locale that shows a content language (``fr`` -> ``fr_CA``), for
+    words written in a record's language outside its page (``force_locale``)."""
+    return LANGUAGE_TAGS.get(language, DEFAULT).replace("-", "_")
+
+
 def page_language() -> str:
     """The content language of this request's page (``en`` outside a request): what a
     record made by a form post stores, and the column default of every ``language``."""
