@@ -37,7 +37,18 @@ class ConsentStamp:
 def _words(stamp: ConsentStamp) -> dict[str, str]:
     """The copy's own words, in the language of the text agreed to."""
     with force_locale(locale_for(stamp.language)):
+        pages = _("Page %(page)s of %(pages)s", page="\x00", pages="\x01")
+        before, _sep, rest = pages.partition("\x00")
+        middle = rest.partition("\x01")[0]
         return {
+            "top": _(
+                "Consent version %(version)s · Study ID %(study_id)s",
+                version=stamp.version,
+                study_id=stamp.study_id,
+            ),
+            "bottom": _("SHA-256 of the text: %(sha)s", sha=stamp.text_sha256),
+            "page_before": before.strip(),  # the page counters go between these words
+            "page_middle": middle.strip(),
             "title": _(
                 "Consent copy, version %(version)s, %(study_id)s",
                 version=stamp.version,

@@ -107,6 +107,8 @@ def _translation(fields: Fields) -> Translation | None:
         sub.error("validated", f"'validated' must be true or false, not {validated!r}")
         return None
     source = sub.text("source", required=bool(validated))
+    if validated and "source" not in data:
+        sub.error("validated", "a validated translation needs 'source': its published version")
     note = sub.text("note", required=False)
     if validated is None or (validated and source is None):
         return None

@@ -211,8 +211,8 @@ add(Table("survey_responses.csv", "item answer or instrument score of a submitte
     text("rule", "The scoring rule of a score row",
          missing=(Missing("not_applicable", "kind", ("item",)), Missing("not_recorded"))),
     language("language", "The language of the survey page when it was submitted (the "
-             "instrument's translation, or English where there is none; see the codebook's "
-             "instrument notes)"),
+             "instrument's translation, or English where there is none; whether each French "
+             "version is validated is said at <form>_language in redcap_import.csv)"),
 ), primary_key=("response_id", "variable"), foreign_keys=PERSON))  # fmt: skip
 
 _ENDED = (Missing("not_yet_due", "ended", ("0",)), Missing("not_recorded"))
