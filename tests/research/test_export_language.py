@@ -35,9 +35,7 @@ def _in_french(app, user) -> None:
     """As if the participant had done it all on French pages (and agreed in French)."""
     with app.app_context():
         for model in (ProgressEvent, QuizAttempt, SurveyResponse):
-            db.session.execute(
-                update(model).where(model.user_id == user.id).values(language="fr")
-            )
+            db.session.execute(update(model).where(model.user_id == user.id).values(language="fr"))
         version = db.session.scalar(
             db.select(ConsentRecord.version).where(ConsentRecord.user_id == user.id)
         )
@@ -63,7 +61,7 @@ def test_every_file_of_records_has_a_language_column_and_the_codebook_says_so(
         assert codebook[(name, "language")]["codes"] == (
             "en=English | fr=French (Canadian French pages)"
         ), name
-        assert list(csv.reader(io.StringIO(files[name].decode())))[0][-1] == "language"
+        assert next(csv.reader(io.StringIO(files[name].decode())))[-1] == "language"
     for name in ("events.csv", "quiz_attempts.csv", "quiz_responses.csv", "survey_responses.csv"):
         languages = {(r["study_id"], r["language"]) for r in _rows(files, name)}
         assert languages == {(french.study_id, "fr"), (english.study_id, "en")}, name
@@ -108,7 +106,5 @@ def test_xapi_context_language_is_the_record_s_rfc_5646_tag(
     by_person: dict[str, set[str]] = {}
     for s in statements:
         if s["verb"]["id"].endswith(("/attempted", "/paused", "/played", "/seeked")):
-            by_person.setdefault(s["actor"]["account"]["name"], set()).add(
-                s["context"]["language"]
-            )
+            by_person.setdefault(s["actor"]["account"]["name"], set()).add(s["context"]["language"])
     assert by_person == {french.study_id: {"fr-CA"}, english.study_id: {"en"}}
