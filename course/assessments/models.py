@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    String,
     Text,
     UniqueConstraint,
 )
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from course.dbtypes import UTCDateTime
 from course.extensions import db
+from course.web.i18n import LANGUAGE_CHECK, page_language
 
 
 class QuizAttempt(db.Model):
@@ -54,12 +56,15 @@ class QuizAttempt(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: When the answers were graded (UTC); None while open.
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The language of the page it was made on: en or fr (see course.web.i18n).
+    language: Mapped[str] = mapped_column(String(8), default=page_language, server_default="en")
 
     __table_args__ = (
         # Two tabs or a repeated POST cannot make two attempts with the same number.
         UniqueConstraint("user_id", "quiz_id", "number"),
         Index("ix_quiz_attempts_user_quiz", "user_id", "quiz_id"),
         CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score"),
+        CheckConstraint(LANGUAGE_CHECK, name="language"),
     )
 
     @property

@@ -17,6 +17,7 @@ from course.catalog.published import published_course
 from course.errors import DomainError
 from course.extensions import db
 from course.learning.services import OpenModule, open_module
+from course.web.i18n import page_language
 
 _random = secrets.SystemRandom()
 
@@ -238,6 +239,7 @@ def submit_attempt(user, ctx: QuizContext, attempt_id: int, form) -> QuizAttempt
     attempt.passed = attempt.score >= revision.pass_mark
     attempt.number = allowed.used + 1
     attempt.submitted_at = clock.now_utc()
+    attempt.language = page_language()  # the page the answers were given on
     db.session.flush()
     if not attempt.passed and not allowed.passed and allowed.left == 1:
         tell_trainers(user, ctx.quiz.slug, allowed.limit or 0)

@@ -14,7 +14,7 @@ from course.catalog import localized
 from course.catalog.models import QuizRevision
 from course.extensions import db
 from course.web.access import roles
-from course.web.i18n import content_language
+from course.web.i18n import shown_language
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 bp.add_app_template_filter(percent_text, "quiz_percent")
@@ -22,13 +22,13 @@ bp.add_app_template_filter(percent_text, "quiz_percent")
 
 def _context(slug: str):
     """The quiz of a module the therapist may open (refusals go to the error handler)."""
-    return services.quiz_context(current_user, slug, content_language())
+    return services.quiz_context(current_user, slug, shown_language())
 
 
 def _questions(revision: QuizRevision, attempt: QuizAttempt, slug: str) -> list[dict]:
     """Questions and options in the order this attempt shows them, in the page's language
     where the quiz is translated (the ids, and so the grading, are the English file's)."""
-    text = localized("quiz", slug, revision, content_language())
+    text = localized("quiz", slug, revision, shown_language())
     by_id = {q["id"]: q for q in text.questions}
     shown = []
     for entry in attempt.layout:

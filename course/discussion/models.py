@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from course import clock
 from course.dbtypes import UTCDateTime
 from course.extensions import db
+from course.web.i18n import LANGUAGE_CHECK, page_language
 
 SUBJECTS = ("module", "scenario")
 KINDS = ("question", "discussion", "reply")
@@ -78,11 +79,14 @@ class Post(db.Model):
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: When the asker was told of the answer (UTC); they are told once.
     asker_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The language of the page it was made on: en or fr (see course.web.i18n).
+    language: Mapped[str] = mapped_column(String(8), default=page_language, server_default="en")
 
     __table_args__ = (
         CheckConstraint("kind IN ('question', 'discussion', 'reply')", name="kind"),
         CheckConstraint("(parent_id IS NULL) = (kind <> 'reply')", name="parent"),
         CheckConstraint("answer_id IS NULL OR kind = 'question'", name="answer"),
+        CheckConstraint(LANGUAGE_CHECK, name="language"),
         Index("ix_posts_discussion", "discussion_id", "parent_id"),
     )
 

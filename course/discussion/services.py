@@ -29,7 +29,7 @@ from course.extensions import db
 from course.learning.overview import course_view
 from course.notices.services import notify
 from course.practice.access import check_open
-from course.web.i18n import content_language
+from course.web.i18n import page_language, shown_language
 
 FACULTY = ("trainer", "admin")
 LEARNER_ARMS = ("self_paced", "open")
@@ -99,7 +99,7 @@ def subject_of(user, kind: str, slug: str) -> Subject:
     if kind not in SUBJECTS:
         raise DiscussionError(_("There is no such discussion."), 404)
     if kind == "module":
-        module = published_course(content_language()).module(slug)
+        module = published_course(shown_language()).module(slug)
         if module is None:
             raise DiscussionError(_("There is no such discussion."), 404)
         if not is_faculty(user):
@@ -115,7 +115,7 @@ def subject_of(user, kind: str, slug: str) -> Subject:
         raise DiscussionError(_("There is no such discussion."), 404)
     if not is_faculty(user):
         check_open(user, "scenario", slug)
-    return Subject(kind, slug, localized("scenario", slug, scenario, content_language()).title)
+    return Subject(kind, slug, localized("scenario", slug, scenario, shown_language()).title)
 
 
 def open_discussion(user, kind: str, slug: str) -> tuple[Subject, Discussion]:
@@ -262,6 +262,7 @@ def edit_post(user, post_id: int, *, body: str, title: str = "", confirmed: bool
     post.title = title if post.kind != "reply" else None
     post.body, post.body_html = body, render_markdown(body)
     post.edited_at = clock.now_utc()
+    post.language = page_language()  # the text now is what was written on this page
     db.session.flush()
     return post
 

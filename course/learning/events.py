@@ -10,6 +10,7 @@ from typing import Any
 
 from course.errors import DomainError
 from course.learning.models import EVENT_TYPES
+from course.web.i18n import CONTENT_LANGUAGES
 
 MAX_EVENTS = 200
 MAX_ID = 2**31 - 1  # the largest revision id a database integer holds
@@ -41,11 +42,13 @@ class EventIn:
 
 @dataclass(frozen=True)
 class Batch:
-    """A validated batch for one module revision."""
+    """A validated batch for one module revision, from a page in one language."""
 
     module: str
     revision: int
     events: tuple[EventIn, ...]
+    #: The content language of the page the events happened on (en, fr).
+    language: str = "en"
 
 
 def _number(raw: dict, key: str, where: str, low: float, high: float, required=True):
@@ -115,12 +118,27 @@ def _event(raw: Any, index: int, videos: set[str], now: datetime) -> EventIn:
     return EventIn(client_id, kind, at, video, None, position, None, duration)
 
 
-def parse_batch(payload: Any, *, videos_of, now: datetime) -> Batch:
-    """Validate a whole batch; ``videos_of(module, revision)`` gives its video keys or None."""
+def _language(payload: dict, default: str) -> str:
+    """The page's language as the batch states it; a batch without one (a page loaded
+    before pages stated it) is taken to be in ``default``, the request's language."""
+    if "language" not in payload:
+        return default
+    language = payload["language"]
+    if language not in CONTENT_LANGUAGES:
+        raise BatchError(
+            f"'language' must be one of {', '.join(CONTENT_LANGUAGES)}, not {language!r}"
+        )
+    return language
+
+
+def parse_batch(payload: Any, *, videos_of, now: datetime, language: str = "en") -> Batch:
+    """Validate a whole batch; ``videos_of(module, revision)`` gives its video keys or None;
+    ``language`` is the language of a batch that does not state its page's."""
     if not isinstance(payload, dict):
         raise BatchError("the body must be a JSON object")
-    if unknown := sorted(set(payload) - {"module", "revision", "events"}):
+    if unknown := sorted(set(payload) - {"module", "revision", "events", "language"}):
         raise BatchError(f"unknown field(s) {', '.join(unknown)}")
+    stated = _language(payload, language)
     module, revision, events = payload.get("module"), payload.get("revision"), payload.get("events")
     if not isinstance(module, str) or not isinstance(revision, int) or isinstance(revision, bool):
         raise BatchError("'module' (a slug) and 'revision' (a number) are required")
@@ -136,4 +154,4 @@ def parse_batch(payload: Any, *, videos_of, now: datetime) -> Batch:
     parsed = tuple(_event(raw, i, videos, now) for i, raw in enumerate(events))
     if len({e.client_id for e in parsed}) != len(parsed):
         raise BatchError("two events in the batch share an id")
-    return Batch(module, revision, parsed)
+    return Batch(module, revision, parsed, stated)

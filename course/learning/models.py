@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from course.dbtypes import UTCDateTime
 from course.extensions import db
+from course.web.i18n import LANGUAGE_CHECK, page_language
 
 EVENT_TYPES = ("active", "play", "pause", "seek", "played", "ended", "transcript")
 #: How a module's video criterion was met when it was completed: every video by watching,
@@ -60,6 +61,8 @@ class ProgressEvent(db.Model):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: When the server stored it (UTC).
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The language of the page it was made on: en or fr (see course.web.i18n).
+    language: Mapped[str] = mapped_column(String(8), default=page_language, server_default="en")
 
     __table_args__ = (
         UniqueConstraint("user_id", "client_id"),
@@ -69,6 +72,7 @@ class ProgressEvent(db.Model):
             "type IN ('active', 'play', 'pause', 'seek', 'played', 'ended', 'transcript')",
             name="type",
         ),
+        CheckConstraint(LANGUAGE_CHECK, name="language"),
     )
 
 

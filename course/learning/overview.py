@@ -14,7 +14,7 @@ from course.dbtypes import read_rows
 from course.learning.completion import Checklist, checklist
 from course.learning.criteria import needed, standings_for
 from course.learning.models import ModuleProgress, VideoProgress
-from course.web.i18n import content_language
+from course.web.i18n import shown_language
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def course_view(
     carry their status and locks, which is all a module page shows of them.
     """
     # In the reader's language: a page's, or the one forced for a recipient's e-mail.
-    published = published or published_course(content_language())
+    published = published or published_course(shown_language())
     spec, revisions = published.spec, published.modules
     mine = {"user_id": user.id}
     progress = {p.module_id: p for p in read_rows(_PROGRESS, mine)}

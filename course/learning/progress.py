@@ -81,6 +81,7 @@ _EVENT_COLUMNS = (
     "duration",
     "occurred_at",
     "received_at",
+    "language",
 )
 
 
@@ -101,6 +102,7 @@ _ARRAY_TYPES = {
     **dict.fromkeys(_FLOATS, "double precision"),
     "occurred_at": "timestamptz",
     "received_at": "timestamptz",
+    "language": "varchar",
 }
 # PostgreSQL: one column array per parameter, so the statement's text is the same short
 # one for every batch (the driver prepares it once, the server plans it once).
@@ -153,6 +155,7 @@ def record_batch(user, batch: Batch) -> Recorded:
             "duration": e.duration,
             "occurred_at": e.occurred_at,
             "received_at": now,
+            "language": batch.language,
         }
         for e in new
     ]

@@ -31,7 +31,7 @@ from course.notices import services as notices
 from course.web.access import public, roles
 from course.web.errors import speaks_json
 from course.web.guard import reads_json
-from course.web.i18n import content_language
+from course.web.i18n import page_language, shown_language
 
 bp = Blueprint("learning", __name__, url_prefix="/learning")
 bp.record_once(lambda state: pages.init_app(state.app))
@@ -45,7 +45,7 @@ def home():
     access = course_access(current_user)
     if not access.has_course:
         return render_template("learning/no_course.html", access=access)
-    published = published_course(content_language())
+    published = published_course(shown_language())
     view = course_view(current_user, published)
     position = last_read(current_user.id, published)
     card = view.card(position.slug) if position else None
@@ -63,7 +63,7 @@ def home():
 def module(slug: str):
     """One module: stored HTML, contents, checklist, previous and next."""
     opened = open_module(
-        current_user, slug, content_language()
+        current_user, slug, shown_language()
     )  # ModuleUnavailable: the handler's page
     modules = opened.course.modules
     index = [m.slug for m in modules].index(slug)
@@ -99,7 +99,9 @@ def _payload():
 @reads_json
 def events():
     """Record a batch of progress events (CSRF header or field required)."""
-    batch = parse_batch(_payload(), videos_of=published_videos, now=clock.now_utc())
+    batch = parse_batch(
+        _payload(), videos_of=published_videos, now=clock.now_utc(), language=page_language()
+    )
     recorded = record_events(current_user, batch)
     state = recorded.checklist
     if state is None:  # a page still showing an older revision: the published one's list

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from course import clock
 from course.dbtypes import UTCDateTime
 from course.extensions import db
+from course.web.i18n import LANGUAGE_CHECK, page_language
 
 LEVELS = ("beginner", "intermediate", "advanced")
 DIFFICULTIES = ("too_easy", "about_right", "too_hard")
@@ -50,10 +51,13 @@ class ScenarioRun(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now_utc)
     #: When an ending was reached (UTC); None while under way.
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The language of the page it was made on: en or fr (see course.web.i18n).
+    language: Mapped[str] = mapped_column(String(8), default=page_language, server_default="en")
 
     __table_args__ = (
         UniqueConstraint("user_id", "scenario_id", "number"),
         CheckConstraint("position >= 0", name="position"),
+        CheckConstraint(LANGUAGE_CHECK, name="language"),
     )
 
 
@@ -78,8 +82,13 @@ class ScenarioChoice(db.Model):
     points: Mapped[int] = mapped_column(Integer, default=0)
     #: When (UTC).
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now_utc)
+    #: The language of the page it was made on: en or fr (see course.web.i18n).
+    language: Mapped[str] = mapped_column(String(8), default=page_language, server_default="en")
 
-    __table_args__ = (UniqueConstraint("run_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("run_id", "position"),
+        CheckConstraint(LANGUAGE_CHECK, name="language"),
+    )
 
 
 class DrillResponse(db.Model):
@@ -111,6 +120,8 @@ class DrillResponse(db.Model):
     difficulty: Mapped[str | None] = mapped_column(String(12))
     #: When it was rated (UTC).
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The language of the page it was made on: en or fr (see course.web.i18n).
+    language: Mapped[str] = mapped_column(String(8), default=page_language, server_default="en")
 
     __table_args__ = (
         CheckConstraint("level IN ('beginner', 'intermediate', 'advanced')", name="level"),
@@ -119,6 +130,7 @@ class DrillResponse(db.Model):
             name="difficulty",
         ),
         CheckConstraint("(ratings IS NULL) = (rated_at IS NULL)", name="rated"),
+        CheckConstraint(LANGUAGE_CHECK, name="language"),
         Index("ix_drill_responses_user_set", "user_id", "drill_set_id"),
     )
 

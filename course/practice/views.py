@@ -16,7 +16,7 @@ from course.practice.access import PracticeError, modules_using
 from course.practice.models import DIFFICULTIES, LEVELS
 from course.web.access import roles
 from course.web.errors import show_refusal
-from course.web.i18n import content_language
+from course.web.i18n import shown_language
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 LEVEL_NAMES = {
@@ -51,7 +51,7 @@ def index():
     if not access.has_course:
         raise PracticeError(access.message, 403)
     found_scenarios, found_drills = published_practice()
-    language = content_language()
+    language = shown_language()
     return render_template(
         "practice/index.html",
         scenarios=[
@@ -69,7 +69,7 @@ def index():
 @roles("therapist")
 def scenario(slug: str):
     """The scenario where the learner left it: the path so far and the current step."""
-    view = scenarios.open_run(_me(), slug, content_language())
+    view = scenarios.open_run(_me(), slug, shown_language())
     db.session.commit()
     return render_template("practice/scenario.html", view=view)
 
@@ -108,7 +108,7 @@ def again(slug: str):
 @roles("therapist")
 def drill(slug: str):
     """The next item at the learner's level; POST stores their own response."""
-    practice = drills.open_set(_me(), slug, content_language())
+    practice = drills.open_set(_me(), slug, shown_language())
     typed, item_id = "", request.args.get("item")
     if request.method == "POST":
         typed, item_id = request.form.get("response", ""), request.form.get("item", "")
@@ -147,7 +147,7 @@ def level(slug: str):
 @roles("therapist")
 def feedback(slug: str, response_id: int):
     """After responding: the criteria and model responses, and the self-rating form."""
-    practice = drills.open_set(_me(), slug, content_language())
+    practice = drills.open_set(_me(), slug, shown_language())
     if request.method == "POST":
         ratings = {k.removeprefix("rate-"): v for k, v in request.form.items() if k[:5] == "rate-"}
         try:
@@ -159,12 +159,10 @@ def feedback(slug: str, response_id: int):
         else:
             db.session.commit()
             return redirect(url_for(".feedback", slug=slug, response_id=response_id))
-    response, item = drills.own_response(_me(), slug, response_id, content_language())
+    response, item = drills.own_response(_me(), slug, response_id, shown_language())
     return render_template(
         "practice/feedback.html",
-        practice=drills.open_set(_me(), slug, content_language())
-        if response.rated_at
-        else practice,
+        practice=drills.open_set(_me(), slug, shown_language()) if response.rated_at else practice,
         response=response,
         item=item,
         entered=request.form,
@@ -178,7 +176,7 @@ def feedback(slug: str, response_id: int):
 @roles("therapist")
 def log(slug: str):
     """The learner's practice log: each response beside the model responses."""
-    practice, entries = drills.practice_log(_me(), slug, content_language())
+    practice, entries = drills.practice_log(_me(), slug, shown_language())
     return render_template(
         "practice/log.html",
         practice=practice,

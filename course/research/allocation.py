@@ -62,7 +62,8 @@ def stratum_of(user, fields: tuple[str, ...]) -> str:
 
 
 def latest_consent():
-    """Subquery: each user's latest consent record (user_id, decision, version, id, at)."""
+    """Subquery: each user's latest consent record (user_id, decision, version, id, at,
+    language)."""
     # A join on each user's newest id: SQLite plans "id IN (SELECT max...)" poorly
     # once the subquery is itself joined.
     newest = (
@@ -77,6 +78,7 @@ def latest_consent():
             ConsentRecord.version,
             ConsentRecord.id,
             ConsentRecord.at,
+            ConsentRecord.language,
         )
         .join(newest, newest.c.id == ConsentRecord.id)
         .subquery("latest_consent")

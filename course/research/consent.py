@@ -28,6 +28,7 @@ from course.extensions import db
 from course.learning.access import register_not_taking_part
 from course.research import consent_copies, consent_text
 from course.research.models import Allocation, ConsentRecord
+from course.web.i18n import CONTENT_LANGUAGES
 
 CONSENT_DIR = Path(__file__).with_name("consent")
 
@@ -85,12 +86,25 @@ def consent_dir() -> Path:
     return Path(current_app.config.get("RESEARCH_CONSENT_DIR") or CONSENT_DIR)
 
 
-def consent_text_of(version: str) -> str | None:
-    """``consent-<version>.md`` with the study settings filled in, as shown; None if absent."""
-    path = consent_dir() / f"consent-{version}.md"
+def consent_text_of(version: str, language: str = "en") -> str | None:
+    """``consent-<version>.md`` with the study settings filled in, as shown; None if absent.
+    A translation is ``<language>/consent-<version>.md`` beside it (the same version id)."""
+    if language not in CONTENT_LANGUAGES:
+        return None
+    folder = consent_dir() if language == "en" else consent_dir() / language
+    path = folder / f"consent-{version}.md"
     if "/" in version or "\\" in version or not path.is_file():
         return None
     return consent_text.fill(path.read_text(encoding="utf-8"), current_app.config)
+
+
+def consent_text_in(version: str, language: str) -> tuple[str, str] | None:
+    """The text of ``version`` to show on a page in ``language``, with the language it is
+    in: its translation when there is one, else the English text; None if neither exists."""
+    if language != "en" and (translated := consent_text_of(version, language)) is not None:
+        return translated, language
+    english = consent_text_of(version)
+    return None if english is None else (english, "en")
 
 
 @functools.lru_cache(maxsize=16)
@@ -163,21 +177,25 @@ def decide(
     text_sha256: str | None = None,
     read: bool = False,
     typed: str | None = None,
+    language: str = "en",
 ) -> ConsentRecord:
-    """Record acceptance or refusal of the version the page showed.
+    """Record acceptance or refusal of the version the page showed, in the language the
+    page showed it in (``language``: its translation if there is one, else English).
 
     Accepting needs the SHA-256 of the text the page showed (so the text cannot have
     changed under the reader), the "I have read" box and the typed "I agree"; it stores
-    the participant's PDF copy with the record.
+    the participant's PDF copy with the record. The record keeps the language of the text
+    decided on, and the copy is in that language.
     """
     current = current_version()
     if not in_trial(user):
         raise ConsentError(_("Your account is not part of the research study; nothing to answer."))
     if current is None or version != current:
         raise ConsentError(_changed())
-    text = consent_text_of(current)
-    if text is None:
+    shown = consent_text_in(current, language)
+    if shown is None:
         raise ConsentError(_("The consent text is not available; please contact the study team."))
+    text, text_language = shown
     if accept:
         _check_acceptance(text, text_sha256, read, typed)
     if standing(user).decision == "withdrawn":
@@ -185,11 +203,17 @@ def decide(
             _("You withdrew from the research. To take part again, please contact the study team.")
         )
     decision = "accepted" if accept else "declined"
-    entry = ConsentRecord(user_id=user.id, version=current, decision=decision, at=clock.now_utc())
+    entry = ConsentRecord(
+        user_id=user.id,
+        version=current,
+        decision=decision,
+        at=clock.now_utc(),
+        language=text_language,
+    )
     db.session.add(entry)
     db.session.flush()
     signals.consent_changed.send(user, decision=decision, version=current)
-    details = {"version": current}
+    details = {"version": current, "language": text_language}
     if accept:
         copy = consent_copies.store_copy(user, entry, text)
         details["text_sha256"] = copy.text_sha256

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -17,11 +18,16 @@ from course.extensions import db
 from course.research.consent_pdf import ConsentStamp, render_consent_pdf
 from course.research.consent_text import sha256_text
 from course.research.models import ConsentCopy, ConsentRecord
+from course.web.i18n import locale_for
 
-CONFIRMATION = (
-    'The participant ticked "I have read this consent form and had the chance to ask '
-    'questions" and typed "I agree" before choosing "I agree to take part".'
-)
+
+def confirmation(language: str = "en") -> str:
+    """What the participant confirmed, in words, in the language of the text agreed to."""
+    with force_locale(locale_for(language)):
+        return _(
+            'The participant ticked "I have read this consent form and had the chance to ask '
+            'questions" and typed "I agree" before choosing "I agree to take part".'
+        )
 
 
 class CopyNotFound(DomainError):
@@ -47,7 +53,10 @@ class CopyCheck:
 def store_copy(user, entry: ConsentRecord, text: str) -> ConsentCopy:
     """Render and keep the PDF copy of an acceptance of ``text`` (the filled consent)."""
     digest = sha256_text(text)
-    stamp = ConsentStamp(entry.version, user.study_id, entry.at, digest, CONFIRMATION)
+    language = entry.language
+    stamp = ConsentStamp(
+        entry.version, user.study_id, entry.at, digest, confirmation(language), language
+    )
     static_dir = Path(current_app.static_folder or "static")
     pdf = render_consent_pdf(stamp, render_markdown(text), static_dir=static_dir)
     copy = ConsentCopy(

@@ -14,6 +14,7 @@ from course.research.forms import ConsentForm, CopySearchForm, WithdrawForm
 from course.research.views import bp
 from course.web.access import PUBLIC, access_of, roles
 from course.web.errors import show_refusal, wants_json
+from course.web.i18n import CONTENT_LANGUAGES, LANGUAGE_TAGS, page_language
 
 #: What a therapist may still reach before answering: this page, and signing out.
 GATE_OPEN = frozenset(
@@ -70,6 +71,7 @@ def consent_page():
                     text_sha256=form.text_sha256.data,
                     read=bool(form.read.data),
                     typed=form.typed.data,
+                    language=_shown_language(form.language.data),
                 )
             except consent.ConsentError as exc:
                 show_refusal(exc, form)
@@ -139,17 +141,28 @@ def pdf_response(copy):
     return response
 
 
+def _shown_language(posted: str | None) -> str:
+    """The language of the text the form was shown with; a form without a known one (a
+    page loaded before forms carried it) was shown in the request's language."""
+    return posted if posted in CONTENT_LANGUAGES else page_language()
+
+
 def _render(form: ConsentForm, withdraw_form: WithdrawForm):
     standing = consent.standing(current_user)
     version = standing.current_version
-    text = consent.consent_text_of(version) if version else None
+    wanted = page_language()
+    shown = consent.consent_text_in(version, wanted) if version else None
+    text, text_language = shown if shown is not None else (None, wanted)
     form.version.data = version
     form.text_sha256.data = consent_text.sha256_text(text) if text is not None else ""
+    form.language.data = text_language
     copy = consent_copies.latest_copy(current_user) if standing.in_trial else None
     return render_template(
         "research/consent.html",
         standing=standing,
         consent_html=consent.consent_html(text) if text is not None else None,
+        text_lang=LANGUAGE_TAGS[text_language],
+        untranslated=text is not None and text_language != wanted,
         text_sha256=form.text_sha256.data,
         enrolment_open=consent.enrolment_open(),
         copy=copy,

@@ -84,6 +84,8 @@ class ConsentForm(FlaskForm):
     version = HiddenField(validators=[DataRequired()])
     #: SHA-256 of the text the page showed: accepting another text is refused.
     text_sha256 = HiddenField(validators=[Optional(), Length(max=64)])
+    #: The language of the text the page showed (en, fr): the one decided on.
+    language = HiddenField(validators=[Optional(), Length(max=8)])
     read = BooleanField(_l("I have read this consent form and had the chance to ask questions."))
     typed = StringField(
         _l('To agree, type "I agree"'),

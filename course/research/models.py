@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from course.dbtypes import UTCDateTime
 from course.extensions import db
+from course.web.i18n import LANGUAGE_CHECK, page_language
 
 TRIAL_ARMS = ("self_paced", "workshop", "control")
 #: An allocation may also take someone out of the trial (back to ``open``), by hand.
@@ -51,9 +52,12 @@ class ConsentRecord(db.Model):
     decision: Mapped[str] = mapped_column(String(10))
     #: When it was decided (UTC); for a withdrawal, the moment exports stop including them.
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The language of the page it was made on: en or fr (see course.web.i18n).
+    language: Mapped[str] = mapped_column(String(8), default=page_language, server_default="en")
 
     __table_args__ = (
         CheckConstraint("decision IN ('accepted', 'declined', 'withdrawn')", name="decision"),
+        CheckConstraint(LANGUAGE_CHECK, name="language"),
     )
 
 

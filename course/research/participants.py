@@ -38,6 +38,7 @@ class Participant:
     consented_at: datetime
     allocated_at: datetime | None
     allocation: str  # randomized, manual or "" (not yet)
+    consent_language: str = "en"  # the language of the consent text accepted (en, fr)
 
 
 def participants(arm: str | None = None) -> dict[int, Participant]:
@@ -59,6 +60,7 @@ def participants(arm: str | None = None) -> dict[int, Participant]:
             User.region,
             User.profession,
             User.timezone,
+            consent.c.language,
         )
         .join(consent, consent.c.user_id == User.id)
         .join(first_accept, first_accept.c.user_id == User.id)
@@ -79,6 +81,6 @@ def participants(arm: str | None = None) -> dict[int, Participant]:
         # Not yet allocated: the stratum they would be randomized in.
         stratum = row[3] or stratum_key(dict(zip(STRATUM_FIELDS, row[9:12], strict=True)), fields)
         result[row[0]] = Participant(
-            row[0], row[1], row[2] or "", stratum, row[4], row[5], row[6], row[7], method
+            row[0], row[1], row[2] or "", stratum, row[4], row[5], row[6], row[7], method, row[12]
         )
     return result

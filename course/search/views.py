@@ -8,7 +8,7 @@ from flask_login import current_user
 from course.search.query import MAX_CHARS, QueryError, parse_query
 from course.search.services import search, searchable
 from course.web.access import roles
-from course.web.i18n import content_language
+from course.web.i18n import shown_language
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 
@@ -18,7 +18,7 @@ bp = Blueprint("search", __name__, url_prefix="/search")
 def index():
     """Search the published modules (only those the person may open) by words."""
     raw = request.args.get("q")
-    modules = searchable(current_user, content_language())
+    modules = searchable(current_user, shown_language())
     if modules is None:  # the course is not open to this therapist: nothing to search
         return render_template("search/closed.html"), 403
     results, message, terms = [], None, ()
@@ -28,7 +28,7 @@ def index():
         except QueryError as error:
             message = str(error)
         else:
-            results = search(modules, terms, content_language())
+            results = search(modules, terms, shown_language())
     return render_template(
         "search/index.html",
         query=(raw or "")[: MAX_CHARS * 2],

@@ -13,13 +13,14 @@ from course.content.errors import Sink
 from course.content.fields import Fields, is_int
 from course.content.yamlsrc import YMap, line_at, load_yaml
 
-from .instruments import Catalog, Instrument, Item, Labels, Scale, Scoring, Survey
+from .instruments import Catalog, Instrument, Item, Labels, Scale, Scoring, Survey, Translation
 
 ITEM_TYPES = ("scale", "text")
 METHODS = ("mean", "sus", "none")
 INSTRUMENT_KEYS = ("name", "kind", "title", "citation", "licence", "instructions")
-INSTRUMENT_KEYS += ("scale", "items", "scoring")
-SURVEY_KEYS = ("name", "kind", "title", "instructions", "instruments")
+INSTRUMENT_KEYS += ("scale", "items", "scoring", "translation")
+SURVEY_KEYS = ("name", "kind", "title", "instructions", "instruments", "translation")
+TRANSLATION_KEYS = ("validated", "source", "note")
 ITEM_KEYS = ("id", "text", "type", "labels", "polarity")
 POLARITIES = ("positive", "negative")
 VARIABLE_RE = re.compile(r"^[a-z][a-z0-9_]{0,25}$")
@@ -57,9 +58,10 @@ def _survey(fields: Fields, name: str) -> Survey | None:
     parts = fields.names("instruments", kind="instrument name")
     if "instruments" in fields.data and not fields.data["instruments"]:
         fields.error("instruments", "'instruments' must list at least one instrument")
+    translation = _translation(fields)
     if title is None or not parts:
         return None
-    return Survey(name, title, parts, instructions, fields.sink.file)
+    return Survey(name, title, parts, instructions, fields.sink.file, translation)
 
 
 def _instrument(fields: Fields, name: str) -> Instrument | None:
@@ -75,9 +77,42 @@ def _instrument(fields: Fields, name: str) -> Instrument | None:
     before = len(fields.sink.errors)
     items = _items(fields, scale)
     scoring = _scoring(fields, items, scale, items_ok=len(fields.sink.errors) == before)
+    translation = _translation(fields)
     if title is None or scoring is None or not items:
         return None
-    return Instrument(name, title, items, scoring, scale, **optional, filename=fields.sink.file)
+    return Instrument(
+        name,
+        title,
+        items,
+        scoring,
+        scale,
+        **optional,
+        filename=fields.sink.file,
+        translation=translation,
+    )
+
+
+def _translation(fields: Fields) -> Translation | None:
+    """A translated file's ``translation:``: ``validated`` (true or false), the validated
+    version's ``source`` (required when validated), and an optional ``note``."""
+    if "translation" not in fields.data:
+        return None
+    if (data := fields.mapping("translation")) is None:
+        fields.error("translation", "'translation' must be a mapping with 'validated'")
+        return None
+    sub = Fields(data, fields.sink, "translation")
+    sub.check_keys(TRANSLATION_KEYS, ("validated",))
+    validated = data.get("validated")
+    if "validated" in data and not isinstance(validated, bool):
+        sub.error("validated", f"'validated' must be true or false, not {validated!r}")
+        return None
+    source = sub.text("source", required=bool(validated))
+    if validated and "source" not in data:
+        sub.error("validated", "a validated translation needs 'source': its published version")
+    note = sub.text("note", required=False)
+    if validated is None or (validated and source is None):
+        return None
+    return Translation(validated, source, note)
 
 
 def _scale(fields: Fields) -> Scale | None:

@@ -20,6 +20,15 @@ One file per instrument or survey in ``course/surveys/instruments/``, named ``<n
   never from its position, so reordering the file cannot mis-score it.
 - Item ids are unique across a catalog: a REDCap record is one flat namespace.
 
+A translated file has the same name in a language folder (``instruments/fr/aim.yaml``), the
+same item ids, types, polarities, scale and scoring, and a ``translation:`` key::
+
+    translation: {validated: true, source: "Gronier & Baudet (2021) ...", note: ...}
+    translation: {validated: false, note: "Not a validated translation: ..."}
+
+A page in that language shows the translated file, else the English one; answers and
+scores use the same item ids in either language (``load_builtin(language)``).
+
 A survey is a bundle given together: ``name``, ``kind: survey``, ``title``, optional
 ``instructions``, and ``instruments: [aim, iam, ...]``. Instruments and surveys share one
 namespace: modules/course.yaml may name either.
@@ -79,6 +88,16 @@ class Scoring:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """What a translated file says of its translation: a validated version (with its
+    published source) or a translation made for the project that has not been validated."""
+
+    validated: bool
+    source: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Instrument:
     """One questionnaire with its scoring rule."""
 
@@ -91,6 +110,8 @@ class Instrument:
     licence: str | None = None
     instructions: str | None = None
     filename: str = ""
+    #: Set on a translated file only.
+    translation: Translation | None = None
 
     @property
     def scored_items(self) -> tuple[Item, ...]:
@@ -113,6 +134,8 @@ class Survey:
     instruments: tuple[str, ...]
     instructions: str | None = None
     filename: str = ""
+    #: Set on a translated file only.
+    translation: Translation | None = None
 
 
 @dataclass(frozen=True)
@@ -178,10 +201,64 @@ def load_dir(folder: Path) -> Catalog:
     return catalog
 
 
+def structure_problems(english: Instrument | Survey, translated: Instrument | Survey) -> list[str]:
+    """How a translated file differs from its English file in anything but the text a
+    respondent reads (empty when it may stand in for it)."""
+
+    def shape(entry: Instrument | Survey) -> tuple:
+        if isinstance(entry, Survey):
+            return ("survey", entry.instruments)
+        scale = entry.scale and (entry.scale.min, entry.scale.max)
+        items = tuple(
+            (i.id, i.type, i.polarity, tuple(p for p, _ in i.labels)) for i in entry.items
+        )
+        return ("instrument", scale, entry.scoring, items)
+
+    problems = []
+    if english.name != translated.name:
+        problems.append(f"name {translated.name!r} is not {english.name!r}")
+    mine, theirs = shape(english), shape(translated)
+    if mine[0] != theirs[0]:
+        problems.append(
+            f"it is a{'' if theirs[0] == 'survey' else 'n'} {theirs[0]}, not a {mine[0]}"
+        )
+    elif isinstance(english, Survey) and mine != theirs:
+        problems.append(f"'instruments' must be {list(mine[1])}, as in the English file")
+    elif mine != theirs:
+        if mine[1] != theirs[1]:
+            problems.append("'scale' min and max must be those of the English file")
+        if mine[2] != theirs[2]:
+            problems.append("'scoring' must be that of the English file")
+        if mine[3] != theirs[3]:
+            problems.append(
+                "the items' ids, order, types, polarities and labelled points must be those "
+                "of the English file"
+            )
+    return problems
+
+
 @functools.cache
-def load_builtin() -> Catalog:
-    """The instruments and surveys shipped in course/surveys/instruments/."""
-    return load_dir(BUILTIN_DIR)
+def load_builtin(language: str = "en") -> Catalog:
+    """The instruments and surveys shipped in course/surveys/instruments/, in ``language``:
+    each one's translated file (``instruments/<language>/``) where there is one that
+    matches its English file, else the English file."""
+    if language == "en":
+        return load_dir(BUILTIN_DIR)
+    english, folder = load_builtin(), BUILTIN_DIR / language
+    if not folder.is_dir():
+        return english
+    from . import checks
+
+    translated: dict[str, Instrument | Survey] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        entry, _ = checks.parse(path, Sink(str(path)))
+        base = entry and (english.instruments.get(entry.name) or english.surveys.get(entry.name))
+        if base is not None and not structure_problems(base, entry):
+            translated[entry.name] = entry  # else the English file: `surveys check` says why
+    return Catalog(
+        MappingProxyType({n: translated.get(n, i) for n, i in english.instruments.items()}),
+        MappingProxyType({n: translated.get(n, s) for n, s in english.surveys.items()}),
+    )
 
 
 def builtin_names() -> frozenset[str]:

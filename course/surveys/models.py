@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.dbtypes import UTCDateTime
 from course.extensions import db
+from course.web.i18n import LANGUAGE_CHECK, page_language
 
 STATUSES = ("draft", "submitted")
 
@@ -39,6 +40,8 @@ class SurveyResponse(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: Submission time (UTC); set exactly when status is submitted.
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The language of the page it was made on: en or fr (see course.web.i18n).
+    language: Mapped[str] = mapped_column(String(8), default=page_language, server_default="en")
 
     answers: Mapped[list[SurveyAnswer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", order_by="SurveyAnswer.id"
@@ -55,6 +58,7 @@ class SurveyResponse(db.Model):
             " OR (status = 'submitted' AND submitted_at IS NOT NULL)",
             name="submitted_at",
         ),
+        CheckConstraint(LANGUAGE_CHECK, name="language"),
     )
 
     @property

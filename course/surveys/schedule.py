@@ -20,6 +20,7 @@ from course.content import CourseSpec
 from course.extensions import db
 from course.surveys.instruments import Catalog, load_builtin
 from course.surveys.models import SurveyResponse
+from course.web.i18n import shown_language
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,12 @@ class ResponseRow:
     submitted_at: datetime | None
 
 
-def intervention(spec: CourseSpec) -> str:
-    """What [X] stands for in item texts: 'the <course title> course'."""
+def intervention(spec: CourseSpec, language: str = "en") -> str:
+    """What [X] stands for in item texts: 'the <course title> course'; in French
+    'la formation « <title> »' (the French items are worded for a feminine [X])."""
     title = spec.title.strip()
+    if language == "fr":
+        return f"la formation «\u00a0{title}\u00a0»" if title else "cette formation"
     if not title:
         return "this course"
     return f"the {title}" if title.lower().endswith("course") else f"the {title} course"
@@ -170,6 +174,7 @@ def due_surveys(user, course_view) -> list[DueSurvey]:
     needs_count = any(e.kind == "after_consultations" for e in entries)
     attended = attended_consultations(user.id) if needs_count else 0
     titles = {m.slug: m.title for m in course_view.modules}
+    catalog = load_builtin(shown_language())  # the title in the language being written
     due = []
     for entry in entries:
         if not is_met(entry, course_view, attended):
@@ -181,7 +186,7 @@ def due_surveys(user, course_view) -> list[DueSurvey]:
             DueSurvey(
                 entry.survey,
                 entry.trigger,
-                entry.title,
+                title_of(entry.survey, catalog),
                 _reason(entry, titles),
                 "draft" if row else "new",
                 row.updated_at if row else None,

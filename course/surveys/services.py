@@ -25,7 +25,7 @@ from course.surveys.schedule import (
     title_of,
 )
 from course.surveys.scoring import Answer, Score, score, score_survey
-from course.web.i18n import writing_to
+from course.web.i18n import page_language, writing_to
 from course.web.links import external_url
 
 __all__ = [
@@ -60,6 +60,9 @@ class SurveyPage:
     answers: dict[str, Answer] = field(default_factory=dict)
     updated_at: datetime | None = None
     submitted_at: datetime | None = None
+    #: The content language of the page (en, fr): the instruments are in it where a
+    #: translation exists, and a save or submission records it.
+    language: str = "en"
 
 
 def open_survey(user, survey: str, trigger: str, view=None) -> SurveyPage:
@@ -73,7 +76,8 @@ def open_survey(user, survey: str, trigger: str, view=None) -> SurveyPage:
     response = _response(user.id, survey, trigger)
     if response is None and due is None:
         raise SurveyError(_("There is no survey for you at this address."), 404)
-    catalog = load_builtin()
+    language = page_language()
+    catalog = load_builtin(language)
     try:
         instruments = catalog.bundle(survey)
     except KeyError:
@@ -84,19 +88,20 @@ def open_survey(user, survey: str, trigger: str, view=None) -> SurveyPage:
         title=title_of(survey, catalog),
         instructions=catalog.surveys[survey].instructions if survey in catalog.surveys else None,
         reason=due.reason if due else "",
-        intervention=intervention(view.spec),
+        intervention=intervention(view.spec, language),
         instruments=instruments,
         status=response.status if response else "new",
         answers={a.item: a.value for a in response.answers} if response else {},
         updated_at=response.updated_at if response else None,
         submitted_at=response.submitted_at if response else None,
+        language=language,
     )
 
 
 def save_draft(user, page: SurveyPage, answers: Mapping[str, Answer]) -> SurveyResponse:
     """Keep the answers so far; the survey stays open to change and finish later."""
     response = _locked(user, page)
-    _store(response, page.instruments, answers)
+    _store(response, page, answers)
     return response
 
 
@@ -105,7 +110,7 @@ def submit(user, page: SurveyPage, answers: Mapping[str, Answer]) -> SurveyRespo
     response = _locked(user, page)
     if not any(value is not None for value in answers.values()):
         raise SurveyError(_("Answer at least one question before you submit the survey."))
-    _store(response, page.instruments, answers)
+    _store(response, page, answers)
     for result in _scores(page, answers).values():
         db.session.add(
             SurveyScore(
@@ -173,8 +178,10 @@ def _locked(user, page: SurveyPage) -> SurveyResponse:
     return response
 
 
-def _store(response: SurveyResponse, instruments, answers: Mapping[str, Answer]) -> None:
-    """Replace the response's answers with these (checked first; blank items get no row)."""
+def _store(response: SurveyResponse, page: SurveyPage, answers: Mapping[str, Answer]) -> None:
+    """Replace the response's answers with these (checked first; blank items get no row);
+    the response is now in the language of this page."""
+    instruments = page.instruments
     owner = {item.id: i.name for i in instruments for item in i.items}
     if unknown := sorted(set(answers) - set(owner)):
         raise SurveyError(_("This survey has no question %(ids)s.", ids=", ".join(unknown)))
@@ -195,15 +202,16 @@ def _store(response: SurveyResponse, instruments, answers: Mapping[str, Answer])
             )
         )
     response.updated_at = clock.now_utc()
+    response.language = page.language
     db.session.flush()
     db.session.expire(response, ["answers"])
 
 
 def _scores(page: SurveyPage, answers: Mapping[str, Answer]) -> dict[str, Score]:
-    catalog = load_builtin()
+    catalog = load_builtin()  # English: a translation has the same items and scoring
     if page.survey in catalog.surveys:
         return score_survey(catalog.surveys[page.survey], catalog, answers)
-    (instrument,) = page.instruments
+    instrument = catalog.instruments[page.survey]
     return {instrument.name: score(instrument, answers)}
 
 

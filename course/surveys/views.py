@@ -22,6 +22,7 @@ from course.surveys.schedule import (
 )
 from course.surveys.scoring import rule_text
 from course.web.access import roles
+from course.web.i18n import page_language
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 
@@ -44,8 +45,9 @@ def index():
     """The therapist's surveys: due now, and already submitted."""
     view = course_view(current_user)
     due = services.due_surveys(current_user, view)
+    catalog = load_builtin(page_language())
     done = [
-        (row, title_of(row.survey))
+        (row, title_of(row.survey, catalog))
         for row in responses_of(current_user.id)
         if row.submitted_at is not None
     ]

@@ -15,6 +15,7 @@ from flask import Flask, g, has_request_context, request
 from flask_babel import Domain, force_locale, get_locale
 from flask_login import current_user
 
+from course.content.languages import LANGUAGES
 from course.extensions import babel
 
 #: The interface languages, by Babel locale, each named in its own language.
@@ -24,6 +25,36 @@ DEFAULT = "en"
 COOKIE = "lang"
 #: Browser language (primary tag) -> our locale: any French is Canadian French here.
 _BROWSER = {"en": "en", "fr": "fr_CA"}
+
+#: The content languages a record may carry: English (the source) and every translation
+#: language, as short codes (``en``, ``fr``). Every learner record stores one of them.
+CONTENT_LANGUAGES = ("en", *LANGUAGES)
+#: The CHECK every ``language`` column carries (a constant: migrations spell it out too).
+LANGUAGE_CHECK = "language IN (" + ", ".join(f"'{code}'" for code in CONTENT_LANGUAGES) + ")"
+#: Content language -> the RFC 5646 tag of the interface locale that shows it (xAPI).
+LANGUAGE_TAGS = {"en": "en", "fr": "fr-CA"}
+
+
+def content_language(locale: object) -> str:
+    """The content language an interface locale shows: ``fr_CA`` -> ``fr``, else ``en``.
+    The one mapping from the interface's locale to the language a record stores."""
+    primary = str(locale or DEFAULT).replace("-", "_").split("_", 1)[0].lower()
+    return primary if primary in CONTENT_LANGUAGES else "en"
+
+
+def locale_for(language: str) -> str:
+    """The interface locale that shows a content language (``fr`` -> ``fr_CA``), for
+    words written in a record's language outside its page (``force_locale``)."""
+    return LANGUAGE_TAGS.get(language, DEFAULT).replace("-", "_")
+
+
+def page_language() -> str:
+    """The content language of this request's page (``en`` outside a request): what a
+    record made by a form post stores, and the column default of every ``language``.
+    A language forced for writing to someone else (``writing_to``) does not change it."""
+    if not has_request_context():
+        return "en"
+    return content_language(choose_locale())
 
 
 def choose_locale() -> str:
@@ -47,13 +78,10 @@ def choose_locale() -> str:
     return DEFAULT
 
 
-#: Interface locale -> the language code of course content (``course/content/languages.py``).
-_CONTENT = {"fr_CA": "fr"}
-
-
-def content_language() -> str:
-    """The language course content is shown in on this request: ``en`` or ``fr``."""
-    return _CONTENT.get(str(get_locale() or DEFAULT), "en")
+def shown_language() -> str:
+    """The content language text is written in now: the page's, or the one forced for a
+    recipient (``writing_to``); ``en`` outside both. Course content is shown in it."""
+    return content_language(get_locale())
 
 
 def locale_of(person) -> str:
@@ -127,6 +155,7 @@ def init_app(app: Flask) -> None:
         lambda: {
             "html_lang": html_lang,
             "other_locales": other_locales,
-            "content_language": content_language,
+            "shown_language": shown_language,
+            "page_language": page_language,
         }
     )

@@ -7,6 +7,8 @@
   if (!panel) { return; }
   var MODULE = panel.getAttribute("data-module");
   var REVISION = parseInt(panel.getAttribute("data-revision"), 10);
+  // The content language of this page (en, fr): each event records the language it happened in.
+  var LANGUAGE = panel.getAttribute("data-language") || undefined;
   var ENDPOINT = panel.getAttribute("data-endpoint");
   var CSRF = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
   // One queue per learner for every module page, so a shared browser never mixes people.
@@ -20,7 +22,8 @@
   var IDLE_MS = 60000, TICK_MS = 1000, FLUSH_MS = 15000, SEGMENT_MS = 5000, MAX_QUEUE = 5000;
 
   // ---- the queue: kept in localStorage until the server acknowledges it ----
-  // Entries are {module, revision, event}; a page also sends what other pages left behind.
+  // Entries are {module, revision, language, event}; a page also sends what other pages left
+  // behind. A batch holds entries of one module revision and one page language.
   function load() {
     try { return JSON.parse(localStorage.getItem(STORE) || "[]"); } catch (e) { return []; }
   }
@@ -37,7 +40,7 @@
     event.id = newId();
     event.at = new Date().toISOString();
     var entries = load();
-    entries.push({ module: MODULE, revision: REVISION, event: event });
+    entries.push({ module: MODULE, revision: REVISION, language: LANGUAGE, event: event });
     save(entries);
   }
   function nextBatch() {
@@ -45,9 +48,12 @@
     if (!entries.length) { return null; }
     var first = entries[0];
     var events = entries.filter(function (x) {
-      return x.module === first.module && x.revision === first.revision;
+      return x.module === first.module && x.revision === first.revision &&
+        x.language === first.language;
     }).slice(0, 200).map(function (x) { return x.event; });
-    return { module: first.module, revision: first.revision, events: events };
+    // An entry queued before pages stated their language has none: the server then takes
+    // the language of the request (JSON.stringify leaves an undefined key out).
+    return { module: first.module, revision: first.revision, language: first.language, events: events };
   }
   function forget(batch) {
     var sent = {};

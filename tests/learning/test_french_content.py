@@ -65,6 +65,7 @@ def test_a_french_reader_gets_the_french_module_with_the_english_ids(
     # are the same whichever language they were made in.
     revision = english.split('data-revision="')[1].split('"')[0]
     assert f'data-revision="{revision}"' in french
+    assert 'data-language="fr"' in french and 'data-language="en"' in english
     for anchor in ('id="sec-what-a-tension-is"', 'id="sec-why-it-matters"'):
         assert anchor in english and anchor in french
     assert 'href="#sec-what-a-tension-is">Ce qu&#39;est une tension' in french

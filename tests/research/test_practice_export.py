@@ -42,8 +42,9 @@ def test_every_choice_is_a_row_with_its_running_total_and_ending(practising, exp
     choices = rows(files, "scenario_choices.csv")
     assert list(choices[0]) == [
         "study_id", "arm", "scenario", "run", "position", "step", "choice", "tags", "points",
-        "total_points", "ended", "ending", "at", "revision", "revision_hash",
+        "total_points", "ended", "ending", "at", "revision", "revision_hash", "language",
     ]  # fmt: skip
+    assert {r["language"] for r in choices} == {"en"}
     assert {r["study_id"] for r in choices} == {practising["a"].study_id, practising["b"].study_id}
     alice = [r for r in choices if r["study_id"] == practising["a"].study_id]
     assert [
@@ -72,8 +73,9 @@ def test_every_drill_response_is_a_row_with_its_self_ratings(practising, export_
     assert list(responses[0]) == [
         "study_id", "arm", "drill_set", "item", "level", "response_id", "kind", "marker",
         "self_ratings", "mean_self_rating", "difficulty", "response_length", "responded_at",
-        "rated_at", "revision", "revision_hash", "response_text",
+        "rated_at", "revision", "revision_hash", "response_text", "language",
     ]  # fmt: skip
+    assert {r["language"] for r in responses} == {"en"}
     ids = [int(r["response_id"]) for r in responses]
     assert ids == sorted(set(ids))  # one row per response, oldest first
     bob = [r for r in responses if r["study_id"] == practising["b"].study_id]

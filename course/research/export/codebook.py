@@ -46,7 +46,7 @@ def _redcap_columns(f: Field) -> list[Column]:
         Column(
             f.name,
             kind or "string",
-            f.label,
+            f"{f.label}. {f.note}" if f.note else f.label,
             unit="UTC" if kind == "date" else "",
             codes=codes,
             minimum=low,

@@ -120,6 +120,7 @@ def post_query(ctx: ExportContext, *, text: bool = False):
             parent.answer_id.label("parent_answer_id"),
             (Post.title if text else null()).label("title"),
             (Post.body if text else null()).label("body"),
+            Post.language,
         )
         .join(Discussion, Discussion.id == Post.discussion_id)
         .join(User, User.id == Post.author_id)
@@ -159,7 +160,7 @@ def discussion_posts(ctx: ExportContext, out: TextIO) -> int:
                 row.id, row.parent_id or "", who, arm, row.kind, row.subject, row.slug,
                 iso(row.created_at), flag(row.parent_answer_id == row.id) if reply else "",
                 iso(row.answered_at), flag(row.withdrawn_at is not None), flag(hidden),
-                row.length or 0, title, body,
+                row.length or 0, title, body, row.language,
             )  # fmt: skip
 
     return write_csv(out, POSTS, rows())

@@ -157,6 +157,7 @@ def event_query(ctx: ExportContext):
             ctx.iso_sql(ProgressEvent.received_at),
             ProgressEvent.credited_seconds,
             ProgressEvent.credited_to,
+            ProgressEvent.language,
         )
         .where(*ctx.only_people(ProgressEvent.user_id), *f.in_range(ProgressEvent.occurred_at))
         .order_by(ProgressEvent.id)
@@ -180,6 +181,7 @@ def events(ctx: ExportContext, out: TextIO) -> int:
         # two places; None stays empty), nothing per row besides.
         for (
             eid, uid, rid, kind, key, seconds, start, end, length, at, got, given, given_to,
+            language,
         ) in stream_plain(event_query(ctx)):  # fmt: skip
             person, revision = people.get(uid), revisions.get(rid)
             if person is None or revision is None:
@@ -193,6 +195,7 @@ def events(ctx: ExportContext, out: TextIO) -> int:
                 at, got,
                 None if given is None else round(given, 2),
                 None if given_to is None else round(given_to, 2),
+                language,
             )  # fmt: skip
 
     return write_csv(out, EVENTS, rows())

@@ -48,6 +48,7 @@ def participants_csv(ctx: ExportContext, out: TextIO) -> int:
                 consult.get("booked", 0), consult.get("attended", 0), surveys.get(user_id, 0),
                 iso(certificates.get(user_id)), "1" if cut else "0",
                 number(cut["active"] if cut else 0), number(cut["video"] if cut else 0),
+                p.consent_language,
             )  # fmt: skip
 
     return write_csv(out, PARTICIPANTS, rows())

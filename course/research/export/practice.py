@@ -124,6 +124,7 @@ def choice_query(ctx: ExportContext):
             ScenarioRun.current_step,
             ScenarioRun.started_at,
             ScenarioRun.ended_at,
+            ScenarioChoice.language,
         )
         .join(ScenarioRun, ScenarioRun.id == ScenarioChoice.run_id)
         .where(*ctx.only_people(ScenarioRun.user_id))
@@ -159,6 +160,7 @@ def scenario_choices(ctx: ExportContext, out: TextIO) -> int:
                 row.choice_id, ";".join(row.tags or ()), row.points, row.total,
                 "1" if ending else "0", ending or "", iso(row.at),
                 revision.number if revision else "", revision.content_hash if revision else "",
+                row.language,
             )  # fmt: skip
 
     return write_csv(out, SCENARIO_CHOICES, rows())
@@ -184,6 +186,7 @@ def response_query(ctx: ExportContext, *, text: bool = False):
             DrillResponse.difficulty,
             DrillResponse.rated_at,
             (DrillResponse.text if text else null()).label("text"),
+            DrillResponse.language,
         )
         .where(*ctx.only_people(DrillResponse.user_id), *f.in_range(DrillResponse.created_at))
         .order_by(DrillResponse.id)
@@ -231,7 +234,7 @@ def drill_responses(ctx: ExportContext, out: TextIO) -> int:
                 number(mean(score for _, score in ratings), 2), row.difficulty or "",
                 row.length, iso(row.created_at), iso(row.rated_at),
                 revision.number if revision else "", revision.content_hash if revision else "",
-                row.text or "",
+                row.text or "", row.language,
             )  # fmt: skip
 
     return write_csv(out, DRILL_RESPONSES, rows())

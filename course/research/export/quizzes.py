@@ -32,6 +32,7 @@ def attempt_query(ctx: ExportContext):
             QuizAttempt.score,
             QuizAttempt.passed,
             QuizAttempt.points,
+            QuizAttempt.language,
         )
         .where(*ctx.only_people(QuizAttempt.user_id), *f.in_range(QuizAttempt.started_at))
         .order_by(QuizAttempt.id)
@@ -60,7 +61,7 @@ def quiz_attempts(ctx: ExportContext, out: TextIO) -> int:
                 revision.number if revision else "", n or "", iso(started), iso(submitted),
                 number(seconds), len(row[7] or ()),
                 sum(1 for ok in (correct or {}).values() if ok) if submitted else "",
-                number(score, 2), flag(passed), number(points, 4),
+                number(score, 2), flag(passed), number(points, 4), row[13],
             )  # fmt: skip
 
     return write_csv(out, ATTEMPTS, rows())
@@ -84,7 +85,7 @@ def quiz_responses(ctx: ExportContext, out: TextIO) -> int:
                     attempt_id, person.study_id, person.arm, ctx.quizzes.get(quiz_id, ""),
                     revision.number if revision else "", question, position,
                     "|".join(answers.get(question, ())), flag(correct.get(question)),
-                    number(items.get(question), 4),
+                    number(items.get(question), 4), row[13],
                 )  # fmt: skip
 
     return write_csv(out, RESPONSES, rows())

@@ -165,6 +165,12 @@ def fields(ctx: ExportContext) -> list[Field]:
         Field("stratum", "participant", "text", "Randomization stratum"),
         _date("registered_date", "participant", "Account created (UTC)"),
         Field("consent_version", "participant", "text", "Consent version accepted"),
+        Field(
+            "consent_language",
+            "participant",
+            "text",
+            "Language of the consent text accepted (en English, fr French)",
+        ),
         _date("consent_date", "participant", "First consent (UTC)"),
         _date("allocation_date", "participant", "Allocated (UTC)"),
     ]
@@ -210,6 +216,19 @@ def fields(ctx: ExportContext) -> list[Field]:
     return out + _survey_fields(ctx)
 
 
+def translation_note(name: str, language: str = "fr") -> str:
+    """What researchers need to know of an instrument's translation: a validated version
+    (with its source), a translation that has not been validated, or none (the page then
+    shows the English instrument)."""
+    translated = load_builtin(language).instruments.get(name)
+    about = translated.translation if translated is not None else None
+    if about is None:
+        return "No French version: French pages show the English instrument."
+    if about.validated:
+        return f"French version: a validated translation. Source: {about.source}"
+    return "French version: a translation made for this project, not validated."
+
+
 def _survey_fields(ctx: ExportContext) -> list[Field]:
     stands_for = intervention(published_course().spec)
     out = []
@@ -235,6 +254,15 @@ def _survey_fields(ctx: ExportContext) -> list[Field]:
                 )
             )
         out.append(_date(f"{form}_date", form, f"{instrument.title}: submitted (UTC)"))
+        out.append(
+            Field(
+                f"{form}_language",
+                form,
+                "text",
+                f"{instrument.title}: language answered in (en English, fr French)",
+                note=translation_note(instrument.name),
+            )
+        )
     return out
 
 
@@ -311,6 +339,7 @@ def _record(ctx: ExportContext, user_id: int, person, data: dict[str, Any]) -> d
         "stratum": person.stratum,
         "registered_date": day(person.registered_at),
         "consent_version": person.consent_version,
+        "consent_language": person.consent_language,
         "consent_date": day(person.consented_at),
         "allocation_date": day(person.allocated_at),
         "course_done": "1" if finished else "0",

@@ -196,5 +196,14 @@ def arm(description: str = "The participant's arm now.") -> Column:
     return Column("arm", "string", description, codes=ARM_CODES, missing=NOT_YET)
 
 
+#: The content languages a record may be in (course.web.i18n.CONTENT_LANGUAGES).
+LANGUAGE_CODES = (("en", "English"), ("fr", "French (Canadian French pages)"))
+
+
+def language(name: str, description: str, **kw) -> Column:
+    """The language of the page a record was made on (en, fr)."""
+    return Column(name, "string", description, codes=LANGUAGE_CODES, **kw)
+
+
 #: study_id refers to participants.csv (every included participant is listed there).
 PERSON = ((("study_id",), "participants.csv", ("study_id",)),)

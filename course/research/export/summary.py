@@ -161,7 +161,8 @@ def latest_survey_values(scope) -> dict[int, dict[str, Any]]:
     """user -> REDCap variable -> value, from their latest submitted response per instrument.
 
     Item answers keep their item id; scores are ``<form>_score``; each instrument's
-    submission date is ``<form>_date``.
+    submission date is ``<form>_date`` and the language it was answered in
+    ``<form>_language`` (en, fr).
     """
     SurveyAnswer, SurveyResponse, SurveyScore = (
         surveys_models.SurveyAnswer,
@@ -173,13 +174,14 @@ def latest_survey_values(scope) -> dict[int, dict[str, Any]]:
     out: dict[int, dict[str, Any]] = defaultdict(dict)
     # Every submitted response has one score row per instrument; oldest first, so the
     # latest submission of an instrument is the one that stays.
-    for user_id, response_id, at, instrument, value in db.session.execute(
+    for user_id, response_id, at, instrument, value, language in db.session.execute(
         select(
             SurveyResponse.user_id,
             SurveyResponse.id,
             SurveyResponse.submitted_at,
             SurveyScore.instrument,
             SurveyScore.value,
+            SurveyResponse.language,
         )
         .join(SurveyScore, SurveyScore.response_id == SurveyResponse.id)
         .where(*submitted)
@@ -189,6 +191,7 @@ def latest_survey_values(scope) -> dict[int, dict[str, Any]]:
         latest[(user_id, instrument)] = response_id
         out[user_id][f"{form}_score"] = value
         out[user_id][f"{form}_date"] = at
+        out[user_id][f"{form}_language"] = language
     for user_id, response_id, instrument, item, choice, text in db.session.execute(
         select(
             SurveyResponse.user_id,

@@ -50,6 +50,7 @@ def survey_responses(ctx: ExportContext, out: TextIO) -> int:
         SurveyResponse.survey,
         SurveyResponse.trigger,
         SurveyResponse.submitted_at,
+        SurveyResponse.language,
     )
     answers = (
         select(
@@ -73,14 +74,17 @@ def survey_responses(ctx: ExportContext, out: TextIO) -> int:
     )
 
     def rows():
-        for rid, user_id, survey, trigger, at, instrument, item, choice, text in stream(answers):
+        for rid, user_id, survey, trigger, at, lang, instrument, item, choice, text in stream(
+            answers
+        ):
             if (person := ctx.people.get(user_id)) is not None:
                 value = choice if choice is not None else text
                 yield (rid, person.study_id, person.arm, survey, trigger, iso(at), instrument,
-                       "item", item, value, "")  # fmt: skip
-        for rid, user_id, survey, trigger, at, instrument, value, rule in stream(scores):
+                       "item", item, value, "", lang)  # fmt: skip
+        for rid, user_id, survey, trigger, at, lang, instrument, value, rule in stream(scores):
             if (person := ctx.people.get(user_id)) is not None:
                 yield (rid, person.study_id, person.arm, survey, trigger, iso(at), instrument,
-                       "score", score_variable(instrument), number(value, 2), rule)  # fmt: skip
+                       "score", score_variable(instrument), number(value, 2), rule,
+                       lang)  # fmt: skip
 
     return write_csv(out, SURVEY_RESPONSES, rows())

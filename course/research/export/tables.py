@@ -29,6 +29,7 @@ from course.research.export.schema import (
     arm,
     flag,
     integer,
+    language,
     moment,
     num,
     seconds,
@@ -80,6 +81,7 @@ add(Table("participants.csv", "participant (current state, whatever the date fil
     seconds("active_seconds_cut", "Active seconds claimed but not credited (transcript "
             "reading included)"),
     seconds("video_seconds_cut", "Video seconds claimed but not credited"),
+    language("consent_language", "The language of the consent text accepted"),
 ), primary_key=("study_id",)))  # fmt: skip
 
 add(Table("consort.csv", "CONSORT stage and arm", (
@@ -123,6 +125,8 @@ add(Table("quiz_attempts.csv", "quiz attempt, submitted or still open", (
         missing=_SUBMITTED),
     flag("passed", "1 when the attempt passed", missing=_SUBMITTED),
     num("points", "Sum of the item scores, 0 to questions", minimum=0, missing=_SUBMITTED),
+    language("language", "The language of the quiz page: where it was answered once "
+             "submitted, where it was shown while open"),
 ), primary_key=("attempt_id",), foreign_keys=PERSON))  # fmt: skip
 
 add(Table("quiz_responses.csv", "answered question of a submitted attempt", (
@@ -136,6 +140,7 @@ add(Table("quiz_responses.csv", "answered question of a submitted attempt", (
     flag("correct", "1 for full credit", missing=NOT_RECORDED),
     num("item_score", "Item score with partial credit", minimum=0, maximum=1,
         missing=NOT_RECORDED),
+    language("language", "The language the attempt was answered in (quiz_attempts.csv)"),
 ), primary_key=("attempt_id", "question_position"),
    foreign_keys=(*PERSON, (("attempt_id",), "quiz_attempts.csv", ("attempt_id",)))))  # fmt: skip
 
@@ -205,6 +210,9 @@ add(Table("survey_responses.csv", "item answer or instrument score of a submitte
          missing=(Missing("not_scored", "kind", ("score",)), Missing("not_recorded"))),
     text("rule", "The scoring rule of a score row",
          missing=(Missing("not_applicable", "kind", ("item",)), Missing("not_recorded"))),
+    language("language", "The language of the survey page when it was submitted (the "
+             "instrument's translation, or English where there is none; whether each French "
+             "version is validated is said at <form>_language in redcap_import.csv)"),
 ), primary_key=("response_id", "variable"), foreign_keys=PERSON))  # fmt: skip
 
 _ENDED = (Missing("not_yet_due", "ended", ("0",)), Missing("not_recorded"))
@@ -223,7 +231,9 @@ add(Table("scenario_choices.csv", "choice made in a scenario run", (
     moment("at", "When the choice was made"),
     integer("revision", REVISION, missing=NOT_RECORDED),
     text("revision_hash", "That revision's content hash (manifest.json)", missing=NOT_RECORDED),
+    language("language", "The language of the scenario page the choice was made on"),
 ), primary_key=("study_id", "scenario", "run", "position"), foreign_keys=PERSON))  # fmt: skip
+
 
 _RATED = (Missing("not_yet_due", "rated_at", ("",)), Missing("not_recorded"))
 add(Table("drill_responses.csv", "drill response", (
@@ -246,6 +256,7 @@ add(Table("drill_responses.csv", "drill response", (
     integer("revision", REVISION, missing=NOT_RECORDED),
     text("revision_hash", "That revision's content hash (manifest.json)", missing=NOT_RECORDED),
     text("response_text", "What the participant typed (free text)", missing=FREE_TEXT),
+    language("language", "The language of the drill page the response was written on"),
 ), primary_key=("response_id",), foreign_keys=PERSON))  # fmt: skip
 
 _OWN = (Missing("not_yet_due"),)
@@ -307,6 +318,7 @@ add(Table("discussion_posts.csv", "post by a participant, or faculty reply to on
     text("title", "The title (free text)", missing=(
         Missing("not_applicable", "kind", ("reply",)), *_TEXT)),
     text("body", "The post's Markdown (free text)", missing=_TEXT),
+    language("language", "The language of the page it was written (or last edited) on"),
 ), primary_key=("post_id",)))  # fmt: skip
 
 _VIDEO = (Missing("not_applicable"),)
@@ -329,6 +341,7 @@ add(Table("events.csv", "progress event (the long log)", (
             missing=_VIDEO),
     num("credited_to", "Where the credited part of a played segment ends", unit="seconds",
         missing=_VIDEO),
+    language("language", "The language of the module page, as the page stated it"),
 ), primary_key=("event_id",), foreign_keys=PERSON))  # fmt: skip
 
 add(Table("integrity_log.csv", "batch that claimed more than could be credited", (

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from course.research.export.context import ExportContext, iso, number
+from course.web.i18n import LANGUAGE_TAGS
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 ADL_VERBS = (
@@ -86,13 +87,19 @@ class Builder:
         return uuid5("|".join(map(str, (self.base, *parts))))
 
     def _context(
-        self, arm: str, video: bool, extensions: dict[str, Any], parent: dict[str, Any] | None
+        self,
+        arm: str,
+        video: bool,
+        extensions: dict[str, Any],
+        parent: dict[str, Any] | None,
+        language: str = "en",
     ) -> dict[str, Any]:
         # Practice statements sit under their scenario or drill set, grouped by the course.
         activities = {"parent": [parent], "grouping": [self.course]} if parent else None
         context: dict[str, Any] = {
             "platform": "Alliance Training Platform",
-            "language": "en",
+            # RFC 5646: the language of the page the learner acted on (en, fr-CA).
+            "language": LANGUAGE_TAGS.get(language, "en"),
             "contextActivities": activities or {"parent": [self.course]},
             "extensions": {f"{self.base}/xapi/extensions/arm": arm, **extensions},
         }
@@ -112,10 +119,12 @@ class Builder:
         video: bool = False,
         extensions: dict[str, Any] | None = None,
         parent: tuple[str, str, str | None] | None = None,
+        language: str = "en",
     ) -> Statement:
         """One statement; ``key`` identifies the record and the verb makes it unique.
 
-        ``parent`` (path, activity type, title) replaces the course as the context's parent.
+        ``parent`` (path, activity type, title) replaces the course as the context's parent;
+        ``language`` (en, fr) is the record's, given as the context's RFC 5646 tag.
         """
         extensions = extensions or {}
         actor = self._once(
@@ -126,9 +135,13 @@ class Builder:
             },
         )
         context = self._once(
-            ("context", person.arm, video, parent, *extensions.items()),
+            ("context", person.arm, video, parent, language, *extensions.items()),
             lambda: self._context(
-                person.arm, video, extensions, self.activity_dict(*parent) if parent else None
+                person.arm,
+                video,
+                extensions,
+                self.activity_dict(*parent) if parent else None,
+                language,
             ),
         )
         stamp = at if isinstance(at, str) else iso(at)

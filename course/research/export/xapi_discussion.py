@@ -29,7 +29,7 @@ def _posts(b: Builder):
     f = b.ctx.filters
     query = (
         select(Post.id, Post.author_id, Post.kind, Post.created_at, Discussion.subject,
-               Discussion.slug)
+               Discussion.slug, Post.language)
         .join(Discussion, Discussion.id == Post.discussion_id)
         .where(Post.kind.in_(tuple(VERBS)), *b.ctx.only_people(Post.author_id))
         .where(*f.in_range(Post.created_at))
@@ -45,7 +45,7 @@ def discussions(b: Builder) -> Iterator[Statement]:
     ctx = b.ctx
     modules = {m.slug: m.title for m in ctx.modules.values()}
     scenarios = dict(practice_content(ctx).scenarios.values())
-    for post_id, author_id, kind, created, subject, slug in stream(_posts(b)):
+    for post_id, author_id, kind, created, subject, slug, language in stream(_posts(b)):
         person = ctx.people.get(author_id)
         if person is None:
             continue
@@ -56,4 +56,7 @@ def discussions(b: Builder) -> Iterator[Statement]:
             title = scenarios.get(slug, slug)
             parent = (f"/practice/scenarios/{slug}", SCENARIO, title)
         target = b.activity(f"/discussion/{subject}/{slug}", DISCUSSION, f"Discussion: {title}")
-        yield b.statement(("post", post_id), person, VERBS[kind], target, created, parent=parent)
+        yield b.statement(
+            ("post", post_id), person, VERBS[kind], target, created, parent=parent,
+            language=language,
+        )  # fmt: skip

@@ -63,8 +63,8 @@ def _quizzes(b: Builder) -> Iterator[Statement]:
         if person is None:
             continue
         quiz = b.activity(f"/assessments/{slug}/quiz", ACTIVITY + "assessment", f"Quiz: {slug}")
-        key = ("attempt", attempt_id)
-        yield b.statement(key, person, "attempted", quiz, started)
+        key, language = ("attempt", attempt_id), row[13]
+        yield b.statement(key, person, "attempted", quiz, started, language=language)
         if submitted is None:
             continue
         for entry in layout:
@@ -76,6 +76,7 @@ def _quizzes(b: Builder) -> Iterator[Statement]:
                         "score": {"scaled": round(items.get(qid, 0.0), 4),
                                   "raw": round(items.get(qid, 0.0), 4), "min": 0, "max": 1},
                         "response": "[,]".join(answers.get(qid, ()))},
+                language=language,
             )  # fmt: skip
         yield b.statement(
             key, person, "passed" if passed else "failed", quiz, submitted,
@@ -85,6 +86,7 @@ def _quizzes(b: Builder) -> Iterator[Statement]:
                 "success": bool(passed), "completion": True,
                 "duration": duration((submitted - started).total_seconds()),
             },
+            language=language,
         )  # fmt: skip
 
 
@@ -146,7 +148,7 @@ def _videos(b: Builder) -> Iterator[Statement]:
                 result["completion"] = True
         yield b.statement(
             ("event", event_id), person, name, target, at, result=result, video=True,
-            extensions=extensions,
+            extensions=extensions, language=row[13],
         )  # fmt: skip
 
 
@@ -197,6 +199,7 @@ def _surveys(b: Builder) -> Iterator[Statement]:
             SurveyResponse.trigger,
             SurveyResponse.started_at,
             SurveyResponse.submitted_at,
+            SurveyResponse.language,
         )
         .where(*ctx.only_people(SurveyResponse.user_id), SurveyResponse.status == "submitted")
         .where(*f.in_range(SurveyResponse.submitted_at))
@@ -204,7 +207,7 @@ def _surveys(b: Builder) -> Iterator[Statement]:
     )
     if f.since is not None:
         query = query.where(SurveyResponse.submitted_at >= f.since)
-    for response_id, user_id, survey, trigger, started, submitted in stream(query):
+    for response_id, user_id, survey, trigger, started, submitted, language in stream(query):
         if (person := ctx.people.get(user_id)) is None:
             continue
         target = b.activity(f"/surveys/{survey}", "http://id.tincanapi.com/activitytype/survey",
@@ -213,7 +216,7 @@ def _surveys(b: Builder) -> Iterator[Statement]:
         yield b.statement(
             ("survey", response_id), person, "completed", target, submitted,
             result={"completion": True, "duration": spent},
-            extensions={f"{b.base}/xapi/extensions/trigger": trigger},
+            extensions={f"{b.base}/xapi/extensions/trigger": trigger}, language=language,
         )  # fmt: skip
 
 

@@ -48,7 +48,7 @@ def scenarios(b: Builder) -> Iterator[Statement]:
                 "extensions": {f"{ext}points": row.points, f"{ext}total-points": row.total,
                                f"{ext}tags": list(row.tags or ()), f"{ext}run": row.number},
             },
-            parent=(path, SCENARIO, title),
+            parent=(path, SCENARIO, title), language=row.language,
         )  # fmt: skip
         ending = ending_of(row)
         if ending and wanted(ctx.filters, row.ended_at):
@@ -61,6 +61,7 @@ def scenarios(b: Builder) -> Iterator[Statement]:
                     "extensions": {f"{ext}ending": ending, f"{ext}total-points": row.total,
                                    f"{ext}run": row.number},
                 },
+                language=row.language,  # the choice that reached the ending
             )  # fmt: skip
 
 
@@ -81,6 +82,7 @@ def _responses(b: Builder):
             DrillResponse.ratings,
             DrillResponse.difficulty,
             DrillResponse.rated_at,
+            DrillResponse.language,
         )
         .where(*b.ctx.only_people(DrillResponse.user_id))
         .order_by(DrillResponse.id)
@@ -112,7 +114,7 @@ def drills(b: Builder) -> Iterator[Statement]:
         if wanted(ctx.filters, row.created_at):
             yield b.statement(
                 key, person, "attempted", target, row.created_at,
-                result={"extensions": facts}, parent=parent,
+                result={"extensions": facts}, parent=parent, language=row.language,
             )  # fmt: skip
         if row.rated_at is None or not wanted(ctx.filters, row.rated_at):
             continue
@@ -130,5 +132,5 @@ def drills(b: Builder) -> Iterator[Statement]:
                     f"{ext}difficulty": row.difficulty,
                 },
             },
-            parent=parent,
+            parent=parent, language=row.language,
         )  # fmt: skip

@@ -60,8 +60,9 @@ def test_every_post_is_a_row_with_faculty_only_as_the_label(faculty_activity, ex
     table = rows(files, "discussion_posts.csv")
     assert list(table[0]) == [
         "post_id", "parent_id", "study_id", "arm", "kind", "subject", "slug", "created_at",
-        "is_answer", "answered_at", "withdrawn", "hidden", "length", "title", "body",
+        "is_answer", "answered_at", "withdrawn", "hidden", "length", "title", "body", "language",
     ]  # fmt: skip
+    assert {r["language"] for r in table} == {"en"}
     ids, people, t0 = faculty_activity.posts, faculty_activity.people, faculty_activity.start
     alice, bob = people["alice"].study_id, people["bob"].study_id
     seen = [
