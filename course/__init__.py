@@ -88,12 +88,11 @@ def _register_blueprints(app: Flask) -> None:
 
 def _install_hooks(app: Flask) -> None:
     from course import demo
-    from course.web import errors, formats, i18n, ops, security, templating
+    from course.web import errors, i18n, ops, security, templating
 
     app.after_request(lambda response: security.add_headers(app, response))
     errors.register(app)
     templating.register(app)
-    formats.register(app)
     i18n.init_app(app)
     ops.register(app)
     demo.init_app(app)

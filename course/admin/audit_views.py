@@ -27,7 +27,7 @@ from course.auth.models import User
 from course.extensions import db
 from course.research.export.context import write_csv
 from course.web.access import roles
-from course.web.formats import datetime_text
+from course.web.dates import datetime_text
 
 #: Rows fetched per round trip while the CSV streams.
 CSV_CHUNK = 1000

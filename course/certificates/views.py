@@ -29,8 +29,8 @@ from course.extensions import db, limiter
 from course.learning.overview import course_view
 from course.web import dates
 from course.web.access import public, roles
+from course.web.dates import viewer_zone
 from course.web.i18n import locale_of
-from course.web.templating import viewer_zone
 
 bp = Blueprint("certificates", __name__)
 

@@ -21,7 +21,7 @@ from typing import Any
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
-from course.web.formats import decimal_text
+from course.web.dates import decimal_text
 
 WIDTH = 360
 FONT = 14  # user units; the page draws the chart at least ~0.95 of its width

@@ -14,7 +14,7 @@ from course.research.charts import Table
 from course.research.dashboard import ACCEPTABILITY, Dashboard
 from course.research.forms import ARM_NAMES
 from course.research.models import TRIAL_ARMS
-from course.web.formats import decimal_text, percent_text
+from course.web.dates import decimal_text, percent_text
 
 SCALE_NAMES = {
     "aim": _l("Acceptability (AIM)"),

@@ -17,6 +17,7 @@ from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask_babel import get_locale
+from flask_login import current_user
 
 from course.clock import local
 
@@ -94,3 +95,62 @@ def format_share(value: float, locale: str | None = None, digits: int = 0) -> st
     if digits:  # the locale's pattern ('#,##0%', '#,##0 %') with that many decimals
         pattern = pattern.replace("0", "0." + "0" * digits, 1)
     return babel_numbers.format_percent(value, format=pattern, locale=language)
+
+
+def viewer_zone() -> str:
+    """The signed-in person's time zone (UTC when signed out or outside a request)."""
+    return current_user.timezone if getattr(current_user, "is_authenticated", False) else "UTC"
+
+
+# --- the staff pages' compact forms -----------------------------------------------------
+# Researchers and admins read long tables of times: an ISO-like date and a 24-hour clock,
+# in the page's language ("2026-12-04 14:05 EST", "2026-12-04 14 h 05 HNE").
+
+#: CLDR patterns by language (the locale's primary tag).
+STAMPS = {
+    "en": {
+        "datetime": "yyyy-MM-dd HH:mm z",
+        "seconds": "d MMM y, HH:mm:ss z",
+        "utc": "yyyy-MM-dd HH:mm",
+        "date": "yyyy-MM-dd",
+    },
+    "fr": {
+        "datetime": "yyyy-MM-dd HH 'h' mm z",
+        "seconds": "d MMM y, HH 'h' mm 'min' ss 's' z",
+        "utc": "yyyy-MM-dd HH 'h' mm",
+        "date": "yyyy-MM-dd",
+    },
+}
+
+
+def _stamps(language: str) -> dict[str, str]:
+    return STAMPS.get(language.split("_", 1)[0], STAMPS["en"])
+
+
+def datetime_text(value: datetime | None, style: str = "datetime", zone: str | None = None) -> str:
+    """A stored UTC time in the viewer's zone (``zone`` when given), compact, in the page's
+    language. ``style``: ``datetime`` (to the minute, with the zone), ``seconds`` (with the
+    month in words and the seconds), ``utc`` (in UTC, without a zone name)."""
+    if value is None:
+        return ""
+    language = current_locale()
+    moment = local(value, "UTC" if style == "utc" else zone or viewer_zone())
+    pattern = _stamps(language)[style]
+    return babel_dates.format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=language)
+
+
+def date_text(value: date | None) -> str:
+    """A calendar date, compact (``2026-12-04``), in the page's language."""
+    return "" if value is None else format_day(value, _stamps(current_locale())["date"])
+
+
+def decimal_text(value: float | int | None, pattern: str = "#,##0.##", empty: str = "—") -> str:
+    """A number in the page's language (decimal comma in French); ``empty`` for None."""
+    if value is None:
+        return empty
+    return babel_numbers.format_decimal(value, pattern, locale=current_locale())
+
+
+def percent_text(value: float | None, empty: str = "—") -> str:
+    """A percentage given from 0 to 100 (not a fraction), whole: ``45%``, ``45 %``."""
+    return empty if value is None else format_share(value / 100)

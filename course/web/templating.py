@@ -11,6 +11,7 @@ from flask_login import current_user
 from course.clock import local
 from course.web import dates
 from course.web.access import access_of
+from course.web.dates import viewer_zone
 
 #: (endpoint, label) in menu order; an entry shows when it exists and the role may open it.
 NAVIGATION = (
@@ -53,11 +54,6 @@ def navigation() -> tuple[tuple[str, str, bool], ...]:
             if endpoint in current_app.view_functions and key[0] in (access_of(endpoint) or ())
         )
     return menus[key]
-
-
-def viewer_zone() -> str:
-    """The signed-in person's time zone (UTC when signed out)."""
-    return current_user.timezone if current_user.is_authenticated else "UTC"
 
 
 def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M %Z") -> str:
@@ -135,5 +131,10 @@ def register(app: Flask) -> None:
         ("day", day),
         ("number", number),
         ("percent", percent),
+        # The staff pages' compact forms (ISO-like dates, 24-hour clock).
+        ("datetime_text", dates.datetime_text),
+        ("date_text", dates.date_text),
+        ("decimal_text", dates.decimal_text),
+        ("percent_text", dates.percent_text),
     ):
         app.add_template_filter(function, name)

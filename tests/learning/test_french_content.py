@@ -14,31 +14,10 @@ from course.extensions import db
 FR = {"Accept-Language": "fr-CA,fr;q=0.9"}
 EN = {"Accept-Language": "en"}
 
-INTRO_FR = """\
----
-title: Introduction aux tensions
-order: 1
-summary: Ce qu'est une tension.
-estimated_minutes: 20
-completion:
-  min_seconds: 60
-  video_percent: 90
-  quiz: pass
----
-## Ce qu'est une tension
-
-Une tension est une contrainte dans l'alliance thérapeutique.
-
-```video
-url: media/short.mp4
-title: Un court extrait
-captions: media/short.en.vtt
-```
-
-## Pourquoi c'est important
-
-Les tensions réparées vont de pair avec de meilleurs résultats.
-"""
+#: The first test module in French (tests/fixtures/translations).
+INTRO_FR = (
+    Path(__file__).parents[1] / "fixtures" / "translations" / "modules" / "fr" / "01-intro.md"
+).read_text(encoding="utf-8")
 
 
 @pytest.fixture
