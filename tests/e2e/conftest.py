@@ -55,8 +55,9 @@ class _ClosedOnceRead:
     bodies themselves; the outbox has its own guard for mail (course/mail/outbox.py).
     """
 
-    def __init__(self, body) -> None:
+    def __init__(self, body, done=None) -> None:
         self.body, self.iterator, self.closed = body, iter(body), False
+        self.done = done
 
     def __iter__(self):
         return self
@@ -71,16 +72,37 @@ class _ClosedOnceRead:
     def close(self) -> None:
         if not self.closed:
             self.closed = True
-            if hasattr(self.body, "close"):
-                self.body.close()
+            try:
+                if hasattr(self.body, "close"):
+                    self.body.close()
+            finally:
+                if self.done is not None:
+                    self.done()
 
 
 @contextmanager
 def serve(app) -> Iterator[str]:
     """Serve ``app`` on a free loopback port; yields its base URL."""
 
+    # Werkzeug's threaded server makes daemon threads it never joins, so the requests still
+    # being answered are counted here: each ends when its body is written and closed (the
+    # outbox sends a request's mail then).
+    answering = [0]
+    idle = threading.Condition()
+
+    def finished() -> None:
+        with idle:
+            answering[0] -= 1
+            idle.notify_all()
+
     def closing(environ, start_response):
-        return _ClosedOnceRead(app(environ, start_response))
+        with idle:
+            answering[0] += 1
+        try:
+            return _ClosedOnceRead(app(environ, start_response), finished)
+        except BaseException:
+            finished()
+            raise
 
     server = make_server("127.0.0.1", 0, closing, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -94,8 +116,9 @@ def serve(app) -> Iterator[str]:
         # a first visit to a page that imports a large library) finish before the test's
         # database goes, rather than fail in a thread afterwards.
         deadline = time.monotonic() + 30
-        for request in list(server._threads):
-            request.join(timeout=max(0.0, deadline - time.monotonic()))
+        with idle:
+            while answering[0] > 0 and time.monotonic() < deadline:
+                idle.wait(timeout=max(0.0, deadline - time.monotonic()))
         server.socket.close()
         # Werkzeug's development server skips close() on a response whose client has
         # already reset the connection, so a request's database connection can be left to
