@@ -14,7 +14,8 @@ from course import mail
 from course.auth import sessions
 from course.auth.models import ARMS
 from course.auth.services import AuthError, create_user
-from course.authoring.services import copy_media_in, export_dir, import_bundle
+from course.authoring.media import copy_media_in
+from course.authoring.services import export_dir, import_bundle
 from course.catalog.search_index import reindex_published
 from course.consultations.cli import consultations
 from course.content import ContentErrors, CourseBundle, Video, load_dir

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from flask_babel import gettext as _
 
 from course.audit.services import record
+from course.authoring.media import media_paths
 from course.authoring.prerequisites import requires_loops
 from course.authoring.revisions import (
     media_url,
@@ -22,18 +23,16 @@ from course.authoring.revisions import (
     write_module,
     write_quiz,
     write_scenario,
-    write_translation,
 )
+from course.authoring.translations import import_translations, published_translations
 from course.catalog.models import CourseRevision, Module, ModuleRevision, Quiz, QuizRevision
 from course.catalog.practice import DrillSet, DrillSetRevision, Scenario, ScenarioRevision
-from course.catalog.translations import Translation, stored_translation
 from course.content import (
     ContentError,
     ContentErrors,
     CourseBundle,
     ModuleSource,
     QuizSource,
-    TranslatedFiles,
     check_bundle,
     compose_module,
     module_front,
@@ -46,7 +45,7 @@ from course.content import (
     write_dir,
 )
 from course.extensions import db
-from course.media.services import captions_cues, locate, read_media, upload_dir
+from course.media.services import captions_cues, locate, read_media
 
 
 @dataclass
@@ -85,37 +84,8 @@ def import_bundle(bundle: CourseBundle, *, actor=None) -> ImportReport:
             else:
                 write(source, actor=actor, publish=True)
                 report.published.append(source.filename)
-    _import_translations(bundle, report, actor=actor)
+    import_translations(bundle, report, actor=actor)
     return report
-
-
-def _import_translations(bundle: CourseBundle, report: ImportReport, *, actor) -> None:
-    """Store each translated file not yet stored for its English file's text."""
-    english = {
-        "course": {"course": bundle.course.content_hash},
-        "module": {m.slug: m.content_hash for m in bundle.modules},
-        "quiz": {slug: q.content_hash for slug, q in bundle.quizzes.items()},
-        "scenario": {slug: s.content_hash for slug, s in bundle.scenarios.items()},
-        "drills": {slug: d.content_hash for slug, d in bundle.drills.items()},
-    }
-    for language, files in bundle.translations.items():
-        sources = {
-            "course": {"course": files.course} if files.course else {},
-            "module": files.modules,
-            "quiz": files.quizzes,
-            "scenario": files.scenarios,
-            "drills": files.drills,
-        }
-        for kind, by_slug in sources.items():
-            for slug, source in by_slug.items():
-                english_hash = english[kind].get(slug)
-                if english_hash is None:
-                    continue  # the check reports a translation without its English file
-                if stored_translation(kind, slug, language, english_hash, source.content_hash):
-                    report.unchanged.append(source.filename)
-                else:
-                    write_translation(kind, source, english_hash, language, actor=actor)
-                    report.published.append(source.filename)
 
 
 def _published_hashes(owner, revision) -> dict[str, str]:
@@ -159,69 +129,14 @@ def published_bundle() -> CourseBundle:
     ordered = tuple(sorted(modules, key=lambda m: (m.order, m.filename)))
     scenarios = _published_sources(Scenario, ScenarioRevision, "scenarios", parse_scenario)
     drills = _published_sources(DrillSet, DrillSetRevision, "drills", parse_drills)
-    english = {
-        "course": {"course": (course.content_hash, "modules/{}/course.yaml")},
-        "module": {
-            m.slug: (m.content_hash, f"modules/{{}}/{PurePosixPath(m.filename).name}")
-            for m in ordered
-        },
-        "quiz": {
-            slug: (q.content_hash, f"quizzes/{{}}/{slug}.yaml") for slug, q in quizzes.items()
-        },
-        "scenario": {
-            slug: (x.content_hash, f"scenarios/{{}}/{slug}.yaml") for slug, x in scenarios.items()
-        },
-        "drills": {
-            slug: (x.content_hash, f"drills/{{}}/{slug}.yaml") for slug, x in drills.items()
-        },
-    }
     return CourseBundle(
         parse_course(course.source),
         ordered,
         dict(sorted(quizzes.items())),
         scenarios,
         drills,
-        _published_translations(english),
+        published_translations(course.content_hash, ordered, quizzes, scenarios, drills),
     )
-
-
-_PARSERS = {
-    "course": parse_course,
-    "module": parse_module,
-    "quiz": parse_quiz,
-    "scenario": parse_scenario,
-    "drills": parse_drills,
-}
-
-
-def _published_translations(
-    english: dict[str, dict[str, tuple[str, str]]],
-) -> dict[str, TranslatedFiles]:
-    """The newest translation of each published English text, parsed, by language."""
-    newest: dict[tuple[str, str, str], Translation] = {}
-    hashes = {content_hash for by_slug in english.values() for content_hash, _ in by_slug.values()}
-    rows = db.session.scalars(
-        db.select(Translation).where(Translation.english_hash.in_(hashes)).order_by(Translation.id)
-    )
-    for row in rows:
-        expected = english.get(row.kind, {}).get(row.slug)
-        if expected is not None and expected[0] == row.english_hash:
-            newest[(row.language, row.kind, row.slug)] = row
-    found: dict[str, dict[str, dict]] = {}
-    for (language, kind, slug), row in sorted(newest.items()):
-        name = english[kind][slug][1].format(language)
-        found.setdefault(language, {}).setdefault(kind, {})[slug] = _PARSERS[kind](row.source, name)
-    return {
-        language: TranslatedFiles(
-            language,
-            kinds.get("course", {}).get("course"),
-            kinds.get("module", {}),
-            kinds.get("quiz", {}),
-            kinds.get("scenario", {}),
-            kinds.get("drills", {}),
-        )
-        for language, kinds in found.items()
-    }
 
 
 def _published_sources(owner, revision, folder: str, parse) -> dict:
@@ -231,38 +146,6 @@ def _published_sources(owner, revision, folder: str, parse) -> dict:
         )
     )
     return {slug: parse(source, f"{folder}/{slug}.yaml") for slug, source in sorted(rows.all())}
-
-
-def media_paths(bundle: CourseBundle) -> set[str]:
-    """Every local ``media/...`` file the course uses (videos, clips and captions)."""
-    paths = set()
-    for module in bundle.modules:
-        for video in module.videos:
-            paths.update(
-                p for p in (video.ref if video.kind == "file" else None, video.captions) if p
-            )
-    for scenario in bundle.scenarios.values():
-        paths.update(p for step in scenario.steps if step.clip for p in step.clip.media)
-    for drills in bundle.drills.values():
-        paths.update(p for item in drills.items if item.clip for p in item.clip.media)
-    return paths
-
-
-def copy_media_in(bundle: CourseBundle, root: Path) -> list[str]:
-    """Bring the media beside an imported course (root/static/media) into the media store."""
-    copied = []
-    for path in sorted(media_paths(bundle)):
-        source = root / "static" / path
-        if not source.is_file():
-            continue
-        current = locate(path.removeprefix("media/"))
-        if current is not None and current.read_bytes() == source.read_bytes():
-            continue
-        target = upload_dir() / path.removeprefix("media/")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        copied.append(path)
-    return copied
 
 
 def export_dir(root: Path) -> CourseBundle:
