@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeDecorator
 
 from course.extensions import db
@@ -36,13 +37,16 @@ def insert_ignoring_conflicts(
     """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL alike. Without
     ``values``, the rows go as execute() parameters: one multi-row INSERT, compiled once
     whatever the number of rows."""
-    from sqlalchemy import inspect
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = db.session.get_bind(mapper=inspect(model)).dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model) if values is None else insert(model).values(values)
+    statement = dialect_insert(model)
+    statement = statement if values is None else statement.values(values)
     return statement.on_conflict_do_nothing(index_elements=conflict)
+
+
+def dialect_insert(model):
+    """The session's own dialect's INSERT for ``model``: SQLite's and PostgreSQL's both
+    offer ``on_conflict_do_nothing`` and ``on_conflict_do_update`` (an upsert)."""
+    dialect = db.session.get_bind(mapper=inspect(model)).dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def read_rows(statement, params: dict | None = None):

@@ -193,10 +193,14 @@ def evaluate(user, revision, progress: ModuleProgress) -> bool:
     return evaluate_checklist(user, revision, progress).complete
 
 
-def evaluate_checklist(user, revision, progress: ModuleProgress) -> Checklist:
+def evaluate_checklist(
+    user, revision, progress: ModuleProgress, videos: dict[str, VideoProgress] | None = None
+) -> Checklist:
     """``evaluate``, returning the revision's checklist afterwards (what its page shows),
-    measured whether or not the module was complete already."""
-    videos = videos_of(user.id, revision.id)
+    measured whether or not the module was complete already. ``videos``: the user's rows
+    of the revision's videos when the caller holds them already (as ``videos_of`` gives)."""
+    if videos is None:
+        videos = videos_of(user.id, revision.id)
     state = checklist(revision, progress, videos, standings_for(user.id, [revision]))
     if state.complete or not all(item.done for item in state.items):
         return state

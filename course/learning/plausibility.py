@@ -82,6 +82,21 @@ def lock_clock(user_id: int, now: datetime) -> LearnerClock:
     return db.session.scalar(found)
 
 
+#: The clock's fields that crediting moves.
+_CLOCK_FIELDS = ("active_until", "video_until", "transcript_until", "last_seen_at")
+
+
+def clock_state(clock: LearnerClock) -> tuple[datetime, ...]:
+    """The clock as it stands, for ``restore_clock``."""
+    return tuple(getattr(clock, name) for name in _CLOCK_FIELDS)
+
+
+def restore_clock(clock: LearnerClock, state: tuple[datetime, ...]) -> None:
+    """Put the clock back as ``clock_state`` found it (to credit a batch again)."""
+    for name, value in zip(_CLOCK_FIELDS, state, strict=True):
+        setattr(clock, name, value)
+
+
 def _start(until: datetime, clock: LearnerClock, now: datetime) -> datetime:
     if now - clock.last_seen_at > NEW_VISIT:
         return max(until, now - FIRST_WINDOW)

@@ -13,18 +13,24 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, select, text, update
 
 from course import clock
 from course.catalog import published_course
 from course.catalog.models import Module, ModuleRevision
-from course.dbtypes import insert_ignoring_conflicts
+from course.dbtypes import dialect_insert, insert_ignoring_conflicts
 from course.extensions import db
 from course.learning.completion import Checklist, evaluate_checklist
 from course.learning.events import Batch
 from course.learning.intervals import covered, merge
 from course.learning.models import ModuleProgress, ProgressEvent, VideoDuration, VideoProgress
-from course.learning.plausibility import credit, lock_clock, record_cuts
+from course.learning.plausibility import (
+    clock_state,
+    credit,
+    lock_clock,
+    record_cuts,
+    restore_clock,
+)
 
 #: The event types that change what a video row measures.
 VIDEO_MEASURES = ("played", "transcript")
@@ -62,11 +68,6 @@ def published_videos(slug: str, revision_id: int) -> set[str] | None:
     return None if revision is None else {v["key"] for v in revision.videos}
 
 
-# Built once: every batch runs them.
-_KNOWN = select(ProgressEvent.client_id).where(
-    ProgressEvent.user_id == bindparam("user_id"),
-    ProgressEvent.client_id.in_(bindparam("ids", expanding=True)),
-)
 _EVENT_COLUMNS = (
     "user_id",
     "client_id",
@@ -131,54 +132,109 @@ def _insert_events(rows: list[dict]) -> set[str]:
 
 def record_batch(user, batch: Batch) -> Recorded:
     """Store a validated batch once, credit what the server can vouch for, then bring
-    progress and completion up to date."""
+    progress and completion up to date.
+
+    The batch is credited as if every event were new and stored in one statement; only
+    when that statement skipped some (a page resending what had reached the server) is
+    the clock put back and the events stored now credited again: so the usual batch
+    costs no look-up of the ids first."""
     current = _current(batch.module, batch.revision)
     revision = current or db.session.get(ModuleRevision, batch.revision)
     now = clock.now_utc()
     learner = lock_clock(user.id, now)  # first: a learner's batches are credited in turn
-    ids = [e.client_id for e in batch.events]
-    known = set(db.session.connection().execute(_KNOWN, {"user_id": user.id, "ids": ids}).scalars())
-    new = [e for e in batch.events if e.client_id not in known]
-    credits = credit(learner, new, now)
-    rows = [
-        {
-            "user_id": user.id,
-            "client_id": e.client_id,
-            "module_revision_id": revision.id,
-            "type": e.type,
-            "video_key": e.video_key,
-            "seconds": e.seconds,
-            "credited_seconds": credits.seconds.get(e.client_id),
-            "position_from": e.position_from,
-            "position_to": e.position_to,
-            "credited_to": credits.ends.get(e.client_id),
-            "duration": e.duration,
-            "occurred_at": e.occurred_at,
-            "received_at": now,
-            "language": batch.language,
-        }
-        for e in new
-    ]
-    stored = _insert_events(rows) if rows else set()
-    record_cuts(user.id, revision.id, credits, now)
-    progress = lock_module_progress(user.id, revision.module_id)
-    if stored:
-        added = [e for e in new if e.client_id in stored]
-        progress.last_activity_at = now
-        active = sum(credits.seconds[e.client_id] for e in added if e.type == "active")
-        if active:
-            progress.active_seconds = (progress.active_seconds or 0.0) + active
-        by_video = defaultdict(list)
-        for event in added:
-            if event.type in VIDEO_MEASURES:
-                by_video[event.video_key].append(event)
-        for key in sorted(by_video):
-            _update_video(user.id, revision, key, by_video[key], credits, now)
-    db.session.flush()
-    state = evaluate_checklist(user, revision, progress)
-    return Recorded(
-        len(stored), len(batch.events) - len(stored), state.complete, state if current else None
+    before = clock_state(learner)
+    credits = credit(learner, batch.events, now)
+    stored = _insert_events(
+        [_row(user.id, revision.id, e, credits, batch.language, now) for e in batch.events]
     )
+    added = [e for e in batch.events if e.client_id in stored]
+    if len(added) < len(batch.events):
+        restore_clock(learner, before)
+        credits = credit(learner, added, now)
+        _credit_again(user.id, added, credits)
+    record_cuts(user.id, revision.id, credits, now)
+    active = sum(credits.seconds[e.client_id] for e in added if e.type == "active")
+    progress = _bring_progress(user.id, revision.module_id, now, active, touched=bool(added))
+    by_video = defaultdict(list)
+    for event in added:
+        if event.type in VIDEO_MEASURES:
+            by_video[event.video_key].append(event)
+    videos = _lock_videos(user.id, revision, sorted(by_video), now)
+    for key in sorted(by_video):
+        _update_video(videos[key], revision, by_video[key], credits, now)
+    db.session.flush()
+    state = evaluate_checklist(user, revision, progress, videos)
+    return Recorded(
+        len(added), len(batch.events) - len(added), state.complete, state if current else None
+    )
+
+
+def _row(user_id: int, revision_id: int, e, credits, language: str, now) -> dict:
+    return {
+        "user_id": user_id,
+        "client_id": e.client_id,
+        "module_revision_id": revision_id,
+        "type": e.type,
+        "video_key": e.video_key,
+        "seconds": e.seconds,
+        "credited_seconds": credits.seconds.get(e.client_id),
+        "position_from": e.position_from,
+        "position_to": e.position_to,
+        "credited_to": credits.ends.get(e.client_id),
+        "duration": e.duration,
+        "occurred_at": e.occurred_at,
+        "received_at": now,
+        "language": language,
+    }
+
+
+_CREDIT_AGAIN = (
+    update(ProgressEvent)
+    .where(
+        ProgressEvent.user_id == bindparam("u"),
+        ProgressEvent.client_id == bindparam("c"),
+    )
+    .values(credited_seconds=bindparam("s"), credited_to=bindparam("t"))
+)
+
+
+def _credit_again(user_id: int, added, credits) -> None:
+    """Write the credits of a batch's newly stored events, credited again without the
+    events the server had already."""
+    if added:
+        db.session.connection().execute(
+            _CREDIT_AGAIN,
+            [
+                {
+                    "u": user_id,
+                    "c": e.client_id,
+                    "s": credits.seconds.get(e.client_id),
+                    "t": credits.ends.get(e.client_id),
+                }
+                for e in added
+            ],
+        )
+
+
+def _bring_progress(
+    user_id: int, module_id: int, now, active: float, *, touched: bool
+) -> ModuleProgress:
+    """The learner's progress row for the module with the batch's active seconds added,
+    made if needed: one upsert, which also locks the row."""
+    statement = dialect_insert(ModuleProgress).values(
+        user_id=user_id,
+        module_id=module_id,
+        started_at=now,
+        last_activity_at=now,
+        active_seconds=active,
+    )
+    changes = {"active_seconds": ModuleProgress.active_seconds + statement.excluded.active_seconds}
+    if touched:
+        changes["last_activity_at"] = statement.excluded.last_activity_at
+    statement = statement.on_conflict_do_update(
+        index_elements=["user_id", "module_id"], set_=changes
+    ).returning(ModuleProgress)
+    return db.session.scalars(statement, execution_options={"populate_existing": True}).one()
 
 
 def lock_module_progress(user_id: int, module_id: int) -> ModuleProgress:
@@ -207,46 +263,48 @@ def lock_module_progress(user_id: int, module_id: int) -> ModuleProgress:
     return db.session.scalar(found)
 
 
-def _lock_video(user_id: int, revision_id: int, key: str, now) -> VideoProgress:
+def _lock_videos(user_id: int, revision, keys: list[str], now) -> dict[str, VideoProgress]:
+    """The learner's rows for every video of the revision, locked, by key; a row is made
+    for each of ``keys`` that has none yet. A revision without videos costs nothing."""
+    if not revision.videos:
+        return {}
     found = (
         select(VideoProgress)
-        .where(
-            VideoProgress.user_id == user_id,
-            VideoProgress.module_revision_id == revision_id,
-            VideoProgress.video_key == key,
-        )
+        .where(VideoProgress.user_id == user_id, VideoProgress.module_revision_id == revision.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    video = db.session.scalar(found)
-    if video is not None:
-        return video
-    db.session.execute(
-        insert_ignoring_conflicts(
-            VideoProgress,
-            conflict=["user_id", "module_revision_id", "video_key"],
-            values={
-                "user_id": user_id,
-                "module_revision_id": revision_id,
-                "video_key": key,
-                "intervals": [],
-                "watched_seconds": 0.0,
-                "duration": 0.0,
-                "transcript_seconds": 0.0,
-                "updated_at": now,
-            },
+    rows = {row.video_key: row for row in db.session.scalars(found)}
+    if missing := [key for key in keys if key not in rows]:
+        db.session.execute(
+            insert_ignoring_conflicts(
+                VideoProgress,
+                conflict=["user_id", "module_revision_id", "video_key"],
+                values=[
+                    {
+                        "user_id": user_id,
+                        "module_revision_id": revision.id,
+                        "video_key": key,
+                        "intervals": [],
+                        "watched_seconds": 0.0,
+                        "duration": 0.0,
+                        "transcript_seconds": 0.0,
+                        "updated_at": now,
+                    }
+                    for key in missing
+                ],
+            )
         )
-    )
-    return db.session.scalar(found)
+        rows = {row.video_key: row for row in db.session.scalars(found)}
+    return rows
 
 
-def _update_video(user_id: int, revision, key: str, events, credits, now) -> None:
+def _update_video(video: VideoProgress, revision, events, credits, now) -> None:
     """Add a batch's newly stored segments and transcript time to a video's row.
 
     The row holds the merged union of every credited segment so far, so merging the new
     segments into it gives the union of all of them (merging is a union with small gaps
     closed, the same whichever order the parts come in)."""
-    video = _lock_video(user_id, revision.id, key, now)
     segments = [
         (e.position_from, credits.ends[e.client_id], e.duration)
         for e in events
@@ -254,7 +312,7 @@ def _update_video(user_id: int, revision, key: str, events, credits, now) -> Non
     ]
     read = sum(credits.seconds[e.client_id] for e in events if e.type == "transcript")
     reported = next((d for _, _, d in segments if d), 0.0) or video.duration or 0.0
-    duration = known_duration(revision, key, reported, now)
+    duration = known_duration(revision, video.video_key, reported, now)
     intervals = [tuple(i) for i in video.intervals or ()]
     video.intervals = merge([*intervals, *((s, e) for s, e, _ in segments if e > s)])
     video.duration = duration
