@@ -10,6 +10,7 @@ from sqlalchemy import or_
 
 from course.admin import services
 from course.admin.forms import ARM_LABELS, AccountForm, InviteForm, UserFilterForm
+from course.auth import invitations as invites
 from course.auth import services as accounts
 from course.auth.models import Invitation, User
 from course.errors import DomainError
@@ -82,7 +83,7 @@ def invitations():
     new_link = None
     if form.validate_on_submit():
         try:
-            invitation, token = accounts.invite(
+            invitation, token = invites.invite(
                 current_user,
                 form.email.data,
                 form.role.data,
@@ -118,7 +119,7 @@ def revoke_invitation(invitation_id: int):
     """Withdraw a pending invitation."""
     invitation = db.get_or_404(Invitation, invitation_id)
     try:
-        accounts.revoke_invitation(current_user, invitation)
+        invites.revoke_invitation(current_user, invitation)
     except accounts.AuthError as exc:
         flash(str(exc), "error")
     else:

@@ -1,4 +1,5 @@
-"""Account rules: creating users, signing in, invitations and password resets.
+"""Account rules: creating users, signing in and password resets (invitations are in
+course/auth/invitations.py).
 
 Services flush but never commit; the view or CLI command that calls them commits.
 """
@@ -19,26 +20,17 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from course import clock
 from course.audit.services import record
 from course.auth import sessions
-from course.auth.models import ARMS, Invitation, PasswordReset, User
+from course.auth.models import ARMS, PasswordReset, User
 from course.errors import DomainError
 from course.extensions import db
 from course.mail import queue_mail
 from course.roles import ROLES
-from course.web.dates import format_moment
-from course.web.i18n import DEFAULT as DEFAULT_LOCALE
 from course.web.i18n import LOCALES
 from course.web.links import external_url
 
 MIN_PASSWORD = 12
 #: Crockford base32 without look-alikes, so study IDs survive being read aloud.
 _STUDY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-#: An invitation's state as a refusal names it.
-INVITATION_STATUSES = {
-    "pending": _l("pending"),
-    "used": _l("used"),
-    "revoked": _l("revoked"),
-    "expired": _l("expired"),
-}
 
 
 class AuthError(DomainError):
@@ -109,7 +101,7 @@ def check_password(password: str) -> None:
         raise AuthError(_("Use a password of at least %(num)d characters.", num=MIN_PASSWORD))
 
 
-def _check_role_arm(role: str, arm: str | None) -> str | None:
+def check_role_arm(role: str, arm: str | None) -> str | None:
     if role not in ROLES:
         raise AuthError(
             _("Unknown role %(role)r; choose one of %(roles)s.", role=role, roles=", ".join(ROLES))
@@ -157,7 +149,7 @@ def create_user(
     email = check_email(email)
     if find_user(email):
         raise AuthError(_("An account for %(email)s already exists.", email=email))
-    arm = _check_role_arm(role, arm)
+    arm = check_role_arm(role, arm)
     check_password(password)
     user = User(
         email=email,
@@ -203,7 +195,7 @@ def change_account(
     therapist stays a therapist (a participant's record is never turned into a staff
     account, nor the other way round): such a person gets a second account.
     """
-    _check_role_arm(role, None)
+    check_role_arm(role, None)
     if user.id == actor.id and (role != user.role or not active):
         raise AuthError(_("You cannot change your own role or deactivate yourself."))
     if role != user.role and "therapist" in (role, user.role):
@@ -225,108 +217,6 @@ def change_account(
             changes.append(field)
     db.session.flush()
     return changes
-
-
-def invite(
-    actor: User, email: str, role: str, arm: str | None, locale: str = DEFAULT_LOCALE
-) -> tuple[Invitation, str]:
-    """Create an invitation and e-mail its link, in ``locale`` (the inviter's choice for
-    someone who has no account yet; English unless told); returns it with the one-time
-    token."""
-    if locale not in LOCALES:
-        raise AuthError(_("Choose English or French."))
-    email = check_email(email)
-    if find_user(email):
-        raise AuthError(_("%(email)s already has an account.", email=email))
-    arm = _check_role_arm(role, arm)
-    token = secrets.token_urlsafe(32)
-    now = clock.now_utc()
-    invitation = Invitation(
-        token_hash=hash_token(token),
-        email=email,
-        role=role,
-        arm=arm,
-        created_by_id=actor.id,
-        created_at=now,
-        expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]),
-    )
-    db.session.add(invitation)
-    db.session.flush()
-    record("admin.invited", actor=actor, target=f"invitation:{invitation.id}", role=role, arm=arm)
-    link = external_url("auth.register", token=token)
-    expires = format_moment(invitation.expires_at, "UTC", locale)
-    queue_mail(
-        email,
-        _l("Your invitation to the Alliance Training Platform"),
-        "invitation",
-        locale=locale,
-        link=link,
-        role=role,
-        expires=expires,
-    )
-    return invitation, token
-
-
-def open_invitation(token: str) -> Invitation:
-    """The pending invitation behind a token, or an AuthError saying why it cannot be used."""
-    invitation = db.session.scalar(
-        db.select(Invitation).where(Invitation.token_hash == hash_token(token))
-    )
-    if invitation is None:
-        raise LinkProblem(_("This invitation link is not valid. Check the link in your e-mail."))
-    messages = {
-        "used": _("This invitation was already used. Sign in instead."),
-        "revoked": _("This invitation was withdrawn. Ask the study team for a new one."),
-        "expired": _("This invitation has expired. Ask the study team for a new one."),
-    }
-    if invitation.status in messages:
-        raise LinkProblem(messages[invitation.status])
-    return invitation
-
-
-def register(
-    token: str,
-    *,
-    name: str,
-    password: str,
-    timezone: str,
-    profession: str | None = None,
-    region: str | None = None,
-    locale: str | None = None,
-) -> User:
-    """Create the account an invitation allows, and use the invitation up. ``locale`` is
-    the language the person registered in: kept on the account, so their e-mail is
-    written in it too."""
-    invitation = open_invitation(token)
-    user = create_user(
-        invitation.email,
-        role=invitation.role,
-        password=password,
-        name=name,
-        arm=invitation.arm,
-        timezone=timezone,
-        profession=profession,
-        region=region,
-    )
-    if locale in LOCALES:
-        user.locale = locale
-    invitation.used_at = clock.now_utc()
-    invitation.user_id = user.id
-    db.session.flush()
-    return user
-
-
-def revoke_invitation(actor: User, invitation: Invitation) -> None:
-    """Withdraw a pending invitation."""
-    if invitation.status != "pending":
-        raise AuthError(
-            _(
-                "This invitation is %(status)s; only pending ones can be revoked.",
-                status=INVITATION_STATUSES.get(invitation.status, invitation.status),
-            )
-        )
-    invitation.revoked_at = clock.now_utc()
-    record("admin.invitation_revoked", actor=actor, target=f"invitation:{invitation.id}")
 
 
 def request_reset(email: str) -> None:

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 
-from course.auth import services, sessions
+from course.auth import invitations, services, sessions
 from course.auth.forms import ChangePasswordForm, ForgotForm, LoginForm, RegisterForm, ResetForm
 from course.auth.models import User
 from course.extensions import db, limiter, login_manager
@@ -183,11 +183,11 @@ def language():
 @public
 def register(token: str):
     """Create an account from an invitation link."""
-    invitation = services.open_invitation(token)
+    invitation = invitations.open_invitation(token)
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register(
+            user = invitations.register(
                 token,
                 name=form.name.data,
                 password=form.password.data,

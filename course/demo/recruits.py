@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from random import Random
 
 from course import clock
-from course.auth.services import create_user, invite, register
+from course.auth.invitations import invite, register
+from course.auth.services import create_user
 from course.demo.marker import DEMO_DOMAIN, DEMO_REGION
 from course.research import consent
 from course.research.allocation import randomize_pending
