@@ -162,7 +162,7 @@ def test_load_do_labels_every_loaded_file_from_the_declarations(seeded, export_z
 
 
 def test_the_redcap_declaration_follows_the_dictionary(seeded, app):
-    from course.research.export.redcap import Field
+    from course.research.export.redcap_fields import Field
 
     table = redcap_table([
         Field("record_id", "participant", "text", "Study ID"),

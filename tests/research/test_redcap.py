@@ -1,6 +1,6 @@
 """data_dictionary.csv and redcap_import.csv checked against each other with REDCap's rules.
 
-The rules are written out here, independently of course/research/export/redcap.py, from the
+The rules are written out here, independently of course/research/export/redcap*.py, from the
 REDCap conventions in the content brief.
 """
 
@@ -13,7 +13,7 @@ import re
 import pytest
 import yaml
 
-from course.research.export.redcap import criterion_variables
+from course.research.export.redcap_fields import criterion_variables
 
 COLUMNS = [
     "Variable / Field Name",

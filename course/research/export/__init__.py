@@ -39,7 +39,8 @@ from course.research.export.learning import (
 from course.research.export.people import consort_csv, participants_csv
 from course.research.export.practice import drill_responses, practice_content, scenario_choices
 from course.research.export.quizzes import quiz_attempts, quiz_responses
-from course.research.export.redcap import data_dictionary, redcap_import
+from course.research.export.redcap import redcap_import
+from course.research.export.redcap_fields import data_dictionary
 from course.research.export.scripts import load_do, load_r
 from course.research.export.sink import DirSink, Sink, ZipSink
 from course.research.export.surveys import survey_responses

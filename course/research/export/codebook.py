@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from course.research.export.context import ExportContext, number, write_csv
-from course.research.export.redcap import ARM_CODES, PLATFORM_FORMS, Field, fields, forms
+from course.research.export.redcap_fields import ARM_CODES, PLATFORM_FORMS, Field, fields, forms
 from course.research.export.schema import FLAG, MISSING_REASONS, Column, Missing, Table
 from course.research.export.tables import REGISTRY
 
