@@ -26,6 +26,7 @@ from course.demo.cli import demo as demo_cli
 from course.demo.cli import seed_and_report
 from course.extensions import db
 from course.learning.nudges import send_nudges
+from course.learning.rebuild import REBUILD_CHUNK, rebuild_progress
 from course.media.services import file_duration, read_media, video_duration
 from course.notices import services as notices
 from course.research.cli import research as research_cli
@@ -262,6 +263,42 @@ def learning_nudge_command():
     sent = send_nudges()
     db.session.commit()
     click.echo(f"Course reminders: {sent} queued.")
+
+
+@learning_cli.command("rebuild-progress")
+@click.option("--check", is_flag=True, help="Only compare; change nothing; exit 1 on drift.")
+@click.option(
+    "--chunk",
+    type=click.IntRange(min=1),
+    default=REBUILD_CHUNK,
+    show_default=True,
+    help="Learners per chunk.",
+)
+def learning_rebuild_command(check, chunk):
+    """Recompute the kept progress (active time, videos watched, transcripts read) from
+    the raw event log; safe to repeat. With --check, report what differs."""
+    try:
+        found = rebuild_progress(write=not check, chunk=chunk, progress=click.echo)
+        if check:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    for line in [*found.differed, *found.missing][:20]:
+        click.echo(f"  {line}")
+    drift = len(found.differed) + len(found.missing)
+    if drift > 20:
+        click.echo(f"  ... and {drift - 20} more")
+    verb = "differ from the log" if check else "were brought into line with the log"
+    click.echo(
+        f"Compared {found.learners} learners: {found.modules} module rows and "
+        f"{found.videos} video rows; {len(found.differed)} {verb}, "
+        f"{len(found.missing)} {'are missing' if check else 'were missing and made'}."
+    )
+    if check and drift:
+        sys.exit(1)
 
 
 def register(app: Flask) -> None:
