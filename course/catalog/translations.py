@@ -20,7 +20,17 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course import clock
@@ -92,6 +102,19 @@ def stored_translation(
             Translation.content_hash == content_hash,
         )
     )
+
+
+def translation_states(kind: str, slug: str, english_hash: str) -> dict[str, bool]:
+    """Each language with a stored translation of ``slug``, and whether one of them was
+    written for ``english_hash`` (the English text in force), so that it is shown."""
+    shown = func.max(case((Translation.english_hash == english_hash, 1), else_=0))
+    rows = db.session.execute(
+        select(Translation.language, shown)
+        .where(Translation.kind == kind, Translation.slug == slug)
+        .group_by(Translation.language)
+        .order_by(Translation.language)
+    )
+    return {language: bool(current) for language, current in rows}
 
 
 class Localized:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from babel import Locale
 from flask import Flask, g, has_request_context, request
 from flask_babel import Domain, force_locale, get_locale
 from flask_login import current_user
@@ -103,6 +104,12 @@ def writing_to(person_or_locale) -> Iterator[str]:
         locale = locale_of(person_or_locale)
     with force_locale(locale):
         yield locale
+
+
+def language_name(language: str) -> str:
+    """A content language's name in the page's language (``fr`` -> French, français)."""
+    name = Locale.parse(locale_for(language)).get_language_name(str(get_locale() or DEFAULT))
+    return name[:1].upper() + name[1:]
 
 
 def html_lang() -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from course.authoring.services import publish_module
 from course.catalog import Translation, published_course
 from course.catalog.models import Module
 from course.extensions import db
@@ -128,3 +129,26 @@ def test_a_french_reader_searches_the_french_text(client, make_user, login, fren
     client.set_cookie("lang", "en")
     english = client.get("/search/?q=tensions+repaired").get_data(as_text=True)
     assert "Why it matters" in english and "Pourquoi" not in english
+
+
+def test_the_module_editor_says_whether_the_french_text_is_shown(
+    app, client, make_user, login, french_course
+):
+    """A trainer publishing an English change is told it hides the French version."""
+    trainer = make_user("trainer")
+    login(trainer)
+    page = client.get("/authoring/modules/intro/edit", headers=EN).get_data(as_text=True)
+    assert "French: readers in this language see a translation of the published text" in page
+    assert "written for an earlier text" not in page
+    second = client.get("/authoring/modules/next/edit", headers=EN).get_data(as_text=True)
+    assert "French:" not in second  # never translated: nothing to say
+    english = (french_course / "modules" / "01-intro.md").read_text(encoding="utf-8")
+    with app.app_context():
+        publish_module(
+            english + "\nA new closing line.\n",
+            actor=db.session.get(type(trainer), trainer.id),
+            slug="intro",
+        )
+        db.session.commit()
+    page = client.get("/authoring/modules/intro/edit", headers=FR).get_data(as_text=True)
+    assert "Français : la traduction enregistrée a été écrite pour un texte antérieur" in page
