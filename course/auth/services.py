@@ -25,6 +25,7 @@ from course.errors import DomainError
 from course.extensions import db
 from course.mail import queue_mail
 from course.roles import ROLES
+from course.web.i18n import DEFAULT as DEFAULT_LOCALE
 from course.web.i18n import LOCALES
 from course.web.links import external_url
 
@@ -283,6 +284,16 @@ def change_password(user: User, current: str, new: str) -> int:
 def record_signed_out_everywhere(user: User, ended: int) -> None:
     """Audit-log "sign out everywhere"."""
     record("auth.signed_out_everywhere", actor=user, target=f"user:{user.id}", sessions=ended)
+
+
+def adopt_locale(user: User, locale: str) -> None:
+    """An account that never chose a language takes the one it signs in with when that
+    is not English, so its e-mail is written in the language its owner reads the site in
+    (flushes). English needs no keeping: it is what an account without a choice gets by
+    e-mail, and its pages go on following the browser."""
+    if user.locale is None and locale in LOCALES and locale != DEFAULT_LOCALE:
+        user.locale = locale
+        db.session.flush()
 
 
 def set_locale(user: User, locale: str) -> None:

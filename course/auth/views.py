@@ -26,7 +26,7 @@ from course.auth.models import User
 from course.extensions import db, limiter, login_manager
 from course.web.access import public, signed_in
 from course.web.errors import show_refusal
-from course.web.i18n import COOKIE, LOCALES
+from course.web.i18n import COOKIE, LOCALES, choose_locale
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -90,6 +90,8 @@ def login():
     refused = None
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            services.adopt_locale(user, choose_locale())
         db.session.commit()
         if user is not None:
             _sign_in(user, remember=form.remember.data)

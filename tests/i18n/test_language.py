@@ -6,6 +6,7 @@ import pytest
 
 from course.auth.models import User
 from course.extensions import db
+from tests.conftest import PASSWORD
 
 
 def _lang(page: str) -> str:
@@ -58,6 +59,30 @@ def test_a_signed_in_person_s_choice_is_kept_on_the_account(app, client, make_us
     login(user, on=other)
     page = other.get("/notices/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert _lang(page) == "fr-CA" and "Se déconnecter" in page and "(équipe de formation)" in page
+
+
+def test_an_account_without_a_choice_takes_the_language_it_signs_in_with(
+    app, client, csrf, make_user
+):
+    """So its e-mail is in French when its owner reads the site in French; a choice made
+    is kept, and English (what e-mail to an account without a choice is in) is not."""
+    user, chosen, english = (make_user("therapist") for _ in range(3))
+    with app.app_context():
+        db.session.get(User, chosen.id).locale = "en"
+        db.session.commit()
+    french = {"Accept-Language": "fr-CA,fr;q=0.9"}
+    for person, headers in ((user, french), (chosen, french), (english, {})):
+        browser = app.test_client()
+        browser.get("/auth/login", headers=headers)
+        browser.post(
+            "/auth/login",
+            data={"email": person.email, "password": PASSWORD, "csrf_token": csrf(browser)},
+            headers=headers,
+        )
+    with app.app_context():
+        assert db.session.get(User, user.id).locale == "fr_CA"
+        assert db.session.get(User, chosen.id).locale == "en"
+        assert db.session.get(User, english.id).locale is None
 
 
 def test_an_unknown_language_or_a_foreign_next_is_refused_quietly(client, csrf):
