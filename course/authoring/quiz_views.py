@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from course.authoring import services
 from course.authoring.forms import QuizForm, change_questions, quiz_fields, quiz_payload
+from course.authoring.translations import translation_notes
 from course.authoring.views import EDITORS, bp, module_or_404
 from course.catalog.models import Quiz
 from course.content import ContentError, ContentErrors, compose_quiz
@@ -108,14 +109,14 @@ def _page(
     opened = {*opened, *flagged, *([0] if len(form.questions) == 1 else [])}
     latest = services.latest_quiz_revision(context["slug"])
     state = None if latest is None else {"number": latest.number, "status": latest.status}
-    published = db.session.scalar(
-        select(Quiz.published_revision_id).where(Quiz.slug == context["slug"])
-    )
+    quiz = db.session.scalar(select(Quiz).where(Quiz.slug == context["slug"]))
+    published = quiz.published if quiz else None
     return render_template(
         "authoring/quiz.html",
         form=form,
         state=state,
         quiz_published=published is not None,
+        translations=translation_notes("quiz", context["slug"], published),
         problems=problems or {},
         summary=summary or [],
         opened=opened,

@@ -1,4 +1,5 @@
-"""Course files in other languages: storing them at import, reading them back for export.
+"""Course files in other languages: storing them at import, reading them back for export,
+and telling an editor whether readers of each language see a translation.
 
 A translation is stored for the English text it was checked against
 (``course.catalog.translations``); export writes the newest one of each published English
@@ -10,7 +11,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from course.authoring.revisions import write_translation
-from course.catalog.translations import Translation, stored_translation
+from course.catalog.translations import Translation, stored_translation, translation_states
 from course.content import (
     CourseBundle,
     DrillSetSource,
@@ -25,6 +26,7 @@ from course.content import (
     parse_scenario,
 )
 from course.extensions import db
+from course.web.i18n import language_name
 
 
 def import_translations(bundle: CourseBundle, report, *, actor) -> None:
@@ -117,3 +119,13 @@ def published_translations(
         )
         for language, kinds in found.items()
     }
+
+
+def translation_notes(kind: str, slug: str, published) -> list[tuple[str, bool]]:
+    """(language name, shown) for each language with a stored translation of ``slug``:
+    shown when one was written for the ``published`` revision's text (nothing when
+    nothing is published)."""
+    if published is None:
+        return []
+    states = translation_states(kind, slug, published.content_hash)
+    return [(language_name(code), shown) for code, shown in states.items()]

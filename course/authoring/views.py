@@ -14,14 +14,13 @@ from markupsafe import Markup
 
 from course.authoring import overview, services
 from course.authoring.forms import ModuleForm, module_fields
+from course.authoring.translations import translation_notes
 from course.catalog.models import Module
-from course.catalog.translations import translation_states
 from course.content import ContentError, ContentErrors, compose_module, parse_module
 from course.content.errors import steps
 from course.content.modules import default_slug, split_front_matter
 from course.extensions import db
 from course.web.access import roles
-from course.web.i18n import language_name
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring")
 EDITORS = ("trainer", "admin")
@@ -209,7 +208,6 @@ def _editor(
     known = {value for value, _ in choices}
     choices += [(value, value) for value in form.requires.data or [] if value not in known]
     published = module_or_404(slug).published if slug else None
-    states = translation_states("module", slug, published.content_hash) if published else {}
     return render_template(
         "authoring/editor.html",
         form=form,
@@ -218,7 +216,7 @@ def _editor(
         choices=choices,
         preview=None if preview is None else Markup(preview),  # noqa: S704 - sanitized render
         summary=summary or [],
-        translations=[(language_name(code), shown) for code, shown in states.items()],
+        translations=translation_notes("module", slug, published),
     )
 
 

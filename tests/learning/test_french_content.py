@@ -9,7 +9,7 @@ import pytest
 
 from course.authoring.services import publish_module
 from course.catalog import Translation, published_course
-from course.catalog.models import Module
+from course.catalog.models import Module, Quiz
 from course.extensions import db
 
 FR = {"Accept-Language": "fr-CA,fr;q=0.9"}
@@ -152,3 +152,30 @@ def test_the_module_editor_says_whether_the_french_text_is_shown(
         db.session.commit()
     page = client.get("/authoring/modules/intro/edit", headers=FR).get_data(as_text=True)
     assert "Français : la traduction enregistrée a été écrite pour un texte antérieur" in page
+
+
+def test_the_quiz_editor_says_whether_the_french_text_is_shown(
+    app, client, make_user, login, course
+):
+    login(make_user("trainer"))
+    url = "/authoring/modules/intro/quiz"
+    assert "French:" not in client.get(url, headers=EN).get_data(as_text=True)
+    with app.app_context():
+        published = db.session.scalar(db.select(Quiz).where(Quiz.slug == "intro")).published
+        for english_hash in ("0" * 64, published.content_hash):
+            db.session.add(
+                Translation(
+                    kind="quiz",
+                    slug="intro",
+                    language="fr",
+                    english_hash=english_hash,
+                    source="",
+                    content_hash=english_hash,
+                    parts={},
+                )
+            )
+            db.session.commit()
+            page = client.get(url, headers=EN).get_data(as_text=True)
+            old = "French: the stored translation was written for an earlier text" in page
+            assert old == (english_hash == "0" * 64)
+            assert ("French: readers in this language see a translation" in page) != old
