@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import case, func, insert, select
 from werkzeug.security import generate_password_hash
 
 from bench.harness import PASSWORD
@@ -19,7 +19,13 @@ from course.auth.models import User
 from course.catalog.models import Module, ModuleRevision, Quiz
 from course.consultations.models import Attendance, Booking, ConsultationSession
 from course.extensions import db
-from course.learning.models import ModuleProgress, ProgressEvent, VideoProgress
+from course.learning.models import (
+    ACTION_COLUMNS,
+    ModuleProgress,
+    ProgressEvent,
+    VideoActions,
+    VideoProgress,
+)
 from course.research import aggregates
 from course.research.allocation import randomize_pending
 from course.research.consent import current_version
@@ -152,6 +158,24 @@ def _copy_events(rows) -> None:
     cursor.close()
 
 
+def _count_actions() -> None:
+    """What ingestion keeps of the seeded plays, pauses, seeks and ends: one grouped
+    INSERT ... SELECT (the events went in bypassing ingestion)."""
+    e = ProgressEvent
+    counts = (
+        select(
+            e.user_id,
+            e.module_revision_id,
+            e.video_key,
+            *(func.sum(case((e.type == kind, 1), else_=0)) for kind in ACTION_COLUMNS),
+        )
+        .where(e.type.in_(tuple(ACTION_COLUMNS)))
+        .group_by(e.user_id, e.module_revision_id, e.video_key)
+    )
+    columns = ["user_id", "module_revision_id", "video_key", *ACTION_COLUMNS.values()]
+    db.session.execute(insert(VideoActions).from_select(columns, counts))
+
+
 def seed(therapists: int = 1000, events: int = 1_000_000) -> dict:
     """Create the data set; returns counts."""
     start = datetime(2026, 1, 5, tzinfo=UTC)
@@ -186,6 +210,7 @@ def seed(therapists: int = 1000, events: int = 1_000_000) -> dict:
         ).all()
         revisions = [(rid, (videos or [{}])[0].get("key")) for _, rid, videos in published]
         _copy_events(_events(ids, revisions, start, events))
+        _count_actions()
         rng = random.Random(5)
         progress, videos, attempts = [], [], []
         quizzes = dict(db.session.execute(select(Quiz.slug, Quiz.id)).all())

@@ -275,8 +275,9 @@ def learning_nudge_command():
     help="Learners per chunk.",
 )
 def learning_rebuild_command(check, chunk):
-    """Recompute the kept progress (active time, videos watched, transcripts read) from
-    the raw event log; safe to repeat. With --check, report what differs."""
+    """Recompute the kept progress (active time, videos watched, transcripts read, plays,
+    pauses, seeks and ends) from the raw event log; safe to repeat. With --check, report
+    what differs."""
     try:
         found = rebuild_progress(write=not check, chunk=chunk, progress=click.echo)
         if check:
@@ -293,8 +294,9 @@ def learning_rebuild_command(check, chunk):
         click.echo(f"  ... and {drift - 20} more")
     verb = "differ from the log" if check else "were brought into line with the log"
     click.echo(
-        f"Compared {found.learners} learners: {found.modules} module rows and "
-        f"{found.videos} video rows; {len(found.differed)} {verb}, "
+        f"Compared {found.learners} learners: {found.modules} module rows, "
+        f"{found.videos} video rows and {found.actions} rows of video actions; "
+        f"{len(found.differed)} {verb}, "
         f"{len(found.missing)} {'are missing' if check else 'were missing and made'}."
     )
     if check and drift:

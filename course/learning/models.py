@@ -11,6 +11,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     String,
     UniqueConstraint,
 )
@@ -140,6 +141,39 @@ class VideoProgress(db.Model):
         from course.learning.completion import watched_percent
 
         return watched_percent(self.watched_seconds, self.duration)
+
+
+class VideoActions(db.Model):
+    """How often a learner played, paused, sought and finished one video of a revision,
+    counted from the events stored (kept by ingestion, so the export reads no raw log)."""
+
+    __tablename__ = "video_actions"
+
+    #: Internal key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Whose actions.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: Revision the video belongs to.
+    module_revision_id: Mapped[int] = mapped_column(ForeignKey("module_revisions.id"))
+    #: The video's key within the revision.
+    video_key: Mapped[str] = mapped_column(String(16))
+    #: ``play`` events stored.
+    plays: Mapped[int] = mapped_column(Integer, default=0)
+    #: ``pause`` events stored.
+    pauses: Mapped[int] = mapped_column(Integer, default=0)
+    #: ``seek`` events stored.
+    seeks: Mapped[int] = mapped_column(Integer, default=0)
+    #: ``ended`` events stored.
+    ends: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_revision_id", "video_key"),
+        CheckConstraint("plays >= 0 AND pauses >= 0 AND seeks >= 0 AND ends >= 0", name="counts"),
+    )
+
+
+#: The event type each VideoActions column counts.
+ACTION_COLUMNS = {"play": "plays", "pause": "pauses", "seek": "seeks", "ended": "ends"}
 
 
 class LearnerClock(db.Model):

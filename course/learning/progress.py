@@ -23,7 +23,14 @@ from course.extensions import db
 from course.learning.completion import Checklist, evaluate_checklist
 from course.learning.events import Batch
 from course.learning.intervals import covered, merge
-from course.learning.models import ModuleProgress, ProgressEvent, VideoDuration, VideoProgress
+from course.learning.models import (
+    ACTION_COLUMNS,
+    ModuleProgress,
+    ProgressEvent,
+    VideoActions,
+    VideoDuration,
+    VideoProgress,
+)
 from course.learning.plausibility import (
     clock_state,
     credit,
@@ -34,6 +41,8 @@ from course.learning.plausibility import (
 
 #: The event types that change what a video row measures.
 VIDEO_MEASURES = ("played", "transcript")
+#: The counts kept per video of what the learner did with it.
+_ACTIONS = tuple(ACTION_COLUMNS.values())
 
 
 @dataclass(frozen=True)
@@ -162,6 +171,7 @@ def record_batch(user, batch: Batch) -> Recorded:
     videos = _lock_videos(user.id, revision, sorted(by_video), now)
     for key in sorted(by_video):
         _update_video(videos[key], revision, by_video[key], credits, now)
+    _count_actions(user.id, revision.id, added)
     db.session.flush()
     state = evaluate_checklist(user, revision, progress, videos)
     return Recorded(
@@ -214,6 +224,28 @@ def _credit_again(user_id: int, added, credits) -> None:
                 for e in added
             ],
         )
+
+
+def _count_actions(user_id: int, revision_id: int, added) -> None:
+    """Add the batch's newly stored plays, pauses, seeks and ends to the learner's counts
+    per video: one upsert, and none for a batch without any."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_ACTIONS, 0))
+    for event in added:
+        if column := ACTION_COLUMNS.get(event.type):
+            counts[event.video_key][column] += 1
+    if not counts:
+        return
+    statement = dialect_insert(VideoActions).values(
+        [
+            {"user_id": user_id, "module_revision_id": revision_id, "video_key": key, **n}
+            for key, n in sorted(counts.items())
+        ]
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["user_id", "module_revision_id", "video_key"],
+        set_={c: getattr(VideoActions, c) + getattr(statement.excluded, c) for c in _ACTIONS},
+    )
+    db.session.execute(statement)
 
 
 def _bring_progress(

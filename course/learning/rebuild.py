@@ -1,8 +1,9 @@
 """Recomputing the kept progress from the raw event log, which stays the source of truth.
 
 Ingestion keeps each learner's totals up to date as a batch is stored (progress.py): the
-active seconds per module, and per video the union of the segments played, the seconds
-it covers and the time its transcript was read. Every event is stored with what the
+active seconds per module; per video the union of the segments played, the seconds it
+covers and the time its transcript was read; and how often it was played, paused, sought
+and finished. Every event is stored with what the
 server credited it, so those totals are sums and unions of the log and can be recomputed
 from it: after a restore, a manual correction, or to check that nothing drifted. The
 completion of a module is not recomputed: it is a fact recorded once, never unset.
@@ -22,7 +23,13 @@ from course import clock
 from course.catalog.models import ModuleRevision
 from course.extensions import db
 from course.learning.intervals import covered, merge
-from course.learning.models import ModuleProgress, ProgressEvent, VideoProgress
+from course.learning.models import (
+    ACTION_COLUMNS,
+    ModuleProgress,
+    ProgressEvent,
+    VideoActions,
+    VideoProgress,
+)
 from course.learning.progress import known_duration
 
 #: Learners per chunk: each chunk reads its learners' events, then writes what differs.
@@ -39,6 +46,7 @@ class Rebuilt:
     learners: int = 0
     modules: int = 0
     videos: int = 0
+    actions: int = 0
     differed: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
@@ -56,11 +64,13 @@ def rebuild_progress(
         set(db.session.scalars(select(ProgressEvent.user_id).distinct()))
         | set(db.session.scalars(select(ModuleProgress.user_id).distinct()))
         | set(db.session.scalars(select(VideoProgress.user_id).distinct()))
+        | set(db.session.scalars(select(VideoActions.user_id).distinct()))
     )
     for start in range(0, len(learners), chunk):
         part = learners[start : start + chunk]
         _modules(part, found, write)
         _videos(part, found, write)
+        _actions(part, found, write)
         found.learners += len(part)
         progress(f"{found.learners} of {len(learners)} learners")
     db.session.flush()
@@ -209,3 +219,52 @@ def _same_intervals(kept, computed) -> bool:
         abs(a - c) <= TOLERANCE and abs(b - d) <= TOLERANCE
         for (a, b), (c, d) in zip(kept, computed, strict=True)
     )
+
+
+def _actions(user_ids: list[int], found: Rebuilt, write: bool) -> None:
+    """Plays, pauses, seeks and ends per (learner, revision, video)."""
+    counted: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ACTION_COLUMNS, 0))
+    for user_id, revision_id, key, kind, n in db.session.execute(
+        select(
+            ProgressEvent.user_id,
+            ProgressEvent.module_revision_id,
+            ProgressEvent.video_key,
+            ProgressEvent.type,
+            func.count(),
+        )
+        .where(ProgressEvent.user_id.in_(user_ids))
+        .where(ProgressEvent.type.in_(tuple(ACTION_COLUMNS)))
+        .group_by(
+            ProgressEvent.user_id,
+            ProgressEvent.module_revision_id,
+            ProgressEvent.video_key,
+            ProgressEvent.type,
+        )
+    ):
+        counted[(user_id, revision_id, key)][kind] = n
+    kept = {
+        (row.user_id, row.module_revision_id, row.video_key): row
+        for row in db.session.scalars(
+            select(VideoActions).where(VideoActions.user_id.in_(user_ids))
+        )
+    }
+    for where in sorted(counted.keys() | kept.keys()):
+        found.actions += 1
+        log = {ACTION_COLUMNS[kind]: n for kind, n in counted[where].items()}
+        row = kept.get(where)
+        label = f"learner {where[0]}, revision {where[1]}, video {where[2]}"
+        if row is None:
+            found.missing.append(f"{label}: no row of plays, pauses, seeks and ends")
+            if write:
+                db.session.add(
+                    VideoActions(
+                        user_id=where[0], module_revision_id=where[1], video_key=where[2], **log
+                    )
+                )
+            continue
+        have = {column: getattr(row, column) for column in log}
+        if have != log:
+            found.differed.append(f"{label}: actions kept {have}, log {log}")
+            if write:
+                for column, n in log.items():
+                    setattr(row, column, n)

@@ -19,6 +19,7 @@ from course.learning.models import (
     LearnerClock,
     ModuleProgress,
     ProgressEvent,
+    VideoActions,
     VideoProgress,
 )
 from tests.learning.test_transcript import TALK
@@ -63,6 +64,15 @@ def _state(app) -> dict:
                     LearnerClock.transcript_until,
                 )  # not last_seen_at: any batch says the learner is there
             ).all(),
+            "actions": db.session.execute(
+                db.select(
+                    VideoActions.video_key,
+                    VideoActions.plays,
+                    VideoActions.pauses,
+                    VideoActions.seeks,
+                    VideoActions.ends,
+                )
+            ).all(),
             "cuts": db.session.scalar(db.select(db.func.count()).select_from(IntegrityEvent)),
             "events": db.session.scalar(db.select(db.func.count()).select_from(ProgressEvent)),
         }
@@ -86,6 +96,7 @@ def test_a_resent_batch_changes_nothing_derived(app, talk, post_events, ev, revi
         assert post_events(batch, slug="talk").json["stored"] == 5
     before = _state(app)
     assert before["videos"][0][0] == [[0.0, 25.0]]
+    assert before["actions"] == [(key, 0, 1, 0, 0)]  # the pause
     # Resent later (the page did not see the answer), alone and inside a new batch.
     with clock.frozen(start + timedelta(seconds=30)):
         again = post_events(batch, slug="talk").json
@@ -96,7 +107,7 @@ def test_a_resent_batch_changes_nothing_derived(app, talk, post_events, ev, revi
         assert (mixed["stored"], mixed["duplicates"]) == (1, 5)
     after = _state(app)
     assert after["progress"][0].active_seconds == before["progress"][0].active_seconds + 10
-    assert after["videos"] == before["videos"]
+    assert after["videos"] == before["videos"] and after["actions"] == before["actions"]
 
 
 def test_a_resend_in_a_new_batch_is_credited_as_if_only_the_new_events_came(
@@ -153,6 +164,10 @@ def test_the_kept_progress_equals_what_the_stored_events_add_up_to(
     assert progress.active_seconds == pytest.approx(
         sum(c for kind, c, _, _ in events if kind == "active")
     )
+    with app.app_context():
+        actions = db.session.scalar(db.select(VideoActions))
+    assert actions.pauses == sum(kind == "pause" for kind, *_ in events) == 7
+    assert (actions.plays, actions.seeks, actions.ends) == (0, 0, 0)
 
 
 def test_a_batch_is_one_insert_and_a_bounded_number_of_statements(
@@ -182,8 +197,9 @@ def test_a_batch_is_one_insert_and_a_bounded_number_of_statements(
     ]
     assert len(inserts) == 1
     # Among them, on SQLite: the clock made-if-missing and read, one upsert of the
-    # module's progress, one read of the videos' rows (the checklist's too).
-    assert len(statements) <= 13, statements
+    # module's progress, one read of the videos' rows (the checklist's too), one upsert
+    # of the plays, pauses, seeks and ends (this batch has a pause).
+    assert len(statements) <= 14, statements
 
 
 _position = st.floats(min_value=0, max_value=50, allow_nan=False).map(lambda x: round(x, 1))

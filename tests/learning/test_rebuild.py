@@ -12,7 +12,7 @@ from sqlalchemy import delete, update
 
 from course import clock
 from course.extensions import db
-from course.learning.models import ModuleProgress, VideoProgress
+from course.learning.models import ModuleProgress, VideoActions, VideoProgress
 from tests.learning.test_ingestion import talk  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.usefixtures("talk")
@@ -41,7 +41,11 @@ def _kept(app) -> dict:
             )
             for r in db.session.scalars(db.select(VideoProgress))
         }
-    return {"modules": modules, "videos": videos}
+        actions = {
+            (r.user_id, r.module_revision_id, r.video_key): (r.plays, r.pauses, r.seeks, r.ends)
+            for r in db.session.scalars(db.select(VideoActions))
+        }
+    return {"modules": modules, "videos": videos, "actions": actions}
 
 
 def _workload(app, seed, learners, login, post_events, ev, revision_of) -> None:
@@ -88,13 +92,13 @@ def test_a_rebuild_gives_back_what_ingestion_kept(
     learners = [make_user("therapist"), make_user("therapist")]
     _workload(app, seed, learners, login, post_events, ev, revision_of)
     kept = _kept(app)
-    assert kept["videos"] and len(kept["modules"]) == 4
+    assert kept["videos"] and len(kept["modules"]) == 4 and len(kept["actions"]) == 2
     ok = runner.invoke(args=["learning", "rebuild-progress", "--check"])
     assert ok.exit_code == 0, ok.output
     assert "0 differ from the log, 0 are missing" in ok.output
 
-    # Drift: one learner's sums lost and union forgotten (2 modules, 1 video), the
-    # other's progress rows deleted (2 modules).
+    # Drift: one learner's sums lost, union forgotten and pauses miscounted (2 modules,
+    # 1 video, 1 row of actions), the other's progress rows deleted (2 modules).
     with app.app_context():
         db.session.execute(update(ModuleProgress).values(active_seconds=0))
         db.session.execute(
@@ -102,19 +106,24 @@ def test_a_rebuild_gives_back_what_ingestion_kept(
             .where(VideoProgress.user_id == learners[0].id)
             .values(intervals=[], watched_seconds=0, transcript_seconds=7)
         )
+        db.session.execute(
+            update(VideoActions)
+            .where(VideoActions.user_id == learners[0].id)
+            .values(pauses=VideoActions.pauses + 5)
+        )
         db.session.execute(delete(ModuleProgress).where(ModuleProgress.user_id == learners[1].id))
         db.session.commit()
     damaged = _kept(app)
 
     check = runner.invoke(args=["learning", "rebuild-progress", "--check"])
     assert check.exit_code == 1
-    assert "3 differ from the log, 2 are missing" in check.output
+    assert "4 differ from the log, 2 are missing" in check.output
     assert "active seconds kept 0, log" in check.output
     assert _kept(app) == damaged  # a check changes nothing
 
     done = runner.invoke(args=["learning", "rebuild-progress"])
     assert done.exit_code == 0, done.output
-    assert "3 were brought into line with the log, 2 were missing and made" in done.output
+    assert "4 were brought into line with the log, 2 were missing and made" in done.output
     assert _kept(app) == kept
     again = runner.invoke(args=["learning", "rebuild-progress", "--check"])
     assert again.exit_code == 0 and "0 differ from the log, 0 are missing" in again.output

@@ -16,7 +16,7 @@ from course.catalog import published_drills, published_scenario
 from course.catalog.models import Module, Quiz
 from course.consultations.models import Attendance, Booking, ConsultationSession
 from course.extensions import db
-from course.learning.models import ModuleProgress, ProgressEvent, VideoProgress
+from course.learning.models import ModuleProgress, ProgressEvent, VideoActions, VideoProgress
 from course.practice.models import DrillResponse, ScenarioChoice, ScenarioRun
 from course.research import aggregates, consent
 from course.surveys.models import SurveyAnswer, SurveyResponse, SurveyScore
@@ -89,6 +89,17 @@ def seed_activity(app):
                     watched_seconds=7.0,
                     duration=10.0,
                     updated_at=now,
+                )
+            )
+            db.session.add(  # what ingestion keeps of the play, pause, seek and end above
+                VideoActions(
+                    user_id=user.id,
+                    module_revision_id=revision.id,
+                    video_key=key,
+                    plays=1,
+                    pauses=1,
+                    seeks=1,
+                    ends=1,
                 )
             )
             quiz_revision = quiz.published

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from course.learning.completion import watched_percent
-from course.learning.models import IntegrityEvent, ModuleProgress, ProgressEvent, VideoProgress
+from course.learning.models import (
+    ACTION_COLUMNS,
+    IntegrityEvent,
+    ModuleProgress,
+    ProgressEvent,
+    VideoActions,
+    VideoProgress,
+)
 from course.research.export.context import (
     ExportContext,
     iso,
@@ -64,31 +71,20 @@ def module_progress(ctx: ExportContext, out: TextIO) -> int:
 
 
 VIDEO_ENGAGEMENT = REGISTRY.header("video_engagement.csv")
-_COUNTED = ("play", "pause", "seek", "ended")
 
 
 def _video_counts(ctx: ExportContext) -> dict[tuple, dict[str, int]]:
-    """Play, pause, seek and end counts per (user, revision, video), in one GROUP BY."""
-    query = (
-        select(
-            ProgressEvent.user_id,
-            ProgressEvent.module_revision_id,
-            ProgressEvent.video_key,
-            ProgressEvent.type,
-            func.count(),
-        )
-        .where(*ctx.only_people(ProgressEvent.user_id))
-        .where(ProgressEvent.type.in_(_COUNTED))
-        .group_by(
-            ProgressEvent.user_id,
-            ProgressEvent.module_revision_id,
-            ProgressEvent.video_key,
-            ProgressEvent.type,
-        )
-    )
+    """Play, pause, seek and end counts per (user, revision, video), as ingestion keeps
+    them (``VideoActions``): no pass over the raw log."""
+    query = select(
+        VideoActions.user_id,
+        VideoActions.module_revision_id,
+        VideoActions.video_key,
+        *(getattr(VideoActions, column) for column in ACTION_COLUMNS.values()),
+    ).where(*ctx.only_people(VideoActions.user_id))
     counts: dict[tuple, dict[str, int]] = {}
-    for user_id, revision_id, key, kind, n in stream(query):
-        counts.setdefault((user_id, revision_id, key), {})[kind] = n
+    for user_id, revision_id, key, *numbers in stream(query):
+        counts[(user_id, revision_id, key)] = dict(zip(ACTION_COLUMNS, numbers, strict=True))
     return counts
 
 
@@ -126,7 +122,7 @@ def video_engagement(ctx: ExportContext, out: TextIO) -> int:
                 person.study_id, person.arm, ctx.module_slug_of_revision(revision_id),
                 revision.number, key, title, number(duration), number(watched),
                 number(watched_percent(watched, duration)), segments,
-                *(done.get(kind, 0) for kind in _COUNTED), iso(updated), number(read),
+                *(done.get(kind, 0) for kind in ACTION_COLUMNS), iso(updated), number(read),
             )  # fmt: skip
 
     return write_csv(out, VIDEO_ENGAGEMENT, rows())
