@@ -270,29 +270,9 @@ def _bring_progress(
 
 
 def lock_module_progress(user_id: int, module_id: int) -> ModuleProgress:
-    """The user's progress row for a module, created if needed and locked for update."""
-    found = select(ModuleProgress).where(
-        ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id
-    )
-    found = found.with_for_update().execution_options(populate_existing=True)
-    progress = db.session.scalar(found)
-    if progress is not None:  # every batch but a module's first
-        return progress
-    now = clock.now_utc()
-    db.session.execute(
-        insert_ignoring_conflicts(
-            ModuleProgress,
-            conflict=["user_id", "module_id"],
-            values={
-                "user_id": user_id,
-                "module_id": module_id,
-                "started_at": now,
-                "last_activity_at": now,
-                "active_seconds": 0.0,
-            },
-        )
-    )
-    return db.session.scalar(found)
+    """The user's progress row for a module, created if needed and locked for update (the
+    same upsert a batch makes, adding nothing)."""
+    return _bring_progress(user_id, module_id, clock.now_utc(), 0.0, touched=False)
 
 
 def _lock_videos(user_id: int, revision, keys: list[str], now) -> dict[str, VideoProgress]:

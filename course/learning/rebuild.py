@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -77,6 +78,16 @@ def rebuild_progress(
     return found
 
 
+#: The key of a row kept per learner and video.
+_PER_VIDEO = ("user_id", "module_revision_id", "video_key")
+
+
+def _kept(model, key: tuple[str, ...], user_ids: list[int]) -> dict[tuple, Any]:
+    """The kept rows of ``model`` for these learners, by ``key``'s columns."""
+    rows = db.session.scalars(select(model).where(model.user_id.in_(user_ids)))
+    return {tuple(getattr(row, column) for column in key): row for row in rows}
+
+
 def _differs(kept: float | None, computed: float) -> bool:
     return abs((kept or 0.0) - computed) > TOLERANCE
 
@@ -99,12 +110,7 @@ def _modules(user_ids: list[int], found: Rebuilt, write: bool) -> None:
         .where(ProgressEvent.user_id.in_(user_ids))
         .group_by(ProgressEvent.user_id, module)
     ).all()
-    kept = {
-        (row.user_id, row.module_id): row
-        for row in db.session.scalars(
-            select(ModuleProgress).where(ModuleProgress.user_id.in_(user_ids))
-        )
-    }
+    kept = _kept(ModuleProgress, ("user_id", "module_id"), user_ids)
     for user_id, module_id, active, first, last in sums:
         found.modules += 1
         row = kept.pop((user_id, module_id), None)
@@ -166,12 +172,7 @@ def _videos(user_ids: list[int], found: Rebuilt, write: bool) -> None:
         if kind == "transcript":
             read[where] += seconds or 0.0
         reported[where] = max(reported[where], duration or 0.0)
-    kept = {
-        (row.user_id, row.module_revision_id, row.video_key): row
-        for row in db.session.scalars(
-            select(VideoProgress).where(VideoProgress.user_id.in_(user_ids))
-        )
-    }
+    kept = _kept(VideoProgress, _PER_VIDEO, user_ids)
     for where in sorted(segments.keys() | read.keys() | kept.keys()):
         found.videos += 1
         intervals = merge(segments[where])
@@ -242,12 +243,7 @@ def _actions(user_ids: list[int], found: Rebuilt, write: bool) -> None:
         )
     ):
         counted[(user_id, revision_id, key)][kind] = n
-    kept = {
-        (row.user_id, row.module_revision_id, row.video_key): row
-        for row in db.session.scalars(
-            select(VideoActions).where(VideoActions.user_id.in_(user_ids))
-        )
-    }
+    kept = _kept(VideoActions, _PER_VIDEO, user_ids)
     for where in sorted(counted.keys() | kept.keys()):
         found.actions += 1
         log = {ACTION_COLUMNS[kind]: n for kind, n in counted[where].items()}
